@@ -1,0 +1,48 @@
+# The README's two commands: `make demo` and `make test`. Both set up everything they
+# need on a fresh machine (Python 3.11, Node 20, make) and are safe to run again.
+SHELL := /bin/bash
+.DEFAULT_GOAL := demo
+
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_CLI_TELEMETRY := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# The CDK CLI runs `python3 app.py` (cdk.json): put the venv first on its PATH.
+CDK := PATH="$(BIN):$$PATH" npx --no-install cdk
+
+.PHONY: demo test install install-dev synth clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python requirements.txt pyproject.toml
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+
+synth: install
+	$(CDK) synth --quiet
+
+## make demo: install, synthesize the example platform app, print what it declares
+demo: synth
+	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
+
+## make test: install with dev tools, run the whole suite
+test: install-dev
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf cdk.out .pytest_cache
