@@ -1,0 +1,32 @@
+"""ses-metrics: Amazon SES sending metrics as code.
+
+Importing the package is cheap: the CDK constructs load on first use, so the simulator
+and the CLI never pay for ``aws_cdk``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "SendingConfigurationSet": "ses_metrics.configuration_set",
+    "DeliveryStreamArn": "ses_metrics.configuration_set",
+    "S3DeliveryStream": "ses_metrics.delivery.s3",
+    "AccessLogsBucket": "ses_metrics.delivery.s3",
+    "Dimension": "ses_metrics.destinations",
+    "AutoTag": "ses_metrics.rules",
+    "DimensionSource": "ses_metrics.rules",
+    "EventType": "ses_metrics.rules",
+    "ValidationError": "ses_metrics.rules",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'ses_metrics' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -1,0 +1,22 @@
+"""The source layout must not shadow the libraries aws-cdk-lib imports."""
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_constructs_is_a_source_root_not_a_package():
+    # A constructs/__init__.py would shadow the `constructs` library: "No module named 'constructs._jsii'".
+    assert not (ROOT / "constructs" / "__init__.py").exists()
+
+
+def test_no_module_shadows_aws_cdk_or_cdk_nag():
+    shadowing = [p for name in ("aws_cdk", "cdk_nag", "constructs") for p in (ROOT / "constructs").glob(f"**/{name}*")]
+    assert shadowing == []
+
+
+def test_importing_the_package_and_its_pure_modules_does_not_import_aws_cdk():
+    code = "import sys, ses_metrics, ses_metrics.rules, ses_metrics.config, ses_metrics.cli; print('aws_cdk' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
