@@ -1,0 +1,505 @@
+"""The ``ses-metrics.yaml`` schema and loader.
+
+``load_config`` returns a validated :class:`PlatformConfig` or raises :class:`ConfigError`
+listing every problem at once, each named by its YAML path and line
+(``configuration_sets[0].destinations[2].cloudwatch.dimensions[1].default (line 14)``).
+
+Validation runs in two passes over the same document so that no error hides another:
+pydantic checks shapes, types, unknown keys and each single value (through the
+``rules`` functions); then the cross-item rules (unique names, counts, one target per
+destination, references to streams and topics) run over the raw document. No CDK import.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError as PydanticValidationError,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from ses_metrics import rules
+from ses_metrics.destinations import Dimension
+from ses_metrics.rules import DestinationKind, DimensionSource, EventType, PathSegment, Problem, Severity
+
+# libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SCHEMA_ID = "https://ses-metrics.dev/schema/ses-metrics.json"
+
+
+class ConfigError(rules.ValidationError):
+    """The configuration file is unreadable or breaks rules; ``problems`` lists every error."""
+
+    def __init__(self, problems: Sequence[Problem], source: str, lines: dict[tuple[PathSegment, ...], int] | None = None):
+        self.source = source
+        self.lines = lines or {}
+        super().__init__(problems, source)
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        body = "\n".join(f"  - {describe(p, self.lines)}" for p in self.problems)
+        return f"{self.source}: {count} problem{'s' if count != 1 else ''}:\n{body}"
+
+
+# --- field types that call the rules ------------------------------------------------
+
+
+def _rule(check: Callable[[Any], list[Problem]]) -> Callable[[Any], Any]:
+    def validate(value: Any) -> Any:
+        problems = [p for p in check(value) if p.is_error]
+        if problems:
+            raise PydanticCustomError("ses_rule", "; ".join(p.message for p in problems))
+        return value
+
+    return validate
+
+
+def _checked(check: Callable[[Any], list[Problem]], pattern: re.Pattern[str], description: str) -> Any:
+    """A string field checked by a ``rules`` function, its pattern shown in the JSON Schema."""
+    schema = {"type": "string", "pattern": f"^{pattern.pattern}$", "description": description}
+    return Annotated[str, AfterValidator(_rule(check)), WithJsonSchema(schema)]
+
+
+ConfigurationSetName = _checked(rules.check_configuration_set_name, rules.NAME_RE, "SES configuration set name")
+EventDestinationName = _checked(
+    rules.check_event_destination_name, rules.NAME_RE, "SES event destination name, unique within its configuration set"
+)
+DimensionName = _checked(
+    rules.check_dimension_name, rules.DIMENSION_NAME_RE, "tag or header name; auto-tags such as ses:from-domain allowed"
+)
+DefaultValue = _checked(
+    rules.check_dimension_default, rules.DEFAULT_VALUE_RE, "value published when the message has no such tag or header"
+)
+TopicName = _checked(rules.check_topic_name, rules.STANDARD_TOPIC_NAME_RE, "standard SNS topic name")
+StreamName = _checked(rules.check_delivery_stream_name, rules.DELIVERY_STREAM_NAME_RE, "Firehose delivery stream name")
+EventBus = Annotated[
+    str,
+    AfterValidator(_rule(rules.check_event_bus)),
+    WithJsonSchema({"type": "string", "const": "default", "description": "SES publishes only to the default bus"}),
+]
+
+_EVENT_NAMES = [e.cfn for e in EventType] + [e.v2 for e in EventType]
+
+
+def _event_type(value: Any) -> EventType:
+    parsed, problems = rules.parse_event_types([value])
+    if problems:
+        raise PydanticCustomError("ses_rule", problems[0].message)
+    return parsed[0]
+
+
+def _events(value: Any) -> Any:
+    if value == rules.ALL_EVENTS:
+        return list(EventType)
+    if not isinstance(value, list) or not value:
+        _, problems = rules.parse_event_types(value)
+        raise PydanticCustomError("ses_rule", problems[0].message)
+    return value
+
+
+EventTypeName = Annotated[EventType, PlainValidator(_event_type), WithJsonSchema({"enum": _EVENT_NAMES})]
+Events = Annotated[
+    list[EventTypeName],
+    BeforeValidator(_events),
+    AfterValidator(lambda events: list(dict.fromkeys(events))),
+    WithJsonSchema(
+        {
+            "description": "event types this destination receives: 'all' or a list",
+            "anyOf": [{"const": "all"}, {"type": "array", "items": {"enum": _EVENT_NAMES}, "minItems": 1}],
+            "default": "all",
+        }
+    ),
+]
+
+
+def _dimension_source(value: Any) -> DimensionSource:
+    parsed, problems = rules.parse_dimension_source(value)
+    if parsed is None:
+        raise PydanticCustomError("ses_rule", problems[0].message)
+    return parsed
+
+
+Source = Annotated[
+    DimensionSource,
+    PlainValidator(_dimension_source),
+    WithJsonSchema({"enum": list(rules.DIMENSION_SOURCE_NAMES), "description": "where SES reads the value"}),
+]
+
+# --- the schema ---------------------------------------------------------------------
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class DimensionConfig(_Model):
+    """A CloudWatch dimension: a message tag, email header or link tag, with a default."""
+
+    name: DimensionName
+    source: Source
+    default: DefaultValue
+
+    def to_dimension(self) -> Dimension:
+        return Dimension(self.name, self.source, self.default)
+
+
+class CloudWatchConfig(_Model):
+    """Publish events as CloudWatch metrics segmented by these dimensions (at most 10)."""
+
+    dimensions: list[DimensionConfig] = Field(json_schema_extra={"minItems": 1, "maxItems": rules.MAX_DIMENSIONS})
+
+
+class FirehoseConfig(_Model):
+    """Publish event records to a Firehose stream: one from ``streams`` or an existing ARN."""
+
+    stream: str | None = Field(default=None, description="name of a stream under streams:")
+    stream_arn: str | None = Field(default=None, description="ARN of an existing delivery stream")
+
+
+class SnsConfig(_Model):
+    """Publish events to a standard SNS topic: one from ``topics`` or an existing ARN."""
+
+    topic: str | None = Field(default=None, description="name of a topic under topics:")
+    topic_arn: str | None = Field(default=None, description="ARN of an existing standard topic")
+
+
+class EventBridgeConfig(_Model):
+    """Publish events to the account's default EventBridge bus."""
+
+    event_bus: EventBus = "default"
+
+
+class DestinationConfig(_Model):
+    """An event destination: a name, the event types it matches and exactly one target."""
+
+    name: EventDestinationName
+    events: Events = Field(default_factory=lambda: list(EventType))
+    enabled: bool = True
+    cloudwatch: CloudWatchConfig | None = None
+    firehose: FirehoseConfig | None = None
+    sns: SnsConfig | None = None
+    eventbridge: EventBridgeConfig | None = None
+
+    @property
+    def kind(self) -> DestinationKind:
+        return next(k for k in DestinationKind if getattr(self, k.config) is not None)
+
+
+class TrackingConfig(_Model):
+    """Open and click tracking through your own redirect domain."""
+
+    custom_redirect_domain: str
+    https_policy: Literal["REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL"] = "REQUIRE"
+
+
+class ConfigurationSetConfig(_Model):
+    """An SES configuration set and its event destinations (at most 10)."""
+
+    name: ConfigurationSetName
+    sending_enabled: bool = True
+    reputation_metrics: bool = True
+    tls_policy: Literal["REQUIRE", "OPTIONAL"] | None = None
+    suppression: Literal["bounces_and_complaints", "bounces_only", "complaints_only"] | None = None
+    max_delivery_seconds: Annotated[int, AfterValidator(_rule(rules.check_max_delivery_seconds))] | None = None
+    tracking: TrackingConfig | None = None
+    destinations: list[DestinationConfig] = Field(default_factory=list, json_schema_extra={"maxItems": rules.MAX_EVENT_DESTINATIONS})
+
+
+class S3Config(_Model):
+    """Where a stream writes records in S3, and how."""
+
+    prefix: str = "ses-events/"
+    error_output_prefix: str = "ses-events-errors/"
+    compression: Literal["GZIP", "UNCOMPRESSED", "ZIP", "Snappy", "HADOOP_SNAPPY"] = "GZIP"
+    buffering_seconds: int = Field(default=300, ge=0, le=900)
+    buffering_mib: int = Field(default=5, ge=1, le=128)
+
+
+class StreamConfig(_Model):
+    """A Firehose stream archiving event records to S3."""
+
+    name: StreamName
+    s3: S3Config = Field(default_factory=S3Config)
+
+
+class TopicConfig(_Model):
+    """A standard SNS topic, encrypted with a KMS key SES may use."""
+
+    name: TopicName
+    fifo: bool = Field(default=False, description="SES cannot publish to FIFO topics: true is rejected")
+
+
+class PlatformConfig(_Model):
+    """ses-metrics platform configuration: configuration sets, streams and topics."""
+
+    model_config = ConfigDict(json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID})
+
+    stack_name: Annotated[
+        str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]{0,127}$", description="CloudFormation stack name")
+    ] = "SesMetrics"
+    configuration_sets: list[ConfigurationSetConfig] = Field(min_length=1)
+    streams: list[StreamConfig] = Field(default_factory=list)
+    topics: list[TopicConfig] = Field(default_factory=list)
+
+    def stream(self, name: str) -> StreamConfig:
+        return next(s for s in self.streams if s.name == name)
+
+    def topic(self, name: str) -> TopicConfig:
+        return next(t for t in self.topics if t.name == name)
+
+
+# --- cross-item rules over the raw document -----------------------------------------
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def cross_checks(data: Any) -> list[Problem]:
+    """Rules spanning several items, run on the raw document so that they are reported
+    alongside per-field errors. Tolerates any shape: what is not a dict or list is skipped."""
+    if not isinstance(data, dict):
+        return []
+    problems: list[Problem] = []
+    sets = _items(data.get("configuration_sets"))
+    streams = _items(data.get("streams"))
+    topics = _items(data.get("topics"))
+    for key, items, what in (("configuration_sets", sets, "configuration set"), ("streams", streams, "stream"), ("topics", topics, "topic")):
+        problems += rules.under(rules.check_unique([item.get("name") for _, item in items], f"{what} name"), key)
+    stream_names = {s.get("name") for _, s in streams}
+    topic_names = {t.get("name") for _, t in topics}
+    used_streams: set[Any] = set()
+    used_topics: set[Any] = set()
+    for i, cs in sets:
+        raw_destinations = cs.get("destinations")
+        destinations = _items(raw_destinations)
+        if isinstance(raw_destinations, list):
+            names = [d.get("name") if isinstance(d, dict) else None for d in raw_destinations]
+            problems += rules.under(rules.check_event_destinations(names), "configuration_sets", i, "destinations")
+        for j, dest in destinations:
+            here = ("configuration_sets", i, "destinations", j)
+            kinds = [k.config for k in DestinationKind if k.config in dest]
+            problems += rules.under(rules.check_destination_kinds(kinds), *here)
+            cloudwatch = dest.get("cloudwatch")
+            if isinstance(cloudwatch, dict) and isinstance(cloudwatch.get("dimensions"), list):
+                events, _ = rules.parse_event_types(dest.get("events", rules.ALL_EVENTS))
+                dims = [
+                    (d.get("name"), d.get("source"), d.get("default")) if isinstance(d, dict) else (None, None, None)
+                    for d in cloudwatch["dimensions"]
+                ]
+                problems += rules.under(rules.check_dimensions(dims, events), *here, "cloudwatch", "dimensions")
+            target = dest.get("firehose")
+            if isinstance(target, dict):
+                problems += _check_reference(target, "stream", "stream_arn", stream_names, "streams", (*here, "firehose"))
+                used_streams.add(target.get("stream"))
+            target = dest.get("sns")
+            if isinstance(target, dict):
+                problems += _check_reference(target, "topic", "topic_arn", topic_names, "topics", (*here, "sns"))
+                if isinstance(target.get("topic_arn"), str):
+                    problems += rules.under(rules.check_sns_topic(target["topic_arn"]), *here, "sns", "topic_arn")
+                used_topics.add(target.get("topic"))
+    for i, topic in topics:
+        if topic.get("fifo") is True:
+            problems += rules.under(rules.check_sns_topic(topic.get("name"), fifo=True), "topics", i, "fifo")
+    for key, items, used in (("streams", streams, used_streams), ("topics", topics, used_topics)):
+        for i, item in items:
+            if item.get("name") not in used:
+                problems.append(
+                    Problem((key, i, "name"), f"{item.get('name')!r} is not used by any event destination", Severity.WARNING)
+                )
+    return problems
+
+
+def _check_reference(
+    target: dict[str, Any], by_name: str, by_arn: str, known: set[Any], section: str, here: tuple[PathSegment, ...]
+) -> list[Problem]:
+    given = [k for k in (by_name, by_arn) if target.get(k) is not None]
+    if len(given) != 1:
+        return [Problem(here, f"give exactly one of {by_name} (a name under {section}:) or {by_arn} (an existing one)")]
+    name = target.get(by_name)
+    if by_name in given and isinstance(name, str) and name not in known:
+        listed = ", ".join(sorted(str(k) for k in known if k is not None)) or f"none: {section}: is empty"
+        return [Problem((*here, by_name), f"{name!r} is not declared under {section}: (declared: {listed})")]
+    return []
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedConfig:
+    """The result of checking a configuration: the model (when valid) and every problem."""
+
+    config: PlatformConfig | None
+    problems: list[Problem]
+    source: str
+    lines: dict[tuple[PathSegment, ...], int]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def check_config(path: str | os.PathLike[str]) -> CheckedConfig:
+    """Read and check a configuration file; never raises for a bad file."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return CheckedConfig(None, [Problem((), "file not found")], source, {})
+    except (OSError, UnicodeDecodeError) as error:
+        return CheckedConfig(None, [Problem((), f"cannot read the file: {error}")], source, {})
+    return check_config_text(text, source)
+
+
+def check_config_text(text: str, source: str = "<config>") -> CheckedConfig:
+    """Parse YAML (or JSON) text and check it."""
+    loader = _Loader(text)
+    try:
+        # One parse: the node tree gives each path's line, then the data is built from it.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        return CheckedConfig(None, [Problem((), f"not valid YAML{where}: {reason}")], source, {})
+    finally:
+        loader.dispose()
+    lines: dict[tuple[PathSegment, ...], int] = {}
+    problems = list(_walk_nodes(node, (), lines)) if node is not None else []
+    if data is None:
+        data = {}
+    return _check_data(data, source, lines, problems)
+
+
+def check_config_data(data: Any, source: str = "<config>") -> CheckedConfig:
+    """Check an already-parsed document (a dict)."""
+    return _check_data(data, source, {}, [])
+
+
+def _check_data(data: Any, source: str, lines: dict[tuple[PathSegment, ...], int], problems: list[Problem]) -> CheckedConfig:
+    if not isinstance(data, dict):
+        problems.append(Problem((), f"the file must hold a mapping with configuration_sets:, not {type(data).__name__}"))
+        return CheckedConfig(None, problems, source, lines)
+    config = None
+    try:
+        config = PlatformConfig.model_validate(data)
+    except PydanticValidationError as error:
+        problems += [_from_pydantic(e) for e in error.errors(include_url=False)]
+    located = {p.path for p in problems if p.is_error}
+    problems += [p for p in cross_checks(data) if p.path not in located]
+    if any(p.is_error for p in problems):
+        config = None
+    order = _document_order(lines)
+    problems.sort(key=lambda p: (order.get(_nearest(p.path, lines), len(order)), p.is_error is False))
+    return CheckedConfig(config, problems, source, lines)
+
+
+def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
+    """The validated configuration; raises :class:`ConfigError` listing every problem."""
+    checked = check_config(path)
+    if checked.config is None:
+        raise ConfigError(checked.errors, checked.source, checked.lines)
+    return checked.config
+
+
+def describe(problem: Problem, lines: dict[tuple[PathSegment, ...], int]) -> str:
+    """``path (line N): message``, the line of the path or of its nearest parent."""
+    line = lines.get(_nearest(problem.path, lines))
+    where = problem.location or "(top level)"
+    if line is not None:
+        where += f" (line {line})"
+    return f"{where}: {problem.message}"
+
+
+def _nearest(path: tuple[PathSegment, ...], lines: dict[tuple[PathSegment, ...], int]) -> tuple[PathSegment, ...]:
+    while path and path not in lines:
+        path = path[:-1]
+    return path
+
+
+def _document_order(lines: dict[tuple[PathSegment, ...], int]) -> dict[tuple[PathSegment, ...], int]:
+    return {path: index for index, path in enumerate(sorted(lines, key=lambda p: lines[p]))}
+
+
+def _walk_nodes(node: yaml.Node, path: tuple[PathSegment, ...], lines: dict[tuple[PathSegment, ...], int]) -> Iterator[Problem]:
+    """Record each path's line and report keys given twice (PyYAML keeps the last silently)."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                yield Problem(
+                    (*path, key),
+                    f"key {key!r} is given twice (lines {seen[key]} and {key_node.start_mark.line + 1}); "
+                    f"only the last would count",
+                )
+            seen[key] = key_node.start_mark.line + 1
+            yield from _walk_nodes(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _walk_nodes(item, (*path, index), lines)
+
+
+def _from_pydantic(error: Any) -> Problem:
+    path = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(path[:-1])
+        hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
+        return Problem(path, f"unknown key {path[-1]!r}{hint}")
+    if kind == "missing":
+        return Problem(path, f"required key {path[-1]!r} is missing")
+    value = error.get("input")
+    got = f"; got {value!r}" if isinstance(value, str | int | float | bool) else ""
+    return Problem(path, f"{error['msg']}{got}" if kind != "ses_rule" else error["msg"])
+
+
+def _allowed_keys(path: tuple[PathSegment, ...]) -> list[str]:
+    """The keys the schema allows at ``path`` (for 'unknown key' messages)."""
+    model: Any = PlatformConfig
+    for segment in path:
+        if isinstance(segment, int):
+            continue
+        field = model.model_fields.get(segment) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``X | None`` or ``list[X]``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``ses-metrics.yaml``, for editors and other tools."""
+    return PlatformConfig.model_json_schema()
+

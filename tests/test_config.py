@@ -1,0 +1,338 @@
+"""The ses-metrics.yaml loader: every error named by its YAML path, all at once."""
+
+import json
+import textwrap
+
+import pytest
+from conftest import EXAMPLE_CONFIG
+
+from ses_metrics.config import ConfigError, PlatformConfig, check_config, json_schema, load_config
+from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+
+BASE = """
+configuration_sets:
+  - name: marketing
+    destinations:
+{destinations}
+streams:
+  - name: events-archive
+topics:
+  - name: alerts
+"""
+
+
+def write(tmp_path, text, name="ses-metrics.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def with_destinations(tmp_path, destinations):
+    """A config whose only set has these destinations (YAML, indented 6 spaces)."""
+    body = textwrap.indent(textwrap.dedent(destinations).strip("\n"), "      ")
+    return write(tmp_path, BASE.format(destinations=body))
+
+
+def load(tmp_path, destinations):
+    return load_config(with_destinations(tmp_path, destinations))
+
+
+# --- the example and accepted edges -------------------------------------------------
+
+
+def test_example_config_loads():
+    config = load_config(EXAMPLE_CONFIG)
+    assert [cs.name for cs in config.configuration_sets] == ["marketing", "transactional"]
+    metrics = config.configuration_sets[0].destinations[0]
+    assert metrics.kind is DestinationKind.CLOUDWATCH
+    assert metrics.cloudwatch.dimensions[1].name == "ses:from-domain"
+    assert metrics.events == [EventType.SEND, EventType.DELIVERY, EventType.BOUNCE, EventType.COMPLAINT, EventType.OPEN, EventType.CLICK]
+
+
+def test_defaults_apply(tmp_path):
+    config = load(tmp_path, "- {name: bus, eventbridge: {}}")
+    cs = config.configuration_sets[0]
+    assert (cs.sending_enabled, cs.reputation_metrics) == (True, True)
+    assert cs.destinations[0].events == list(EventType)
+    assert cs.destinations[0].enabled is True
+    assert config.stack_name == "SesMetrics"
+
+
+def test_accepts_ten_destinations_and_ten_dimensions(tmp_path):
+    dims = ", ".join(f"{{name: t{i}, source: message_tag, default: none}}" for i in range(10))
+    destinations = "\n".join(f"- {{name: d{i}, cloudwatch: {{dimensions: [{dims}]}}}}" for i in range(10))
+    config = load(tmp_path, destinations)
+    assert len(config.configuration_sets[0].destinations) == 10
+    assert len(config.configuration_sets[0].destinations[0].cloudwatch.dimensions) == 10
+
+
+def test_accepts_auto_tag_dimension_and_events_all_and_sesv2_names(tmp_path):
+    config = load(
+        tmp_path,
+        """
+        - name: metrics
+          events: all
+          cloudwatch: {dimensions: [{name: "ses:configuration-set", source: MESSAGE_TAG, default: none}]}
+        - name: bus
+          events: [RENDERING_FAILURE, deliveryDelay]
+          eventbridge: {}
+        """,
+    )
+    metrics, bus = config.configuration_sets[0].destinations
+    assert metrics.events == list(EventType)
+    assert metrics.cloudwatch.dimensions[0].source is DimensionSource.MESSAGE_TAG
+    assert bus.events == [EventType.RENDERING_FAILURE, EventType.DELIVERY_DELAY]
+
+
+def test_accepts_json(tmp_path):
+    document = {"configuration_sets": [{"name": "a", "destinations": [{"name": "bus", "eventbridge": {}}]}]}
+    config = load_config(write(tmp_path, json.dumps(document), "config.json"))
+    assert config.configuration_sets[0].destinations[0].kind is DestinationKind.EVENTBRIDGE
+
+
+# --- one test per rule, each naming the YAML path -----------------------------------
+
+
+def test_rejects_bad_configuration_set_name(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: market ing\n")
+    with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.name \(line 2\): configuration set name 'market ing' contains ' '"):
+        load_config(path)
+
+
+def test_rejects_duplicate_configuration_set_names(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\n  - name: a\n")
+    with pytest.raises(ConfigError, match=r"configuration_sets\[1\]\.name \(line 3\): configuration set name 'a' is already used at \[0\]"):
+        load_config(path)
+
+
+def test_rejects_bad_event_destination_name(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.name \(line 5\): event destination name 'a/b' contains '/'"):
+        load(tmp_path, "- {name: a/b, eventbridge: {}}")
+
+
+def test_rejects_duplicate_event_destination_names(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[1\]\.name \(line 6\): event destination name 'bus' is already used at \[0\]"):
+        load(tmp_path, "- {name: bus, eventbridge: {}}\n- {name: bus, eventbridge: {}}")
+
+
+def test_rejects_eleven_event_destinations(tmp_path):
+    destinations = "\n".join(f"- {{name: d{i}, eventbridge: {{}}}}" for i in range(11))
+    with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.destinations \(line 5\): 11 event destinations; SES allows at most 10"):
+        load(tmp_path, destinations)
+
+
+def test_rejects_two_targets_in_one_destination(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\] \(line 5\): an event destination takes exactly one target, got 2 \(firehose, sns\)"):
+        load(tmp_path, "- {name: both, firehose: {stream: events-archive}, sns: {topic: alerts}}")
+
+
+def test_rejects_destination_without_target(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\] \(line 5\): an event destination needs one target: one of cloudwatch, firehose, sns, eventbridge"):
+        load(tmp_path, "- {name: nothing}")
+
+
+def test_rejects_unknown_event_type(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.events\[1\] \(line 5\): unknown event type 'opened'"):
+        load(tmp_path, "- {name: bus, events: [send, opened], eventbridge: {}}")
+
+
+def test_rejects_events_that_are_neither_all_nor_a_list(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.events \(line 5\): events must be 'all' or a list of event types; got 'send'"):
+        load(tmp_path, "- {name: bus, events: send, eventbridge: {}}")
+
+
+def test_rejects_more_than_ten_dimensions(tmp_path):
+    dims = ", ".join(f"{{name: t{i}, source: message_tag, default: none}}" for i in range(11))
+    with pytest.raises(ConfigError, match=r"cloudwatch\.dimensions \(line 5\): 11 dimensions; SES allows at most 10"):
+        load(tmp_path, f"- {{name: m, cloudwatch: {{dimensions: [{dims}]}}}}")
+
+
+def test_rejects_bad_dimension_name(tmp_path):
+    with pytest.raises(ConfigError, match=r"dimensions\[0\]\.name \(line 7\): dimension name 'camp aign' contains ' '"):
+        load(tmp_path, "- name: m\n  cloudwatch:\n    dimensions: [{name: camp aign, source: message_tag, default: none}]")
+
+
+def test_rejects_unknown_dimension_source(tmp_path):
+    with pytest.raises(ConfigError, match=r"dimensions\[0\]\.source \(line 7\): unknown dimension source 'tag'; use one of message_tag, email_header, link_tag"):
+        load(tmp_path, "- name: m\n  cloudwatch:\n    dimensions: [{name: campaign, source: tag, default: none}]")
+
+
+def test_rejects_default_value_cloudformation_refuses_and_says_why(tmp_path):
+    path = with_destinations(
+        tmp_path,
+        """
+        - name: m
+          cloudwatch:
+            dimensions:
+              - {name: campaign, source: message_tag, default: none}
+              - {name: X-Team, source: email_header, default: ops@example.com}
+        """,
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"configuration_sets\[0\]\.destinations\[0\]\.cloudwatch\.dimensions\[1\]\.default \(line 9\): "
+        r"default value 'ops@example\.com' contains '@' or '\.': the SES guide allows them, but CloudFormation",
+    ):
+        load_config(path)
+
+
+def test_rejects_header_ses_refuses_as_dimension(tmp_path):
+    with pytest.raises(ConfigError, match=r"dimensions\[0\]\.name \(line 7\): SES cannot use the 'Return-Path' header as a dimension"):
+        load(tmp_path, "- name: m\n  cloudwatch:\n    dimensions: [{name: Return-Path, source: email_header, default: none}]")
+
+
+def test_rejects_duplicate_dimension_names(tmp_path):
+    dims = "[{name: a, source: message_tag, default: x}, {name: a, source: email_header, default: x}]"
+    with pytest.raises(ConfigError, match=r"dimensions\[1\]\.name \(line 5\): dimension name 'a' is already used at \[0\]"):
+        load(tmp_path, f"- {{name: m, cloudwatch: {{dimensions: {dims}}}}}")
+
+
+def test_warns_about_link_tag_dimension_without_click(tmp_path):
+    checked = check_config(
+        with_destinations(tmp_path, "- {name: m, events: [send], cloudwatch: {dimensions: [{name: cta, source: link_tag, default: none}]}}")
+    )
+    assert checked.config is not None
+    assert [(w.location, "only Click events carry link tags" in w.message) for w in checked.warnings][:1] == [
+        ("configuration_sets[0].destinations[0].cloudwatch.dimensions[0].source", True)
+    ]
+
+
+def test_rejects_fifo_topic_by_name(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\ntopics:\n  - name: alerts.fifo\n")
+    with pytest.raises(ConfigError, match=r"topics\[0\]\.name \(line 4\): SNS topic 'alerts\.fifo' is a FIFO topic"):
+        load_config(path)
+
+
+def test_rejects_fifo_topic_by_flag(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\ntopics:\n  - {name: alerts, fifo: true}\n")
+    with pytest.raises(ConfigError, match=r"topics\[0\]\.fifo \(line 4\): SNS topic 'alerts' is a FIFO topic"):
+        load_config(path)
+
+
+def test_rejects_fifo_topic_arn(tmp_path):
+    with pytest.raises(ConfigError, match=r"sns\.topic_arn \(line 5\): SNS topic .*alerts\.fifo' is a FIFO topic"):
+        load(tmp_path, "- {name: a, sns: {topic_arn: 'arn:aws:sns:eu-west-1:111122223333:alerts.fifo'}}")
+
+
+def test_rejects_a_bus_other_than_the_default(tmp_path):
+    with pytest.raises(ConfigError, match=r"eventbridge\.event_bus \(line 5\): event bus 'orders' is not the default bus"):
+        load(tmp_path, "- {name: bus, eventbridge: {event_bus: orders}}")
+
+
+def test_rejects_reference_to_undeclared_stream(tmp_path):
+    with pytest.raises(ConfigError, match=r"firehose\.stream \(line 5\): 'archive' is not declared under streams: \(declared: events-archive\)"):
+        load(tmp_path, "- {name: a, firehose: {stream: archive}}")
+
+
+def test_rejects_reference_to_undeclared_topic(tmp_path):
+    with pytest.raises(ConfigError, match=r"sns\.topic \(line 5\): 'alert' is not declared under topics: \(declared: alerts\)"):
+        load(tmp_path, "- {name: a, sns: {topic: alert}}")
+
+
+def test_rejects_firehose_with_both_stream_and_arn(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.firehose \(line 5\): give exactly one of stream .* or stream_arn"):
+        load(tmp_path, "- {name: a, firehose: {stream: events-archive, stream_arn: 'arn:aws:firehose:eu-west-1:1:deliverystream/x'}}")
+
+
+def test_rejects_bad_stream_name(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\nstreams:\n  - name: events archive\n")
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.name \(line 4\): delivery stream name 'events archive' contains ' '"):
+        load_config(path)
+
+
+def test_rejects_max_delivery_seconds_out_of_range(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\n    max_delivery_seconds: 60\n")
+    with pytest.raises(ConfigError, match=r"max_delivery_seconds \(line 3\): maximum delivery duration 60 s is out of range"):
+        load_config(path)
+
+
+# --- the file itself ----------------------------------------------------------------
+
+
+def test_rejects_unknown_keys_listing_the_allowed_ones(tmp_path):
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.cloudwach \(line 5\): unknown key 'cloudwach'; allowed keys here: name, events, enabled, cloudwatch, firehose, sns, eventbridge"):
+        load(tmp_path, "- {name: a, cloudwach: {}}")
+
+
+def test_rejects_missing_required_keys(tmp_path):
+    with pytest.raises(ConfigError, match=r"dimensions\[0\]\.default \(line 5\): required key 'default' is missing"):
+        load(tmp_path, "- {name: m, cloudwatch: {dimensions: [{name: campaign, source: message_tag}]}}")
+
+
+def test_rejects_wrong_types_showing_the_value(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\n    sending_enabled: maybe\n")
+    with pytest.raises(ConfigError, match=r"sending_enabled \(line 3\): Input should be a valid boolean; got 'maybe'"):
+        load_config(path)
+
+
+def test_rejects_keys_given_twice(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\n    name: b\n")
+    with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.name \(line 3\): key 'name' is given twice \(lines 2 and 3\)"):
+        load_config(path)
+
+
+def test_reports_yaml_syntax_errors_with_line_and_column(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: [a\n")
+    with pytest.raises(ConfigError, match=r"not valid YAML \(line 3, column 1\)"):
+        load_config(path)
+
+
+def test_reports_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match=r"nope\.yaml: 1 problem:\n  - \(top level\): file not found"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_rejects_a_document_that_is_not_a_mapping(tmp_path):
+    with pytest.raises(ConfigError, match=r"the file must hold a mapping with configuration_sets:, not list"):
+        load_config(write(tmp_path, "- a\n- b\n"))
+
+
+def test_requires_at_least_one_configuration_set(tmp_path):
+    with pytest.raises(ConfigError, match=r"configuration_sets \(line 1\): List should have at least 1 item"):
+        load_config(write(tmp_path, "configuration_sets: []\n"))
+
+
+def test_reports_every_error_at_once_in_document_order(tmp_path):
+    path = with_destinations(
+        tmp_path,
+        """
+        - name: metrics
+          events: [send, bogus]
+          cloudwatch:
+            dimensions:
+              - {name: campaign, source: message_tag, default: "n/a"}
+        - name: metrics
+          firehose: {stream: nowhere}
+        """,
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert [p.location for p in raised.value.problems] == [
+        "configuration_sets[0].destinations[0].events[1]",
+        "configuration_sets[0].destinations[0].cloudwatch.dimensions[0].default",
+        "configuration_sets[0].destinations[1].name",
+        "configuration_sets[0].destinations[1].firehose.stream",
+    ]
+
+
+def test_warns_about_unused_streams_and_topics(tmp_path):
+    checked = check_config(with_destinations(tmp_path, "- {name: bus, eventbridge: {}}"))
+    assert [w.message for w in checked.warnings] == [
+        "'events-archive' is not used by any event destination",
+        "'alerts' is not used by any event destination",
+    ]
+
+
+# --- JSON Schema --------------------------------------------------------------------
+
+
+def test_json_schema_describes_the_file_for_editors():
+    schema = json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert set(schema["properties"]) == set(PlatformConfig.model_fields)
+    destination = schema["$defs"]["DestinationConfig"]
+    assert destination["additionalProperties"] is False
+    assert {"const": "all"} in destination["properties"]["events"]["anyOf"]
+    dimension = schema["$defs"]["DimensionConfig"]["properties"]
+    assert dimension["default"]["pattern"] == "^[A-Za-z0-9_-]{1,256}$"
+    assert dimension["source"]["enum"] == ["message_tag", "email_header", "link_tag"]
