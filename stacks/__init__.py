@@ -1,0 +1,1 @@
+"""The deployable ses-metrics stacks, composed from the ``ses_metrics`` library."""

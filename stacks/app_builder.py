@@ -1,0 +1,26 @@
+"""Build the platform CDK app from a configuration file."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
+
+from ses_metrics.config import load_config
+from stacks.platform_stack import PlatformStack
+
+DEFAULT_CONFIG = "ses-metrics.yaml"
+
+
+def build_app(app: cdk.App | None = None, *, config_path: str | None = None, nag: bool = True) -> cdk.App:
+    """The app for ``config_path`` (else cdk.json context ``config``, else ses-metrics.yaml).
+
+    cdk-nag's AwsSolutions pack runs as a policy-validation plugin, so an
+    unacknowledged finding fails ``cdk synth``. Raises ``ConfigError`` for a bad file.
+    """
+    app = app or cdk.App()
+    path = config_path or app.node.try_get_context("config") or DEFAULT_CONFIG
+    config = load_config(path)
+    PlatformStack(app, config.stack_name, config=config)
+    if nag:
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app

@@ -1,0 +1,33 @@
+"""What the README and the committed schema promise stays true."""
+
+import json
+import re
+
+from conftest import ROOT
+
+from ses_metrics.config import json_schema
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_leads_with_the_two_commands():
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == ["make demo", "make test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_python_example_synthesizes(tmp_path):
+    [code] = re.findall(r"```python\n(.*?)```", README, re.S)
+    app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
+    exec(compile(code.replace("cdk.App()", app), "README.md", "exec"), {})
+    template = json.loads((tmp_path / "Email.template.json").read_text())
+    kinds = sorted(r["Type"] for r in template["Resources"].values() if r["Type"].startswith("AWS::SES::"))
+    assert kinds == ["AWS::SES::ConfigurationSet"] + ["AWS::SES::ConfigurationSetEventDestination"] * 4
+
+
+def test_committed_schema_matches_the_loader():
+    committed = json.loads((ROOT / "ses-metrics.schema.json").read_text())
+    assert committed == json_schema(), "regenerate: ses-metrics schema -o ses-metrics.schema.json"
