@@ -1,0 +1,18 @@
+"""The local SES event-publishing simulator (no ``aws_cdk`` import; see engine.py).
+
+It reads synthesized templates, never ses-metrics.yaml: what it checks is what would be
+deployed. Pipeline: template -> topology -> send -> message -> events -> router -> sinks.
+"""
+
+from __future__ import annotations
+
+from ses_metrics.simulator.engine import SendResult, SimulationResult, Simulator
+from ses_metrics.simulator.events import Click, Delay, Engagement, Unsubscribe
+from ses_metrics.simulator.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from ses_metrics.simulator.sends import SimulationOptions
+from ses_metrics.simulator.template import Environment, TemplateError
+
+__all__ = [
+    "Click", "Delay", "Engagement", "Environment", "Scenario", "ScenarioError", "SendResult", "SimulationOptions",
+    "SimulationResult", "Simulator", "TemplateError", "Unsubscribe", "load_scenario", "parse_scenario",
+]

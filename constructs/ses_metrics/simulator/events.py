@@ -1,0 +1,360 @@
+"""The SES event records a message produces, in the exact shape SES publishes them.
+
+Outcomes per recipient follow the SES mailbox simulator at ``simulator.amazonses.com``
+(``+label`` allowed): ``success`` delivered; ``bounce`` Permanent/General bounce;
+``ooto`` delivered (the out-of-office reply is not an SES event); ``complaint`` delivered
+then a complaint; ``suppressionlist`` Permanent/OnAccountSuppressionList bounce. Any other
+address is delivered. Bounced recipients of one message are combined in one Bounce event
+per subtype, as SES combines them.
+
+Engagement (Open, Click), delays and unsubscribes happen only when the scenario says so,
+and only as SES allows: opens and clicks for delivered recipients of HTML messages, clicks
+on tracked links only (never ``ses:no-track``), a Subscription only for a send with
+``ListManagementOptions``. A templated send whose data lacks a variable produces a
+Rendering Failure and nothing else; content carrying the EICAR test signature a Send and a
+Reject. What the scenario asked for that SES would not do becomes a note, never silence.
+
+Time offsets after the send (fixed, so runs repeat): Send +0, Reject +0.3 s, Bounce +0.9 s,
+Delivery +1.2 s (after a DeliveryDelay: +10 min), Open +2 min, Click +3 min, Complaint
++5 min, DeliveryDelay +10 min, Subscription +30 min after delivery.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any, Literal
+
+from ses_metrics.rules import EventType
+from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso
+
+try:  # an optional, much faster encoder (benchmarks/RESULTS.md)
+    import orjson
+
+    def encode(record: dict[str, Any]) -> bytes:
+        """Compact JSON, as SES publishes it."""
+        return orjson.dumps(record)
+
+except ImportError:  # pragma: no cover - depends on the installation
+
+    def encode(record: dict[str, Any]) -> bytes:
+        """Compact JSON, as SES publishes it."""
+        return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+SIMULATOR_DOMAIN = "simulator.amazonses.com"
+DELAY_TYPES = (
+    "InternalFailure", "General", "MailboxFull", "SpamDetected", "RecipientServerError", "IPFailure",
+    "TransientCommunicationFailure", "BYOIPHostNameLookupUnavailable", "Undetermined", "SendingDeferral",
+)
+REPORTING_MTA = "a8-70.smtp-out.amazonses.com"
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+READER_IP = "192.0.2.1"
+SUPPRESSED = (
+    "Amazon SES did not send the message to this address because it is on the suppression list for your account. "
+    "For more information about removing addresses from the suppression list, see the Amazon SES Developer Guide at "
+    "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html"
+)
+MAX_DELIVERY = timedelta(hours=14)
+
+Outcome = Literal["delivered", "bounce", "ooto", "complaint", "suppressionlist"]
+
+
+@lru_cache(maxsize=65536)
+def outcome(recipient: str) -> Outcome:
+    """What the SES mailbox simulator does with this address (others are delivered)."""
+    local, _, domain = address(recipient).lower().rpartition("@")
+    if domain != SIMULATOR_DOMAIN:
+        return "delivered"
+    local = local.split("+", 1)[0]
+    if local in ("bounce", "ooto", "complaint", "suppressionlist"):
+        return local  # type: ignore[return-value]
+    return "delivered"
+
+
+@dataclass(frozen=True)
+class Click:
+    recipient: str
+    link: str | int | None = None  # a URL, an index among the message's links, or the first tracked one
+
+
+@dataclass(frozen=True)
+class Delay:
+    recipient: str
+    delay_type: str = "TransientCommunicationFailure"
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    recipient: str
+    unsubscribe_all: bool = True
+    source: str = "UnsubscribeHeader"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """What recipients do after delivery: from the scenario's lower-case keys."""
+
+    opens: Sequence[str] | Literal["all"] = ()
+    clicks: Sequence[Click] | Literal["all"] = ()
+    delays: Sequence[Delay] = ()
+    unsubscribes: Sequence[Unsubscribe] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.opens or self.clicks or self.delays or self.unsubscribes)
+
+
+NO_ENGAGEMENT = Engagement()
+
+
+def _at(event: Event) -> datetime:
+    return event.at
+
+
+@dataclass(slots=True)
+class Event:
+    """One event record, the message it is about, and when SES publishes it."""
+
+    type: EventType
+    at: datetime
+    record: dict[str, Any]
+    message: Message
+    link_tags: dict[str, list[str]] | None = None
+    _encoded: bytes | None = field(default=None, repr=False)
+    epoch: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self.epoch = self.at.timestamp()  # once: every sink buckets by it
+
+    @property
+    def encoded(self) -> bytes:
+        """The record as SES publishes it to Firehose, SNS and EventBridge (encoded once)."""
+        if self._encoded is None:
+            self._encoded = encode(self.record)
+        return self._encoded
+
+
+class EventFactory:
+    def __init__(self, options: SimulationOptions, ids: Ids):
+        self.options = options
+        self.ids = ids
+        self.account = options.environment.account
+
+    def mail(self, message: Message, *, full: bool = True, extra_tags: dict[str, list[str]] | None = None) -> dict[str, Any]:
+        mail: dict[str, Any] = {
+            "timestamp": message.timestamp,
+            "source": message.source,
+            "sourceArn": message.source_arn,
+            "sendingAccountId": self.account,
+            "messageId": message.message_id,
+            "destination": message.destination,
+            "headersTruncated": message.headers_truncated,
+        }
+        if full:
+            mail["headers"] = message.headers
+            mail["commonHeaders"] = message.common_headers
+        mail["tags"] = {**message.tags, **extra_tags} if extra_tags else message.tags
+        return mail
+
+    def events(self, message: Message, engagement: Engagement = NO_ENGAGEMENT) -> tuple[list[Event], list[str]]:
+        """Every event of ``message`` in time order, and notes on engagement SES would ignore."""
+        notes: list[str] = []
+        t0 = message.sent_at
+        mail = self.mail(message)
+        if message.rendering_error:
+            record = {
+                "eventType": EventType.RENDERING_FAILURE.record,
+                "mail": self.mail(message, full=False),
+                "failure": {"errorMessage": message.rendering_error, "templateName": message.template_name},
+            }
+            notes += self._ignored(engagement, "the template did not render, so nothing was sent")
+            return [Event(EventType.RENDERING_FAILURE, t0 + timedelta(milliseconds=100), record, message)], notes
+        events = [Event(EventType.SEND, t0, {"eventType": "Send", "mail": mail, "send": {}}, message)]
+        if message.virus:
+            events.append(Event(EventType.REJECT, t0 + timedelta(milliseconds=300), {"eventType": "Reject", "mail": mail, "reject": {"reason": "Bad content"}}, message))
+            notes += self._ignored(engagement, "SES rejected the message (virus signature)")
+            return events, notes
+
+        delays = {address(d.recipient).lower(): d for d in engagement.delays} if engagement.delays else None
+        delivered: list[tuple[str, datetime]] = []
+        bounced: dict[str, list[str]] = {}
+        for recipient in message.destination:
+            fate = outcome(recipient)
+            delay = delays.pop(address(recipient).lower(), None) if delays else None
+            start = t0
+            if delay is not None:
+                at = t0 + timedelta(minutes=10)
+                events.append(Event(EventType.DELIVERY_DELAY, at, self._delay(message, recipient, delay, at), message))
+                start = at
+            if fate in ("bounce", "suppressionlist"):
+                bounced.setdefault("General" if fate == "bounce" else "OnAccountSuppressionList", []).append(recipient)
+            else:
+                delivered.append((recipient, start + timedelta(milliseconds=1200)))
+        notes += [f"delay for {r} ignored: not a recipient of this message" for r in delays or ()]
+        for subtype, recipients in bounced.items():
+            at = t0 + timedelta(milliseconds=900)
+            events.append(Event(EventType.BOUNCE, at, self._bounce(mail, subtype, recipients, at), message))
+
+        delivery_mail = self.mail(message, extra_tags={"ses:outgoing-ip": [self.options.outgoing_ip]}) if message.tags else mail
+        for recipient, at in delivered:
+            record = {
+                "eventType": "Delivery",
+                "mail": delivery_mail,
+                "delivery": {
+                    "timestamp": iso(at),
+                    "processingTimeMillis": int((at - t0).total_seconds() * 1000),
+                    "recipients": [recipient],
+                    "smtpResponse": "250 2.6.0 Message received",
+                    "reportingMTA": REPORTING_MTA,
+                },
+            }
+            events.append(Event(EventType.DELIVERY, at, record, message))
+            if outcome(recipient) == "complaint":
+                complained = at + timedelta(minutes=5)
+                events.append(Event(EventType.COMPLAINT, complained, self._complaint(mail, recipient, complained), message))
+        if not engagement.empty:
+            delivered_at = {address(r).lower(): at for r, at in delivered}
+            events += self._engagement(message, mail, engagement, delivered_at, notes)
+        if len(events) > 2:
+            events.sort(key=_at)
+        return events, notes
+
+    # -- records ---------------------------------------------------------------------
+
+    def _bounce(self, mail: dict[str, Any], subtype: str, recipients: list[str], at: datetime) -> dict[str, Any]:
+        if subtype == "General":
+            bounced = [{"emailAddress": r, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"} for r in recipients]
+            mta = f"dsn; {REPORTING_MTA}"
+        else:
+            bounced = [{"emailAddress": r, "action": "failed", "status": "5.1.1", "diagnosticCode": SUPPRESSED} for r in recipients]
+            mta = "dns; amazonses.com"
+        return {
+            "eventType": "Bounce",
+            "mail": mail,
+            "bounce": {
+                "bounceType": "Permanent",
+                "bounceSubType": subtype,
+                "bouncedRecipients": bounced,
+                "timestamp": iso(at),
+                "feedbackId": self.ids.message_id(),
+                "reportingMTA": mta,
+            },
+        }
+
+    def _complaint(self, mail: dict[str, Any], recipient: str, at: datetime) -> dict[str, Any]:
+        return {
+            "eventType": "Complaint",
+            "mail": mail,
+            "complaint": {
+                "complainedRecipients": [{"emailAddress": recipient}],
+                "timestamp": iso(at),
+                "feedbackId": self.ids.message_id(),
+                "userAgent": "Amazon SES Mailbox Simulator",
+                "complaintFeedbackType": "abuse",
+                "arrivalDate": iso(at),
+            },
+        }
+
+    def _delay(self, message: Message, recipient: str, delay: Delay, at: datetime) -> dict[str, Any]:
+        return {
+            "eventType": "DeliveryDelay",
+            "mail": self.mail(message, full=False),
+            "deliveryDelay": {
+                "timestamp": iso(at),
+                "delayType": delay.delay_type,
+                "expirationTime": iso(message.sent_at + MAX_DELIVERY),
+                "delayedRecipients": [
+                    {"emailAddress": recipient, "status": "4.4.1", "diagnosticCode": "smtp; 421 4.4.1 Unable to connect to remote host"}
+                ],
+            },
+        }
+
+    def _engagement(self, message: Message, mail: dict[str, Any], engagement: Engagement, delivered_at: dict[str, datetime], notes: list[str]) -> list[Event]:
+        events: list[Event] = []
+        opens = list(delivered_at) if engagement.opens == "all" else [address(r).lower() for r in engagement.opens]
+        for recipient in opens:
+            if self._engaged(recipient, delivered_at, message, "open", notes):
+                at = delivered_at[recipient] + timedelta(minutes=2)
+                record = {"eventType": "Open", "mail": mail, "open": {"ipAddress": READER_IP, "timestamp": iso(at), "userAgent": BROWSER}}
+                events.append(Event(EventType.OPEN, at, record, message))
+        links = message.links
+        tracked = [link for link in links if link.tracked]
+        clicks = [Click(r, i) for r in delivered_at for i in range(len(tracked))] if engagement.clicks == "all" else list(engagement.clicks)
+        for number, click in enumerate(clicks):
+            recipient = address(click.recipient).lower()
+            if not self._engaged(recipient, delivered_at, message, "click", notes):
+                continue
+            pool = tracked if engagement.clicks == "all" else links
+            link = self._link(click, pool, notes)
+            if link is None:
+                continue
+            if not link.tracked:
+                notes.append(f"click by {click.recipient} on {link.url} produces no event: the link has ses:no-track")
+                continue
+            at = delivered_at[recipient] + timedelta(minutes=3, seconds=10 * number)
+            detail: dict[str, Any] = {"ipAddress": READER_IP, "link": link.url}
+            if link.tags:
+                detail["linkTags"] = link.tags
+            detail |= {"timestamp": iso(at), "userAgent": BROWSER}
+            events.append(Event(EventType.CLICK, at, {"eventType": "Click", "mail": mail, "click": detail}, message, link.tags))
+        for unsubscribe in engagement.unsubscribes:
+            recipient = address(unsubscribe.recipient).lower()
+            if recipient not in delivered_at:
+                notes.append(f"unsubscribe by {unsubscribe.recipient} ignored: not delivered")
+                continue
+            if not message.contact_list:
+                notes.append(f"unsubscribe by {unsubscribe.recipient} ignored: the send has no ListManagementOptions")
+                continue
+            at = delivered_at[recipient] + timedelta(minutes=30)
+            topics = [message.topic_name] if message.topic_name else []
+
+            def preferences(status: str, everything: bool) -> dict[str, Any]:
+                return {"unsubscribeAll": everything, "topicSubscriptionStatus": [{"topicName": t, "subscriptionStatus": status} for t in topics]}
+
+            record = {
+                "eventType": "Subscription",
+                "mail": mail,
+                "subscription": {
+                    "contactList": message.contact_list,
+                    "timestamp": iso(at),
+                    "source": unsubscribe.source,
+                    "newTopicPreferences": preferences("OptOut", unsubscribe.unsubscribe_all),
+                    "oldTopicPreferences": preferences("OptIn", False),
+                },
+            }
+            events.append(Event(EventType.SUBSCRIPTION, at, record, message))
+        return events
+
+    def _engaged(self, recipient: str, delivered_at: dict[str, datetime], message: Message, what: str, notes: list[str]) -> bool:
+        if recipient not in delivered_at:
+            notes.append(f"{what} by {recipient} ignored: the message was not delivered to that address")
+            return False
+        if message.html is None:
+            notes.append(f"{what} by {recipient} ignored: SES tracks {what}s in HTML messages only")
+            return False
+        return True
+
+    def _link(self, click: Click, links: list[Any], notes: list[str]) -> Any:
+        if not links:
+            notes.append(f"click by {click.recipient} ignored: the HTML has no trackable link")
+            return None
+        if click.link is None:
+            return next((link for link in links if link.tracked), links[0])
+        if isinstance(click.link, int):
+            if 0 <= click.link < len(links):
+                return links[click.link]
+            notes.append(f"click by {click.recipient} ignored: the message has {len(links)} links, no link #{click.link}")
+            return None
+        found = next((link for link in links if link.url == click.link), None)
+        if found is None:
+            notes.append(f"click by {click.recipient} ignored: no link {click.link!r} in the HTML")
+        return found
+
+    @staticmethod
+    def _ignored(engagement: Engagement, why: str) -> list[str]:
+        asked = bool(engagement.opens or engagement.clicks or engagement.delays or engagement.unsubscribes)
+        return [f"engagement ignored: {why}"] if asked else []

@@ -1,0 +1,362 @@
+"""Routing: what happens to an event at each event destination of its configuration set.
+
+For every destination exactly one outcome, a delivery or a drop with a reason:
+
+- disabled, or not matching the event type, or a definition SES would refuse: dropped;
+- CloudWatch: a datapoint with one value per dimension (tag, header or link tag, else the
+  default); a header value with characters SES refuses yields no metric (a drop);
+- Firehose: SES must be able to assume the destination's role (trust policy for
+  ``ses.amazonaws.com`` with ``aws:SourceAccount``/``aws:SourceArn`` of this set) and the role
+  must allow ``firehose:PutRecordBatch`` on the stream; then the stream's own role must be
+  assumable by Firehose and allowed ``s3:PutObject`` on its prefix (and ``kms:GenerateDataKey``
+  on an SSE-KMS bucket key), with no bucket policy denying it;
+- SNS: standard topics only; the topic policy must let ``ses.amazonaws.com`` publish for this
+  set, and a KMS key encrypting the topic must let SES use it;
+- EventBridge: the default bus only; rules on it whose patterns match are listed.
+
+IAM decisions do not depend on the event, so they are made once per destination when the
+router is built: a destination SES can never publish to drops every event with the same
+reason. What cannot be checked (a role or topic outside the templates, an AWS managed
+policy) is delivered with a note, never dropped on a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ses_metrics import rules
+from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.simulator import iam
+from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore, metric_name
+from ses_metrics.simulator.sinks.eventbridge import EventBusSink
+from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
+from ses_metrics.simulator.sinks.sns import TopicSink, receivers
+from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
+
+Action = Callable[[Event], dict[str, Any]]
+
+
+class EventOutcome:
+    """An event and, for each destination of its set, a delivery or a drop."""
+
+    __slots__ = ("deliveries", "drops", "event")
+
+    def __init__(self, event: Event, deliveries: list[dict[str, Any]] | None = None, drops: list[dict[str, Any]] | None = None):
+        self.event = event
+        self.deliveries = [] if deliveries is None else deliveries
+        self.drops = [] if drops is None else drops
+
+    @property
+    def event_type(self) -> EventType:
+        return self.event.type
+
+    def to_json(self) -> dict[str, Any]:
+        message = self.event.message
+        return {
+            "eventType": self.event.type.record,
+            "messageId": message.message_id,
+            "configurationSet": message.configuration_set.name if message.configuration_set else None,
+            "timestamp": self.event.record.get(self.event.type.detail_key, {}).get("timestamp") or self.event.record["mail"]["timestamp"],
+            "record": self.event.record,
+            "deliveries": self.deliveries,
+            "drops": self.drops,
+        }
+
+
+class _Drop(Exception):
+    """Raised by a delivery action when this event cannot be delivered."""
+
+
+@dataclass
+class _Route:
+    destination: EventDestination
+    action: Action | None  # None: every event is dropped with ``reason``
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+class Router:
+    def __init__(self, topology: Topology, *, metrics: MetricStore, firehose: FirehoseSink, sns: TopicSink, eventbridge: EventBusSink, start: datetime):
+        self.topology = topology
+        self.metrics = metrics
+        self.firehose = firehose
+        self.sns = sns
+        self.eventbridge = eventbridge
+        self.start = start
+        env = topology.environment
+        self.account = env.account
+        self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
+        self.notes: list[str] = []
+        # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
+        self._tables: dict[str, dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]] = {}
+        for stream in topology.streams.values():
+            if stream.s3 is not None:
+                firehose.register(stream)
+        for configuration_set in topology.configuration_sets.values():
+            self._tables[configuration_set.name] = self._table(configuration_set)
+
+    def route(self, event: Event) -> EventOutcome:
+        configuration_set = event.message.configuration_set
+        if configuration_set is None:
+            return EventOutcome(event, drops=[{"eventDestination": None, "reason": "the send has no configuration set: SES publishes no events and ignores its tags"}])
+        if not configuration_set.destinations:
+            return EventOutcome(event, drops=[{"eventDestination": None, "reason": f"configuration set {configuration_set.name} has no event destinations"}])
+        deliveries = []
+        drops = []
+        for destination, action in self._tables[configuration_set.name][event.type.cfn]:
+            if action.__class__ is dict:
+                drops.append(action)
+                continue
+            try:
+                deliveries.append(action(event))  # type: ignore[operator]
+            except _Drop as drop:
+                drops.append({"eventDestination": destination.name, "reason": str(drop)})
+        return EventOutcome(event, deliveries, drops)
+
+    # -- tables ----------------------------------------------------------------------
+
+    def _table(self, configuration_set: ConfigurationSet) -> dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]:
+        routes = [self._route(configuration_set, d) for d in configuration_set.destinations]
+        for route in routes:
+            self.notes += [f"{configuration_set.name}/{route.destination.name}: {n}" for n in route.notes]
+        table: dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]] = {}
+        for event_type in EventType:
+            entries: list[tuple[EventDestination, Action | dict[str, Any]]] = []
+            for route in routes:
+                d = route.destination
+                if not d.enabled:
+                    reason = "the event destination is disabled (Enabled: false)"
+                elif event_type not in d.event_types:
+                    matched = ", ".join(e.cfn for e in EventType if e in d.event_types) or "nothing"
+                    reason = f"the event destination matches {matched}, not {event_type.cfn}"
+                elif route.action is None:
+                    reason = route.reason
+                else:
+                    entries.append((d, route.action))
+                    continue
+                entries.append((d, {"eventDestination": d.name, "reason": reason}))
+            table[event_type.cfn] = entries
+        return table
+
+    def _route(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
+        if d.problems:
+            return _Route(d, None, "SES would refuse this event destination: " + "; ".join(d.problems))
+        if d.kind is DestinationKind.CLOUDWATCH:
+            return _Route(d, self._cloudwatch(d))
+        if d.kind is DestinationKind.FIREHOSE:
+            return self._firehose(cs, d)
+        if d.kind is DestinationKind.SNS:
+            return self._sns(cs, d)
+        if d.kind is DestinationKind.EVENTBRIDGE:
+            return self._eventbridge(cs, d)
+        return _Route(d, None, "the event destination has no target")
+
+    # -- CloudWatch ------------------------------------------------------------------
+
+    def _cloudwatch(self, d: EventDestination) -> Action:
+        dimensions = d.dimensions
+        metrics = self.metrics
+        name = d.name
+
+        def deliver(event: Event) -> dict[str, Any]:
+            values: dict[str, str] = {}
+            tags = event.message.tags
+            for dim in dimensions:
+                if dim.source is DimensionSource.MESSAGE_TAG:
+                    found = tags.get(dim.name)
+                    values[dim.name] = found[0] if found else dim.default
+                elif dim.source is DimensionSource.LINK_TAG:
+                    found = (event.link_tags or {}).get(dim.name)
+                    values[dim.name] = found[0] if found else dim.default
+                else:
+                    header = _header(event.message.headers, dim.name)
+                    if header is None:
+                        values[dim.name] = dim.default
+                    elif not rules.is_metric_header_value(header):
+                        raise _Drop(
+                            f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'"
+                        )
+                    else:
+                        values[dim.name] = header
+            metric = metric_name(event.type)
+            metrics.add(metric, tuple(sorted(values.items())), event.epoch)
+            return {"eventDestination": name, "type": "cloudwatch", "namespace": NAMESPACE, "metricName": metric, "dimensions": values}
+
+        return deliver
+
+    # -- Firehose --------------------------------------------------------------------
+
+    def _firehose(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
+        notes: list[str] = []
+        if not d.stream_arn or not d.role_arn:
+            return _Route(d, None, "the Firehose destination lacks a stream or role ARN that resolves")
+        role = self.topology.roles.get(d.role_arn)
+        if role is None:
+            notes.append(f"role {d.role_arn} is not in the templates: whether SES may assume it is not checked")
+        else:
+            trust = iam.evaluate(
+                [role.trust_policy],
+                iam.Request("sts:AssumeRole", role.arn, principal_service="ses.amazonaws.com", context={"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn}),
+                resource_policy=True,
+            )
+            if not trust.allowed:
+                return _Route(
+                    d, None,
+                    f"SES cannot assume role {role.name}: its trust policy does not admit ses.amazonaws.com with aws:SourceAccount "
+                    f"{self.account} and aws:SourceArn {cs.arn} ({trust.reason})",
+                )
+            put = iam.evaluate(role.policies, iam.Request("firehose:PutRecordBatch", d.stream_arn))
+            if not put.allowed:
+                if role.unknown_managed_policies and not put.reason.startswith("explicitly"):
+                    notes.append(f"role {role.name} has managed policies outside the templates; firehose:PutRecordBatch is not checked")
+                else:
+                    return _Route(d, None, f"role {role.name} may not firehose:PutRecordBatch on {d.stream_arn} ({put.reason})")
+        stream = self.topology.streams.get(d.stream_arn)
+        name = d.name
+        if stream is None:
+            notes.append(f"delivery stream {d.stream_arn} is not in the templates: records are not followed to their destination")
+            stream_name = d.stream_arn.rsplit("/", 1)[-1]
+            return _Route(d, lambda event: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, notes=notes)
+        reason = self._stream_problem(stream, notes)
+        if reason is not None:
+            return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes)
+        firehose = self.firehose
+        if stream.s3 is None:
+            notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
+            return _Route(d, lambda event: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, notes=notes)
+
+        def deliver(event: Event) -> dict[str, Any]:
+            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}
+            firehose.put(stream, event.record, event.encoded, event.at, delivery, event.epoch)
+            return delivery
+
+        return _Route(d, deliver, notes=notes)
+
+    def _stream_problem(self, stream: DeliveryStream, notes: list[str]) -> str | None:
+        """Why a stream in the templates cannot write to its S3 bucket, if it cannot."""
+        target = stream.s3
+        role_arn = (target.role_arn if target else None) or stream.role_arn
+        if target is None or role_arn is None:
+            return None
+        role = self.topology.roles.get(role_arn)
+        if role is None:
+            notes.append(f"stream role {role_arn} is not in the templates: its S3 permissions are not checked")
+            return None
+        trust = iam.evaluate(
+            [role.trust_policy],
+            iam.Request("sts:AssumeRole", role.arn, principal_service="firehose.amazonaws.com", context={"sts:ExternalId": self.account, "aws:SourceAccount": self.account}),
+            resource_policy=True,
+        )
+        if not trust.allowed:
+            return f"Firehose cannot assume role {role.name} ({trust.reason})"
+        sample = evaluate_prefix(target.prefix, self.start, keys=_AnyKey())
+        if "!{timestamp:" not in target.prefix and not target.dynamic_partitioning:
+            sample += self.start.strftime("%Y/%m/%d/%H/")
+        object_arn = f"{target.bucket_arn}/{sample}{stream.name}-1-object"
+        put = iam.evaluate(role.policies, iam.Request("s3:PutObject", object_arn))
+        if not put.allowed and not (role.unknown_managed_policies and not put.reason.startswith("explicitly")):
+            return f"role {role.name} may not s3:PutObject on {object_arn} ({put.reason})"
+        bucket = self.topology.buckets.get(target.bucket)
+        if bucket is not None:
+            denied = iam.evaluate(
+                bucket.policies + [{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}],
+                iam.Request("s3:PutObject", object_arn, principal_arn=role.arn, principal_account=self.account, context={"aws:SecureTransport": "true", "aws:PrincipalAccount": self.account}),
+                resource_policy=True,
+            )
+            if not denied.allowed:
+                return f"the policy of bucket {bucket.name} denies s3:PutObject to role {role.name} ({denied.reason})"
+            if bucket.encryption == "aws:kms" and bucket.kms_key_arn:
+                key = self.topology.key(bucket.kms_key_arn)
+                if key is not None:
+                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn))
+                    if not data_key.allowed:
+                        return f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
+        return None
+
+    # -- SNS -------------------------------------------------------------------------
+
+    def _sns(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
+        notes: list[str] = []
+        if not d.topic_arn:
+            return _Route(d, None, "the SNS destination's topic ARN does not resolve")
+        topic = self.topology.topics.get(d.topic_arn)
+        if topic is None:
+            notes.append(f"topic {d.topic_arn} is not in the templates: its policy is not checked")
+            if d.topic_arn.endswith(".fifo"):
+                return _Route(d, None, f"topic {d.topic_arn} is a FIFO topic: SES publishes to standard topics only")
+        else:
+            if topic.fifo or topic.name.endswith(".fifo"):
+                return _Route(d, None, f"topic {topic.name} is a FIFO topic: SES publishes to standard topics only")
+            if not topic.policies:
+                return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com")
+            context = {"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn, "aws:SecureTransport": "true"}
+            publish = iam.evaluate(topic.policies, iam.Request("sns:Publish", topic.arn, principal_service="ses.amazonaws.com", context=context), resource_policy=True)
+            if not publish.allowed:
+                return _Route(d, None, f"the policy of topic {topic.name} does not let SES publish for configuration set {cs.name} ({publish.reason})")
+            if topic.kms_key:
+                reason = self._topic_key_problem(topic.kms_key, topic.name, context, notes)
+                if reason:
+                    return _Route(d, None, reason)
+        sink = self.sns
+        subscribers = receivers(topic)
+        topic_arn = d.topic_arn
+        name = d.name
+
+        def deliver(event: Event) -> dict[str, Any]:
+            envelope = sink.publish(topic_arn, event.encoded.decode(), event.at)
+            return {"eventDestination": name, "type": "sns", "topic": topic_arn, "snsMessageId": envelope["MessageId"], "subscriptions": subscribers}
+
+        return _Route(d, deliver, notes=notes)
+
+    def _topic_key_problem(self, key_id: str, topic: str, context: dict[str, str], notes: list[str]) -> str | None:
+        if key_id in ("alias/aws/sns",) or key_id.endswith(":alias/aws/sns"):
+            return f"topic {topic} is encrypted with the AWS managed key alias/aws/sns, whose policy cannot admit ses.amazonaws.com"
+        key = self.topology.key(key_id)
+        if key is None:
+            notes.append(f"KMS key {key_id} of topic {topic} is not in the templates: whether SES may use it is not checked")
+            return None
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            decision = iam.evaluate([key.policy], iam.Request(action, "*", principal_service="ses.amazonaws.com", context=context), resource_policy=True)
+            if not decision.allowed:
+                return f"the policy of KMS key {key.arn}, which encrypts topic {topic}, does not let ses.amazonaws.com {action} ({decision.reason})"
+        return None
+
+    # -- EventBridge -----------------------------------------------------------------
+
+    def _eventbridge(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
+        if d.bus_arn != self.default_bus:
+            return _Route(d, None, f"event bus {d.bus_arn} is not this account's default bus ({self.default_bus}); SES publishes only to the default bus")
+        sink = self.eventbridge
+        name = d.name
+        arn = cs.arn
+
+        def deliver(event: Event) -> dict[str, Any]:
+            envelope, matched = sink.put("default", event.type, event.record, event.at, arn)
+            return {
+                "eventDestination": name,
+                "type": "eventbridge",
+                "eventBus": "default",
+                "detailType": envelope["detail-type"],
+                "rules": [{"name": r.name, "targets": [t["arn"] for t in r.targets]} for r in matched],
+            }
+
+        return _Route(d, deliver)
+
+
+class _AnyKey(dict):  # type: ignore[type-arg]
+    """Partition keys for a permission check: every key gets a sample value."""
+
+    def get(self, key: str, default: Any = None) -> str:  # noqa: ARG002
+        return "sample"
+
+
+def _header(headers: list[dict[str, str]], name: str) -> str | None:
+    lowered = name.lower()
+    for header in headers:
+        if header["name"].lower() == lowered:
+            return header["value"]
+    return None

@@ -1,0 +1,191 @@
+"""Scenario files: the sends to simulate, as YAML or JSON.
+
+    start: "2026-01-01T09:00:00Z"        # optional: the clock for the first send
+    defaults:                            # optional: merged into every send
+      FromEmailAddress: news@example.com
+      ConfigurationSetName: marketing
+    templates:                           # optional: templates not in the stack
+      welcome: {Subject: "Hi {{name}}", Html: "<p>Hi {{name}}</p>", Text: "Hi {{name}}"}
+    sends:
+      - Destination: {ToAddresses: [success@simulator.amazonses.com]}
+        EmailTags: [{Name: campaign, Value: spring}]
+        Content: {Simple: {Subject: {Data: Hi}, Body: {Html: {Data: "<a href='https://x.test'>x</a>"}}}}
+        opens: all                       # simulation keys are lower case (not sent to SES)
+        clicks: [{recipient: success@simulator.amazonses.com, link: "https://x.test"}]
+
+Each send's upper-case keys are the exact keyword arguments of boto3's
+``sesv2.send_email`` (or ``send_bulk_email`` when ``BulkEmailEntries`` is present), checked
+against botocore's service model. Lower-case keys are simulation keys:
+
+- ``name``: a label shown in reports;
+- ``at``: when the send happens (ISO 8601); default: one second after the previous send;
+- ``opens``: ``all`` or a list of recipients who open the message;
+- ``clicks``: ``all`` (every delivered recipient clicks every tracked link) or a list of
+  recipients or ``{recipient, link}`` (``link``: a URL in the HTML or its index; default the
+  first tracked link);
+- ``delays``: recipients (or ``{recipient, type}``) whose delivery is delayed first
+  (``type`` is a DeliveryDelay ``delayType``, default ``TransientCommunicationFailure``);
+- ``unsubscribes``: recipients (or ``{recipient, unsubscribe_all, source}``) who unsubscribe
+  through SES list management (the send needs ``ListManagementOptions``).
+
+Every problem is reported at once with its path (``sends[2].Destination.ToAddresses``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ses_metrics.rules import Problem
+from ses_metrics.simulator.events import DELAY_TYPES, Click, Delay, Engagement, Unsubscribe
+from ses_metrics.simulator.sends import validate_request
+from ses_metrics.simulator.topology import EmailTemplate
+
+
+class ScenarioError(Exception):
+    """The scenario file is unreadable or not a valid list of sends (a usage error)."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem{'s' if len(problems) != 1 else ''}:\n{lines}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Click(_Strict):
+    recipient: str
+    link: str | int | None = None
+
+
+class _Delay(_Strict):
+    recipient: str
+    type: Literal[DELAY_TYPES] = "TransientCommunicationFailure"  # type: ignore[valid-type]
+
+
+class _Unsubscribe(_Strict):
+    recipient: str
+    unsubscribe_all: bool = True
+    source: Literal["UnsubscribeHeader", "UnsubscribeLink", "ListManagement"] = "UnsubscribeHeader"
+
+
+class SimulationKeys(_Strict):
+    """The lower-case keys of a send."""
+
+    name: str | None = None
+    at: datetime | None = None
+    opens: Literal["all"] | list[str] = Field(default_factory=list)
+    clicks: Literal["all"] | list[str | _Click] = Field(default_factory=list)
+    delays: list[str | _Delay] = Field(default_factory=list)
+    unsubscribes: list[str | _Unsubscribe] = Field(default_factory=list)
+
+    def engagement(self) -> Engagement:
+        clicks: Any = "all" if self.clicks == "all" else [Click(c) if isinstance(c, str) else Click(c.recipient, c.link) for c in self.clicks]
+        return Engagement(
+            opens=self.opens,
+            clicks=clicks,
+            delays=[Delay(d) if isinstance(d, str) else Delay(d.recipient, d.type) for d in self.delays],
+            unsubscribes=[Unsubscribe(u) if isinstance(u, str) else Unsubscribe(u.recipient, u.unsubscribe_all, u.source) for u in self.unsubscribes],
+        )
+
+
+class _Template(_Strict):
+    Subject: str = ""
+    Html: str | None = None
+    Text: str | None = None
+
+
+class _ScenarioFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: datetime | None = None
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    templates: dict[str, _Template] = Field(default_factory=dict)
+    sends: list[Any]
+    expect: list[Any] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScenarioSend:
+    """One send of a scenario: the boto3 request and what the recipients do."""
+
+    request: dict[str, Any]
+    operation: Literal["SendEmail", "SendBulkEmail"] = "SendEmail"
+    engagement: Engagement = field(default_factory=Engagement)
+    at: datetime | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    sends: list[ScenarioSend]
+    templates: dict[str, EmailTemplate] = field(default_factory=dict)
+    start: datetime | None = None
+    expect: list[Any] = field(default_factory=list)
+    source: str = "<scenario>"
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """A scenario file (YAML or JSON); raises ``ScenarioError`` listing every problem."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, [Problem((), "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(source, [Problem((), f"cannot read the file: {error}")]) from None
+    try:
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise ScenarioError(source, [Problem((), f"not valid YAML or JSON: {error}")]) from None
+    return parse_scenario(data, source)
+
+
+def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
+    """A scenario from an already-parsed document."""
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [Problem((), "a scenario is a mapping with a sends: list")])
+    try:
+        document = _ScenarioFile.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(source, [Problem(tuple(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]) from None
+    problems: list[Problem] = []
+    sends = []
+    for index, raw in enumerate(document.sends):
+        if not isinstance(raw, dict):
+            problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters"))
+            continue
+        merged = {**document.defaults, **raw}
+        request = {k: v for k, v in merged.items() if k[:1].isupper()}
+        simulation = {k: v for k, v in merged.items() if not k[:1].isupper()}
+        operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
+        problems += [Problem(("sends", index), message) for message in validate_request(request, operation)]
+        try:
+            keys = SimulationKeys.model_validate(simulation)
+        except ValidationError as error:
+            allowed = ", ".join(SimulationKeys.model_fields)
+            for e in error.errors(include_url=False):
+                hint = f" (simulation keys: {allowed}; send_email parameters start with an upper-case letter)" if e["type"] == "extra_forbidden" else ""
+                problems.append(Problem(("sends", index, *e["loc"]), e["msg"] + hint))
+            continue
+        sends.append(ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name))
+    if problems:
+        raise ScenarioError(source, problems)
+    templates = {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in document.templates.items()}
+    return Scenario(sends, templates, _utc(document.start), list(document.expect), source)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+

@@ -1,0 +1,512 @@
+"""From a ``sesv2.send_email`` request to the message SES would publish events about.
+
+The request is validated against botocore's own SESv2 service model, so a scenario is
+always a real API call. Then, as SES does:
+
+- configuration set: the ``ConfigurationSetName`` parameter, else the raw message's
+  ``X-SES-CONFIGURATION-SET`` header, else the sending identity's default (address-level
+  over domain-level, from ``AWS::SES::EmailIdentity`` resources);
+- tags: ``EmailTags``, else the ``X-SES-MESSAGE-TAGS`` header (never merged), each checked
+  with ``rules.check_message_tag``; then SES's auto-tags. Without a configuration set SES
+  ignores tags and publishes no events;
+- errors SES returns (unknown configuration set, sending paused, invalid tag, unknown
+  template, message over 10 MB) fail the send before any event.
+
+Simulated values of the auto-tags are in ``SimulationOptions`` (README: "Simulator").
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html.parser
+import json
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.utils import getaddresses, parseaddr
+from functools import lru_cache
+from typing import Any
+
+from ses_metrics import rules
+from ses_metrics.rules import AutoTag
+from ses_metrics.simulator.template import Environment
+from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
+
+MAX_MESSAGE_BYTES = 10 * 1024 * 1024
+MAX_HEADER_BYTES = 10 * 1024
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SimulationOptions:
+    """What the simulator assumes about the world outside the templates.
+
+    Auto-tag values default to documentation addresses (RFC 5737) and a caller named
+    after the simulator; ``extra_auto_tags`` adds observed ones such as
+    ``ses:recipient-isp``. Time starts at ``start`` and IDs come from ``seed``: two runs
+    with the same options produce byte-identical results.
+    """
+
+    environment: Environment = field(default_factory=Environment)
+    caller_identity: str = "ses-metrics-simulator"
+    source_ip: str = "192.0.2.10"
+    outgoing_ip: str = "198.51.100.20"
+    extra_auto_tags: dict[str, str] = field(default_factory=dict)
+    start: datetime = DEFAULT_START
+    seed: int = 0
+
+
+class SendError(Exception):
+    """An error SES returns for a send (no events are published)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link in the HTML body, as SES's click tracking sees it."""
+
+    url: str
+    tags: dict[str, list[str]]
+    tracked: bool
+
+
+@dataclass
+class Message:
+    """One message SES accepted."""
+
+    message_id: str
+    operation: str
+    source: str
+    source_arn: str
+    destination: list[str]
+    headers: list[dict[str, str]]
+    headers_truncated: bool
+    common_headers: dict[str, Any]
+    tags: dict[str, list[str]]
+    configuration_set: ConfigurationSet | None
+    sent_at: datetime
+    timestamp: str
+    html: str | None
+    text: str | None
+    template_name: str | None = None
+    rendering_error: str | None = None
+    contact_list: str | None = None
+    topic_name: str | None = None
+    virus: bool = False
+
+    @property
+    def links(self) -> list[Link]:
+        return _links(self.html) if self.html else []
+
+
+# --- request validation --------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _input_shape(operation: str) -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("sesv2").operation_model(operation).input_shape
+
+
+def validate_request(params: dict[str, Any], operation: str = "SendEmail") -> list[str]:
+    """What boto3 would refuse before calling SES, in botocore's own words."""
+    from botocore.validate import ParamValidator
+
+    report = ParamValidator().validate(params, _input_shape(operation))
+    if not report.has_errors():
+        return []
+    return [line.strip() for line in report.generate_report().splitlines() if line.strip()]
+
+
+# --- ids and time --------------------------------------------------------------------
+
+
+class Ids:
+    """Deterministic SES-looking identifiers from a seed."""
+
+    def __init__(self, seed: int):
+        self._random = random.Random(seed)
+
+    def hex(self, n: int) -> str:
+        return "%0*x" % (n, self._random.getrandbits(4 * n))
+
+    def uuid(self) -> str:
+        h = self.hex(32)
+        return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
+
+    def message_id(self) -> str:
+        return f"010001{self.hex(10)}-{self.uuid()}-000000"
+
+
+def iso(moment: datetime) -> str:
+    """SES's timestamp format (UTC): ``2016-10-19T23:21:04.133Z``."""
+    m = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond // 1000:03d}Z"
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def address(value: str) -> str:
+    """The bare address of ``Name <a@b>``."""
+    if "<" not in value and '"' not in value and "(" not in value:
+        return value.strip()  # already bare: parseaddr is the simulator's costliest call otherwise
+    return parseaddr(value)[1] or value
+
+
+def parse_tag_header(value: str) -> list[tuple[str, str]]:
+    """``X-SES-MESSAGE-TAGS: k1=v1, k2=v2``."""
+    pairs = []
+    for part in value.split(","):
+        name, sep, tag_value = part.strip().partition("=")
+        if sep:
+            pairs.append((name.strip(), tag_value.strip()))
+    return pairs
+
+
+class _LinkParser(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[Link] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        values = dict(attrs)
+        href = values.get("href")
+        if not href or not href.lower().startswith(("http://", "https://")):
+            return
+        tags: dict[str, list[str]] = {}
+        for pair in (values.get("ses:tags") or "").split(";"):
+            name, sep, tag_value = pair.strip().partition(":")
+            if sep and name.strip():
+                tags.setdefault(name.strip(), []).append(tag_value.strip())
+        self.links.append(Link(href, tags, tracked="ses:no-track" not in values))
+
+
+@lru_cache(maxsize=256)
+def _links_cached(body: str) -> tuple[Link, ...]:
+    parser = _LinkParser()
+    parser.feed(body)
+    return tuple(parser.links)
+
+
+def _links(body: str) -> list[Link]:
+    return list(_links_cached(body))
+
+
+# --- templates -----------------------------------------------------------------------
+
+_MUSTACHE = re.compile(r"\{\{\{?\s*([^{}]*?)\s*\}?\}\}")
+
+
+def render(text: str | None, data: dict[str, Any], *, escape: bool) -> tuple[str | None, str | None]:
+    """Substitute ``{{name}}`` / ``{{a.b}}`` / ``{{{raw}}}`` from ``data`` (the part of
+    Handlebars SES templates mostly use). Returns ``(rendered, error)``; a variable the
+    data lacks is SES's rendering failure. Block helpers (``{{#if}}``, ``{{#each}}``) and
+    the names inside them are left unchecked."""
+    if text is None:
+        return None, None
+    depth = 0
+    error = None
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal depth, error
+        expression = match.group(1)
+        if expression.startswith("#"):
+            depth += 1
+            return ""
+        if expression.startswith("/"):
+            depth = max(0, depth - 1)
+            return ""
+        if expression.startswith(("!", "else", "^", ">")) or depth:
+            return ""
+        value: Any = data
+        for part in expression.split("."):
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                error = error or f"Attribute '{expression}' is not present in the rendering data."
+                return ""
+        rendered = "" if value is None else str(value)
+        triple = match.group(0).startswith("{{{")
+        return html.escape(rendered) if escape and not triple else rendered
+
+    return _MUSTACHE.sub(replace, text), error
+
+
+# --- building a message --------------------------------------------------------------
+
+
+class MessageFactory:
+    """Turns validated requests into ``Message``s against one topology."""
+
+    def __init__(self, topology: Topology, options: SimulationOptions, ids: Ids, templates: dict[str, EmailTemplate] | None = None):
+        self.topology = topology
+        self.options = options
+        self.ids = ids
+        self.templates = {**topology.templates, **(templates or {})}
+        self._identities: dict[str, tuple[str, str | None, str]] = {}
+        self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+
+    def _identity(self, source: str) -> tuple[str, str | None, str]:
+        """``identity`` plus the identity's ARN, cached per sender."""
+        found = self._identities.get(source)
+        if found is None:
+            identity, default = self.identity(source)
+            env = self.options.environment
+            found = self._identities[source] = (identity, default, f"arn:{env.partition}:ses:{env.region}:{env.account}:identity/{identity}")
+        return found
+
+    def identity(self, from_address: str) -> tuple[str, str | None]:
+        """The verified identity SES would use for this sender, and its default set."""
+        bare = address(from_address).lower()
+        domain = bare.rpartition("@")[2]
+        for identity in (bare, domain):
+            if identity in self.topology.identities:
+                return identity, self.topology.identities[identity]
+        return bare, None
+
+    def configuration_set(self, requested: str | None) -> ConfigurationSet | None:
+        if requested is None:
+            return None
+        found = self.topology.configuration_sets.get(requested)
+        if found is None:
+            raise SendError("NotFoundException", f"Configuration set <{requested}> does not exist.")
+        if not found.sending_enabled:
+            raise SendError("SendingPausedException", f"Sending is paused for configuration set <{requested}>.")
+        return found
+
+    def build(self, request: dict[str, Any], *, operation: str, sent_at: datetime, recipients: dict[str, list[str]] | None = None,
+              tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
+        """A message from a ``send_email`` request (or one entry of ``send_bulk_email``)."""
+        content = request.get("Content") or {}
+        destination = recipients if recipients is not None else request.get("Destination") or {}
+        to = list(destination.get("ToAddresses") or [])
+        cc = list(destination.get("CcAddresses") or [])
+        bcc = list(destination.get("BccAddresses") or [])
+        source = request.get("FromEmailAddress")
+        message_id = self.ids.message_id()
+        html_body = text_body = None
+        header_tags: list[tuple[str, str]] = []
+        header_set = None
+        template_name = rendering_error = None
+        virus = False
+        if "Raw" in content:
+            raw = content["Raw"].get("Data", b"")
+            raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
+            if len(raw_bytes) > MAX_MESSAGE_BYTES:
+                raise SendError("MessageRejected", f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
+            parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
+            # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
+            headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
+            source = source or _first(headers, "From") or ""
+            if not to and not cc and not bcc:
+                to = [a for _, a in getaddresses(_all(headers, "To")) if a]
+                cc = [a for _, a in getaddresses(_all(headers, "Cc")) if a]
+            header_set = _first(headers, "X-SES-CONFIGURATION-SET")
+            header_tags = [pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)]
+            html_body, text_body = _bodies(parsed)
+            virus = _EICAR in raw_bytes
+            common = _common_headers(headers, message_id)
+        else:
+            if "Template" in content:
+                html_body, text_body, subject, template_name, rendering_error, extra = self._template(content["Template"], template_data)
+            else:
+                simple = content.get("Simple") or {}
+                subject = (simple.get("Subject") or {}).get("Data", "")
+                body = simple.get("Body") or {}
+                html_body = (body.get("Html") or {}).get("Data")
+                text_body = (body.get("Text") or {}).get("Data")
+                extra = simple.get("Headers") or []
+            virus = any(_EICAR_TEXT in part for part in (html_body, text_body) if part)
+            headers = self._simple_headers(source or "", to, cc, request.get("ReplyToAddresses") or [], subject, html_body, text_body, message_id, extra)
+            common = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
+            if cc:
+                common["cc"] = cc
+            if request.get("ReplyToAddresses"):
+                common["replyTo"] = list(request["ReplyToAddresses"])
+            header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
+            header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
+        if not source:
+            raise SendError("BadRequestException", "Missing required header 'From'.")
+        identity, default_set, source_arn = self._identity(source)
+        requested = request.get("ConfigurationSetName") or header_set or default_set
+        configuration_set = self.configuration_set(requested)
+        api_tags = tags if tags is not None else request.get("EmailTags")
+        pairs = [(t.get("Name"), t.get("Value")) for t in api_tags] if api_tags else header_tags
+        for name, value in pairs:
+            problem = _tag_problem(name, value)
+            if problem:
+                raise SendError("InvalidParameterValue", problem)
+        headers, truncated = _truncate(headers)
+        list_options = request.get("ListManagementOptions") or {}
+        return Message(
+            message_id=message_id,
+            operation=operation,
+            source=source,
+            source_arn=request.get("FromEmailAddressIdentityArn") or source_arn,
+            destination=to + cc + bcc,
+            headers=headers,
+            headers_truncated=truncated,
+            common_headers=common,
+            tags=self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
+            configuration_set=configuration_set,
+            sent_at=sent_at,
+            timestamp=iso(sent_at),
+            html=html_body,
+            text=text_body,
+            template_name=template_name,
+            rendering_error=rendering_error,
+            contact_list=list_options.get("ContactListName"),
+            topic_name=list_options.get("TopicName"),
+            virus=virus,
+        )
+
+    def _tags(self, configuration_set: ConfigurationSet, source: str, pairs: list[tuple[str, str]], operation: str) -> dict[str, list[str]]:
+        key = (configuration_set.name, source, operation)
+        auto = self._auto_tags.get(key)
+        if auto is None:
+            auto = self._auto_tags[key] = {
+                AutoTag.OPERATION: [operation],
+                AutoTag.CONFIGURATION_SET: [configuration_set.name],
+                AutoTag.SOURCE_IP: [self.options.source_ip],
+                AutoTag.FROM_DOMAIN: [address(source).rpartition("@")[2]],
+                AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
+                **{name: [value] for name, value in self.options.extra_auto_tags.items()},
+            }
+        tags = {name: list(values) for name, values in auto.items()}
+        for name, value in pairs:
+            tags.setdefault(name, []).append(value)
+        return tags
+
+    def _template(self, spec: dict[str, Any], data_override: str | None) -> tuple[str | None, str | None, str, str | None, str | None, list]:
+        if "TemplateContent" in spec:
+            inline = spec["TemplateContent"]
+            template = EmailTemplate("inline", inline.get("Subject", ""), inline.get("Html"), inline.get("Text"))
+            name = None
+        else:
+            name = spec.get("TemplateName") or str(spec.get("TemplateArn", "")).rsplit("/", 1)[-1]
+            template = self.templates.get(name)
+            if template is None:
+                raise SendError("NotFoundException", f"Template {name} does not exist.")
+        raw_data = data_override if data_override is not None else spec.get("TemplateData", "{}")
+        try:
+            data = json.loads(raw_data or "{}")
+        except json.JSONDecodeError as error:
+            raise SendError("BadRequestException", f"TemplateData is not valid JSON: {error}") from None
+        if not isinstance(data, dict):
+            raise SendError("BadRequestException", "TemplateData must be a JSON object.")
+        subject, e1 = render(template.subject, data, escape=False)
+        html_body, e2 = render(template.html, data, escape=True)
+        text_body, e3 = render(template.text, data, escape=False)
+        return html_body, text_body, subject or "", name or "inline", e1 or e2 or e3, list(spec.get("Headers") or [])
+
+    def _simple_headers(self, source: str, to: list[str], cc: list[str], reply_to: list[str], subject: str,
+                        html_body: str | None, text_body: str | None, message_id: str, extra: list[dict[str, str]]) -> list[dict[str, str]]:
+        headers = [{"name": "From", "value": source}]
+        if to:
+            headers.append({"name": "To", "value": ", ".join(to)})
+        if cc:
+            headers.append({"name": "Cc", "value": ", ".join(cc)})
+        if reply_to:
+            headers.append({"name": "Reply-To", "value": ", ".join(reply_to)})
+        headers += [{"name": "Subject", "value": subject}, {"name": "MIME-Version", "value": "1.0"}]
+        if html_body is not None and text_body is not None:
+            content_type = f'multipart/alternative; boundary="----=_Part_{message_id[6:16]}"'
+        elif html_body is not None:
+            content_type = "text/html; charset=UTF-8"
+        else:
+            content_type = "text/plain; charset=UTF-8"
+        headers.append({"name": "Content-Type", "value": content_type})
+        headers += [{"name": str(h.get("Name")), "value": str(h.get("Value"))} for h in extra]
+        return headers
+
+
+# The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").
+_EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+_EICAR_TEXT = _EICAR.decode()
+
+
+@lru_cache(maxsize=4096)
+def _tag_problem(name: Any, value: Any) -> str | None:
+    """SES's message for an invalid tag, or None (tags repeat: cached)."""
+    problems = rules.check_message_tag(name, value)
+    return problems[0].message if problems else None
+
+
+def _unfold(value: str) -> str:
+    text = str(value)
+    if any("\udc80" <= c <= "\udcff" for c in text):  # raw 8-bit header bytes: read them as UTF-8
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return re.sub(r"\r?\n[ \t]+", " ", text).strip()
+
+
+def _decoded(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except (ValueError, LookupError):
+        return value
+
+
+def _all(headers: list[dict[str, str]], name: str) -> list[str]:
+    lowered = name.lower()
+    return [h["value"] for h in headers if h["name"].lower() == lowered]
+
+
+def _first(headers: list[dict[str, str]], name: str) -> str | None:
+    values = _all(headers, name)
+    return values[0] if values else None
+
+
+def _common_headers(headers: list[dict[str, str]], message_id: str) -> dict[str, Any]:
+    common: dict[str, Any] = {}
+    for key, header in (("returnPath", "Return-Path"), ("from", "From"), ("date", "Date"), ("to", "To"), ("cc", "Cc"), ("bcc", "Bcc")):
+        values = _all(headers, header)
+        if values:
+            if key in ("returnPath", "date"):
+                common[key] = _decoded(values[0])
+            else:
+                common[key] = [_decoded(v).strip() for value in values for v in value.split(",") if v.strip()]
+    common["messageId"] = message_id
+    subject = _first(headers, "Subject")
+    if subject is not None:
+        common["subject"] = _decoded(subject)
+    return common
+
+
+def _bodies(parsed: email.message.Message) -> tuple[str | None, str | None]:
+    html_body = text_body = None
+    for part in parsed.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        payload = part.get_payload(decode=True)
+        if payload is None:
+            continue
+        text = payload.decode(part.get_content_charset() or "utf-8", "replace")
+        if part.get_content_type() == "text/html" and html_body is None:
+            html_body = text
+        elif part.get_content_type() == "text/plain" and text_body is None:
+            text_body = text
+    return html_body, text_body
+
+
+def _truncate(headers: list[dict[str, str]]) -> tuple[list[dict[str, str]], bool]:
+    """SES publishes at most 10 KB of headers and sets ``headersTruncated`` beyond."""
+    if sum(len(h["name"]) + len(h["value"]) + 4 for h in headers) * 4 <= MAX_HEADER_BYTES:
+        return headers, False  # fits even if every character took 4 bytes in UTF-8
+    total = 0
+    for index, header in enumerate(headers):
+        total += len(header["name"].encode()) + len(header["value"].encode()) + 4
+        if total > MAX_HEADER_BYTES:
+            return headers[:index], True
+    return headers, False

@@ -1,0 +1,40 @@
+"""SNS topics receiving SES events: the messages, in SNS's delivery envelope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from ses_metrics.simulator.sends import Ids, iso
+from ses_metrics.simulator.topology import Topic
+
+
+class TopicSink:
+    def __init__(self, ids: Ids):
+        self.ids = ids
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+
+    def publish(self, topic_arn: str, message: str, at: datetime) -> dict[str, Any]:
+        """The notification a subscriber (SQS, HTTPS, email-json) receives: the SES record
+        is the ``Message`` string. SES publishes no subject."""
+        envelope = {
+            "Type": "Notification",
+            "MessageId": self.ids.uuid(),
+            "TopicArn": topic_arn,
+            "Message": message,
+            "Timestamp": iso(at),
+            "SignatureVersion": "1",
+            "Signature": "SIMULATED",
+            "SigningCertURL": "https://sns.amazonaws.com/SimpleNotificationService-simulated.pem",
+            "UnsubscribeURL": f"https://sns.amazonaws.com/?Action=Unsubscribe&SubscriptionArn={topic_arn}:simulated",
+        }
+        self.messages[topic_arn].append(envelope)
+        return envelope
+
+
+def receivers(topic: Topic | None) -> list[dict[str, str]]:
+    """The subscriptions the template declares for a topic."""
+    if topic is None:
+        return []
+    return [{"protocol": s.protocol, "endpoint": s.endpoint} for s in topic.subscriptions]

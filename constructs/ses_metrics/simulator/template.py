@@ -1,0 +1,480 @@
+"""Synthesized CloudFormation templates: loading them and resolving their intrinsics.
+
+``load_stacks`` reads a ``cdk.out`` directory (every stack of the cloud assembly, nested
+stages included), a template file (JSON or YAML, short-form tags accepted) or a template
+dict. ``Resolver`` turns intrinsic functions into the values CloudFormation would give them
+in a fixed account and region, with deterministic physical names and ARNs per resource
+type (``Ref`` on an ``AWS::SES::ConfigurationSet`` is its ``Name``, ``Fn::GetAtt X.Arn`` on
+a delivery stream is ``arn:aws:firehose:<region>:<account>:deliverystream/<name>``, ...).
+
+cloud-radar 0.17 was evaluated first: it resolves intrinsics and conditions, but ``Ref`` on
+a resource yields its logical ID and ``Fn::GetAtt`` a ``Logical.Attr`` placeholder, so an
+``aws:SourceArn`` of ``configuration-set/marketing`` would never match; it has no per-type
+physical names or ARN formats. What this module cannot resolve becomes an ``Unresolved``
+value and a warning naming the resource; it never raises for a template it can parse.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NO_VALUE = object()  # AWS::NoValue: the property disappears
+
+
+class TemplateError(Exception):
+    """The input is not a readable template or cloud assembly (a user mistake)."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The account and region the simulated stacks are deployed in."""
+
+    account: str = "111122223333"
+    region: str = "us-east-1"
+    partition: str = "aws"
+    url_suffix: str = "amazonaws.com"
+
+
+@dataclass(frozen=True)
+class StackTemplate:
+    """One stack's template, as found in a cloud assembly or a file."""
+
+    name: str
+    template: dict[str, Any]
+    source: str = ""
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return self.template.get("Resources") or {}
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A value this resolver cannot know (an unsupported intrinsic, a missing resource)."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return f"<unresolved {self.what}>"
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short-form tags (``!Ref``, ``!GetAtt``, ``!Sub`` ...)."""
+
+
+def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "Condition":
+        return {"Condition": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _short_form)
+
+
+def load_stacks(source: str | Path | Mapping[str, Any]) -> list[StackTemplate]:
+    """The stacks of a ``cdk.out`` directory, a template file or a template dict."""
+    if isinstance(source, Mapping):
+        return [StackTemplate("Stack", dict(source), "<dict>")]
+    path = Path(source)
+    if path.is_dir():
+        stacks = _load_assembly(path)
+        if not stacks:
+            raise TemplateError(f"{path}: no CloudFormation templates found (is it a cdk.out directory? run `cdk synth`)")
+        return stacks
+    if not path.exists():
+        raise TemplateError(f"{path}: no such file or directory")
+    return [StackTemplate(_stack_name(path), _read_template(path), str(path))]
+
+
+def _stack_name(path: Path) -> str:
+    return path.name.removesuffix(".json").removesuffix(".yaml").removesuffix(".yml").removesuffix(".template")
+
+
+def _read_template(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise TemplateError(f"{path}: cannot read: {error}") from None
+    try:
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - safe subclass
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise TemplateError(f"{path}: not a JSON or YAML template: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
+    return data
+
+
+def _load_assembly(directory: Path) -> list[StackTemplate]:
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.exists():
+        return [StackTemplate(_stack_name(p), _read_template(p), str(p)) for p in sorted(directory.glob("*.template.json"))]
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise TemplateError(f"{manifest_path}: unreadable cloud assembly manifest: {error}") from None
+    stacks = []
+    for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+        kind = artifact.get("type")
+        props = artifact.get("properties") or {}
+        if kind == "aws:cloudformation:stack" and props.get("templateFile"):
+            path = directory / props["templateFile"]
+            name = props.get("stackName") or artifact.get("displayName") or artifact_id
+            stacks.append(StackTemplate(name, _read_template(path), str(path)))
+        elif kind == "cdk:cloud-assembly" and props.get("directoryName"):
+            stacks += _load_assembly(directory / props["directoryName"])
+    return stacks
+
+
+# --- physical names and ARNs ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How CloudFormation names a resource type and what ``Ref``/``GetAtt`` return."""
+
+    name_property: str | tuple[str, ...] | None
+    ref: str  # "name", "arn" or "id"
+    arn: Callable[[Environment, str, dict[str, Any]], str] | None = None
+    attributes: Mapping[str, str] = field(default_factory=dict)  # attribute -> "name" | "arn" | "ref" | template
+    lowercase: bool = False
+    max_length: int = 64
+
+
+def _arn(service: str, resource: str, regional: bool = True) -> Callable[[Environment, str, dict[str, Any]], str]:
+    def build(env: Environment, name: str, props: dict[str, Any]) -> str:
+        region = env.region if regional else ""
+        account = env.account if service not in ("s3",) else ""
+        return f"arn:{env.partition}:{service}:{region}:{account}:{resource.format(name=name, path=props.get('Path') or '/')}"
+
+    return build
+
+
+_KINDS: dict[str, _Kind] = {
+    "AWS::SES::ConfigurationSet": _Kind("Name", "name", _arn("ses", "configuration-set/{name}")),
+    "AWS::SES::EmailIdentity": _Kind("EmailIdentity", "name", _arn("ses", "identity/{name}")),
+    "AWS::SES::Template": _Kind(("Template", "TemplateName"), "name", _arn("ses", "template/{name}")),
+    "AWS::SES::ContactList": _Kind("ContactListName", "name", _arn("ses", "contact-list/{name}")),
+    "AWS::KinesisFirehose::DeliveryStream": _Kind("DeliveryStreamName", "name", _arn("firehose", "deliverystream/{name}")),
+    "AWS::IAM::Role": _Kind("RoleName", "name", _arn("iam", "role{path}{name}", regional=False), {"RoleId": "AROA{hash}"}),
+    "AWS::IAM::ManagedPolicy": _Kind("ManagedPolicyName", "arn", _arn("iam", "policy{path}{name}", regional=False)),
+    "AWS::IAM::Policy": _Kind("PolicyName", "id"),
+    "AWS::S3::Bucket": _Kind(
+        "BucketName",
+        "name",
+        _arn("s3", "{name}", regional=False),
+        {"DomainName": "{name}.s3.amazonaws.com", "RegionalDomainName": "{name}.s3.{region}.amazonaws.com"},
+        lowercase=True,
+    ),
+    "AWS::SNS::Topic": _Kind("TopicName", "arn", _arn("sns", "{name}"), {"TopicName": "name", "TopicArn": "arn"}, max_length=256),
+    "AWS::SQS::Queue": _Kind(
+        "QueueName", "url", _arn("sqs", "{name}"), {"QueueName": "name", "QueueUrl": "url"}, max_length=80
+    ),
+    "AWS::Events::Rule": _Kind("Name", "name", _arn("events", "rule/{name}")),
+    "AWS::Events::EventBus": _Kind("Name", "name", _arn("events", "event-bus/{name}"), {"Name": "name"}),
+    "AWS::Lambda::Function": _Kind("FunctionName", "name", _arn("lambda", "function:{name}")),
+    "AWS::Logs::LogGroup": _Kind("LogGroupName", "name", _arn("logs", "log-group:{name}:*"), max_length=512),
+    "AWS::Logs::LogStream": _Kind("LogStreamName", "name"),
+    "AWS::KMS::Key": _Kind(None, "id", _arn("kms", "key/{name}"), {"KeyId": "name"}),
+    "AWS::KMS::Alias": _Kind("AliasName", "name"),
+    "AWS::SecretsManager::Secret": _Kind("Name", "arn", _arn("secretsmanager", "secret:{name}-AbCdEf")),
+    "AWS::OpenSearchService::Domain": _Kind(
+        "DomainName",
+        "name",
+        _arn("es", "domain/{name}"),
+        {"DomainArn": "arn", "DomainEndpoint": "search-{name}-{hash}.{region}.es.amazonaws.com"},
+        lowercase=True,
+        max_length=28,
+    ),
+    "AWS::CloudWatch::Alarm": _Kind("AlarmName", "name", _arn("cloudwatch", "alarm:{name}"), max_length=255),
+    "AWS::CloudWatch::Dashboard": _Kind("DashboardName", "name"),
+}
+
+
+def _digest(*parts: str, length: int = 12) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length].upper()
+
+
+# --- resolving -----------------------------------------------------------------------
+
+_SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]*)\}")
+
+
+class Resolver:
+    """Resolves the intrinsics of a set of stacks deployed in one ``Environment``.
+
+    Every resource gets a deterministic physical name: its name property when the template
+    gives one, else ``<stack>-<logicalId>-<hash>`` the way CloudFormation generates names.
+    ``warnings`` collects what could not be resolved, naming the stack and resource.
+    """
+
+    def __init__(self, stacks: Iterable[StackTemplate], environment: Environment | None = None, parameters: Mapping[str, str] | None = None):
+        self.stacks = list(stacks)
+        self.env = environment or Environment()
+        self.parameters = dict(parameters or {})
+        self.warnings: list[str] = []
+        self._names: dict[tuple[str, str], str] = {}
+        self._exports: dict[str, tuple[StackTemplate, Any]] = {}
+        self._conditions: dict[tuple[str, str], bool] = {}
+        for stack in self.stacks:
+            for output in (stack.template.get("Outputs") or {}).values():
+                export = (output.get("Export") or {}).get("Name") if isinstance(output, dict) else None
+                if isinstance(export, str):
+                    self._exports[export] = (stack, output.get("Value"))
+
+    # -- public ----------------------------------------------------------------------
+
+    def resolve(self, value: Any, stack: StackTemplate, where: str = "") -> Any:
+        """``value`` with every intrinsic replaced; ``Unresolved`` where unknown."""
+        if isinstance(value, dict):
+            if len(value) == 1:
+                (key, arg), = value.items()
+                if key == "Ref":
+                    return self._ref(arg, stack, where)
+                if key.startswith("Fn::"):
+                    return self._function(key, arg, stack, where)
+            out = {}
+            for key, item in value.items():
+                resolved = self.resolve(item, stack, where)
+                if resolved is not NO_VALUE:
+                    out[key] = resolved
+            return out
+        if isinstance(value, list):
+            return [r for r in (self.resolve(item, stack, where) for item in value) if r is not NO_VALUE]
+        return value
+
+    def is_deployed(self, stack: StackTemplate, logical_id: str) -> bool:
+        """False when the resource's ``Condition`` evaluates to false."""
+        condition = stack.resources.get(logical_id, {}).get("Condition")
+        return condition is None or self.condition(condition, stack)
+
+    def condition(self, name: str, stack: StackTemplate) -> bool:
+        key = (stack.name, name)
+        if key not in self._conditions:
+            self._conditions[key] = False  # guards against cycles
+            definition = (stack.template.get("Conditions") or {}).get(name)
+            if definition is None:
+                self._warn(stack, name, f"condition {name!r} is not defined; treated as false")
+            self._conditions[key] = bool(self._truth(definition, stack, f"condition {name}"))
+        return self._conditions[key]
+
+    def physical_name(self, stack: StackTemplate, logical_id: str) -> str:
+        key = (stack.name, logical_id)
+        if key not in self._names:
+            resource = stack.resources.get(logical_id, {})
+            kind = _KINDS.get(resource.get("Type", ""))
+            props = resource.get("Properties") or {}
+            given = self._named(kind, props, stack, logical_id) if kind else None
+            self._names[key] = given if isinstance(given, str) else self._generated_name(stack, logical_id, kind, props)
+        return self._names[key]
+
+    def arn(self, stack: StackTemplate, logical_id: str) -> str | Unresolved:
+        resource = stack.resources.get(logical_id, {})
+        kind = _KINDS.get(resource.get("Type", ""))
+        if kind is None or kind.arn is None:
+            return Unresolved(f"{logical_id}.Arn")
+        return kind.arn(self.env, self.physical_name(stack, logical_id), resource.get("Properties") or {})
+
+    # -- internals -------------------------------------------------------------------
+
+    def _named(self, kind: _Kind, props: dict[str, Any], stack: StackTemplate, logical_id: str) -> Any:
+        keys = kind.name_property if isinstance(kind.name_property, tuple) else (kind.name_property,)
+        value: Any = props
+        for key in keys:
+            if key is None or not isinstance(value, dict):
+                return None
+            value = value.get(key)
+        return self.resolve(value, stack, logical_id) if value is not None else None
+
+    def _generated_name(self, stack: StackTemplate, logical_id: str, kind: _Kind | None, props: dict[str, Any]) -> str:
+        if kind is not None and kind.ref == "id" and kind.name_property is None:  # KMS keys: a key ID
+            h = hashlib.sha256(f"{stack.name}/{logical_id}".encode()).hexdigest()
+            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        # CloudFormation's own form: <stack>-<logicalId>-<random>, cut to the type's limit.
+        suffix = _digest(stack.name, logical_id)
+        max_length = kind.max_length if kind else 64
+        name = f"{stack.name}-{logical_id}"[: max_length - len(suffix) - 1] + f"-{suffix}"
+        if kind and kind.lowercase:
+            name = name.lower()
+        if props.get("FifoTopic") is True or props.get("FifoQueue") is True:
+            name += ".fifo"
+        return name
+
+    def _warn(self, stack: StackTemplate, where: str, message: str) -> None:
+        text = f"{stack.name}/{where}: {message}" if where else f"{stack.name}: {message}"
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def _ref(self, name: Any, stack: StackTemplate, where: str) -> Any:
+        pseudo = {
+            "AWS::AccountId": self.env.account,
+            "AWS::Region": self.env.region,
+            "AWS::Partition": self.env.partition,
+            "AWS::URLSuffix": self.env.url_suffix,
+            "AWS::StackName": stack.name,
+            "AWS::StackId": f"arn:{self.env.partition}:cloudformation:{self.env.region}:{self.env.account}:stack/{stack.name}/{_digest(stack.name, length=8).lower()}",
+            "AWS::NotificationARNs": [],
+        }
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name in pseudo:
+            return pseudo[name]
+        parameters = stack.template.get("Parameters") or {}
+        if name in parameters:
+            if name in self.parameters:
+                return self.parameters[name]
+            definition = parameters[name] or {}
+            if "Default" in definition and not str(definition.get("Type", "")).startswith("AWS::SSM::Parameter::Value"):
+                return definition["Default"]
+            self._warn(stack, where, f"parameter {name!r} has no value (pass it with --parameter {name}=VALUE)")
+            return Unresolved(f"parameter {name}")
+        resource = stack.resources.get(name)
+        if resource is None:
+            self._warn(stack, where, f"Ref to {name!r}, which is not in the template")
+            return Unresolved(f"Ref {name}")
+        kind = _KINDS.get(resource.get("Type", ""))
+        return self._value(stack, name, kind.ref if kind else "name")
+
+    def _get_att(self, arg: Any, stack: StackTemplate, where: str) -> Any:
+        if isinstance(arg, str):
+            arg = arg.split(".", 1)
+        if not (isinstance(arg, list) and len(arg) == 2):
+            self._warn(stack, where, f"malformed Fn::GetAtt {arg!r}")
+            return Unresolved(f"GetAtt {arg!r}")
+        logical_id, attribute = arg[0], self.resolve(arg[1], stack, where)
+        resource = stack.resources.get(logical_id)
+        if resource is None:
+            self._warn(stack, where, f"Fn::GetAtt on {logical_id!r}, which is not in the template")
+            return Unresolved(f"{logical_id}.{attribute}")
+        kind = _KINDS.get(resource.get("Type", ""))
+        if attribute == "Arn" and kind is not None and kind.arn is not None:
+            return self.arn(stack, logical_id)
+        spec = kind.attributes.get(attribute) if kind else None
+        return self._value(stack, logical_id, spec) if spec else Unresolved(f"{logical_id}.{attribute}")
+
+    def _value(self, stack: StackTemplate, logical_id: str, spec: str) -> Any:
+        """What ``Ref``/``GetAtt`` return: ``name``/``id``, ``arn``, ``url`` or a format string."""
+        physical = self.physical_name(stack, logical_id)
+        if spec in ("name", "id"):
+            return physical
+        if spec == "arn":
+            return self.arn(stack, logical_id)
+        if spec == "url":
+            return f"https://sqs.{self.env.region}.{self.env.url_suffix}/{self.env.account}/{physical}"
+        return spec.format(name=physical, region=self.env.region, hash=_digest(stack.name, logical_id, length=16))
+
+    def _function(self, key: str, arg: Any, stack: StackTemplate, where: str) -> Any:
+        if key == "Fn::GetAtt":
+            return self._get_att(arg, stack, where)
+        if key == "Fn::Join":
+            delimiter, items = arg
+            parts = self.resolve(items, stack, where)
+            if not isinstance(parts, list):
+                return Unresolved("Fn::Join")
+            unknown = [p for p in parts if isinstance(p, Unresolved)]
+            if unknown:
+                return unknown[0]
+            return str(delimiter).join(str(p) for p in parts)
+        if key == "Fn::Sub":
+            return self._sub(arg, stack, where)
+        if key == "Fn::Select":
+            index, items = self.resolve(arg[0], stack, where), self.resolve(arg[1], stack, where)
+            if isinstance(items, list) and isinstance(index, int | str) and str(index).isdigit() and int(index) < len(items):
+                return items[int(index)]
+            return Unresolved("Fn::Select")
+        if key == "Fn::Split":
+            delimiter, text = arg[0], self.resolve(arg[1], stack, where)
+            return text.split(delimiter) if isinstance(text, str) else Unresolved("Fn::Split")
+        if key == "Fn::If":
+            name, when_true, when_false = arg
+            return self.resolve(when_true if self.condition(name, stack) else when_false, stack, where)
+        if key in ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not"):
+            return self._truth({key: arg}, stack, where)
+        if key == "Fn::FindInMap":
+            name, top, second = (self.resolve(a, stack, where) for a in arg[:3])
+            try:
+                return stack.template["Mappings"][name][top][second]
+            except (KeyError, TypeError):
+                if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
+                    return self.resolve(arg[3]["DefaultValue"], stack, where)
+                self._warn(stack, where, f"Fn::FindInMap {name}/{top}/{second} has no value")
+                return Unresolved("Fn::FindInMap")
+        if key == "Fn::ImportValue":
+            name = self.resolve(arg, stack, where)
+            exported = self._exports.get(name) if isinstance(name, str) else None
+            if exported is None:
+                self._warn(stack, where, f"Fn::ImportValue {name!r}: no stack here exports it")
+                return Unresolved(f"ImportValue {name}")
+            return self.resolve(exported[1], exported[0], where)
+        if key == "Fn::Base64":
+            text = self.resolve(arg, stack, where)
+            return base64.b64encode(text.encode()).decode() if isinstance(text, str) else Unresolved("Fn::Base64")
+        if key == "Fn::GetAZs":
+            return [f"{self.env.region}{zone}" for zone in "abc"]
+        if key == "Fn::ToJsonString":
+            return json.dumps(self.resolve(arg, stack, where), separators=(",", ":"))
+        if key == "Fn::Length":
+            items = self.resolve(arg, stack, where)
+            return len(items) if isinstance(items, list) else Unresolved("Fn::Length")
+        self._warn(stack, where, f"{key} is not supported by the simulator")
+        return Unresolved(key)
+
+    def _sub(self, arg: Any, stack: StackTemplate, where: str) -> Any:
+        text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1] if len(arg) > 1 else {})
+        unknown: list[Unresolved] = []
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(1) == "!":
+                return "${" + match.group(2) + "}"
+            name = match.group(2)
+            if name in variables:
+                value = self.resolve(variables[name], stack, where)
+            elif "." in name and not name.startswith("AWS::"):
+                value = self._get_att(name.split(".", 1), stack, where)
+            else:
+                value = self._ref(name, stack, where)
+            if isinstance(value, Unresolved):
+                unknown.append(value)
+                return ""
+            return str(value)
+
+        result = _SUB_VARIABLE.sub(replace, text)
+        return unknown[0] if unknown else result
+
+    def _truth(self, definition: Any, stack: StackTemplate, where: str) -> bool:
+        if isinstance(definition, dict) and len(definition) == 1:
+            (key, arg), = definition.items()
+            if key == "Condition":
+                return self.condition(arg, stack)
+            if key == "Fn::Equals":
+                left, right = (self.resolve(a, stack, where) for a in arg)
+                return left == right
+            if key == "Fn::And":
+                return all(self._truth(a, stack, where) for a in arg)
+            if key == "Fn::Or":
+                return any(self._truth(a, stack, where) for a in arg)
+            if key == "Fn::Not":
+                return not self._truth(arg[0], stack, where)
+        value = self.resolve(definition, stack, where)
+        return value is True or value == "true"

@@ -1,0 +1,49 @@
+"""End to end: ses-metrics.yaml -> synth -> simulate -> deliveries, objects, metrics."""
+
+import aws_cdk as cdk
+import pytest
+from conftest import EXAMPLE_CONFIG, ROOT
+
+from ses_metrics.simulator import Simulator, load_scenario
+from stacks.app_builder import build_app
+
+
+@pytest.fixture(scope="module")
+def result():
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(EXAMPLE_CONFIG), nag=False)
+    simulator = Simulator.from_stack(app.node.find_child("SesMetrics"))
+    return simulator.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
+
+
+def test_the_example_app_raises_no_simulator_warning(result):
+    assert result.simulator.warnings == []
+
+
+def test_tagged_bounce_reaches_metrics_archive_alerts_and_bus(result):
+    spring = result.sends[0]
+    bounce = next(o for o in spring.events if o.event.type.record == "Bounce")
+    assert sorted((d["eventDestination"], d["type"]) for d in bounce.deliveries) == [
+        ("marketing-alerts", "sns"), ("marketing-archive", "firehose"), ("marketing-bus", "eventbridge"), ("marketing-metrics", "cloudwatch"),
+    ]
+    assert bounce.drops == []
+
+
+def test_metrics_carry_the_campaign_tag_and_the_from_domain_auto_tag(result):
+    metrics = result.simulator.metrics
+    assert metrics.sum("Bounce", {"campaign": "spring", "ses:from-domain": "example.com"}) == 1
+    assert metrics.sum("Delivery", {"template": "none"}) == 1  # the receipt carried no template tag
+
+
+def test_archive_objects_hold_every_event_of_both_sets(result):
+    sim = result.simulator
+    records = [r for bucket, key, _ in sim.s3.items() for r in sim.s3.records(bucket, key)]
+    assert sorted({r["mail"]["tags"]["ses:configuration-set"][0] for r in records}) == ["marketing", "transactional"]
+    assert all(key.startswith("ses/2026/01/01/00/events-archive-1-") for _, key, _ in sim.s3.items())
+    archived = sum(1 for o in result.events() for d in o.deliveries if d["type"] == "firehose")
+    assert len(records) == archived
+
+
+def test_failed_send_and_send_without_configuration_set(result):
+    bad, untracked = result.sends[3], result.sends[4]
+    assert bad.error["code"] == "InvalidParameterValue" and bad.events == []
+    assert all(not o.deliveries for o in untracked.events)
