@@ -36,9 +36,11 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 synth: install
 	$(CDK) synth --quiet
 
-## make demo: install, synthesize the example platform app, print what it declares
+## make demo: install, synthesize the example platform app, print what it declares,
+## then simulate the bundled scenario against the synthesized template
 demo: synth
 	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
+	$(BIN)/ses-metrics simulate cdk.out --scenario examples/scenario.yaml --out cdk.out/simulation
 
 ## make test: install with dev tools, run the whole suite
 test: install-dev

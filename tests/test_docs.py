@@ -20,7 +20,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_readme_python_example_synthesizes(tmp_path):
-    [code] = re.findall(r"```python\n(.*?)```", README, re.S)
+    code = re.findall(r"```python\n(.*?)```", README, re.S)[0]
     app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
     exec(compile(code.replace("cdk.App()", app), "README.md", "exec"), {})
     template = json.loads((tmp_path / "Email.template.json").read_text())
@@ -31,3 +31,18 @@ def test_readme_python_example_synthesizes(tmp_path):
 def test_committed_schema_matches_the_loader():
     committed = json.loads((ROOT / "ses-metrics.schema.json").read_text())
     assert committed == json_schema(), "regenerate: ses-metrics schema -o ses-metrics.schema.json"
+
+
+def test_readme_simulator_example_runs(tmp_path):
+    import aws_cdk as cdk
+    from conftest import EXAMPLE_CONFIG
+
+    from stacks.app_builder import build_app
+
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(tmp_path)), config_path=str(EXAMPLE_CONFIG), nag=False)
+    app.synth()
+    code = re.findall(r"```python\n(.*?)```", README, re.S)[1].replace('Simulator("cdk.out")', f"Simulator({str(tmp_path)!r})")
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert namespace["bounce"].event.type.record == "Bounce"
+    assert [d["eventDestination"] for d in namespace["bounce"].deliveries] == ["marketing-metrics", "marketing-archive", "marketing-alerts", "marketing-bus"]

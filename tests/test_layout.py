@@ -16,7 +16,10 @@ def test_no_module_shadows_aws_cdk_or_cdk_nag():
     assert shadowing == []
 
 
-def test_importing_the_package_and_its_pure_modules_does_not_import_aws_cdk():
-    code = "import sys, ses_metrics, ses_metrics.rules, ses_metrics.config, ses_metrics.cli; print('aws_cdk' in sys.modules)"
+def test_the_package_the_cli_and_the_simulator_do_not_import_aws_cdk():
+    code = (
+        "import sys, ses_metrics, ses_metrics.rules, ses_metrics.config, ses_metrics.cli, ses_metrics.simulator, "
+        "ses_metrics.simulator.report; print('aws_cdk' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

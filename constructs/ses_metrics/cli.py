@@ -158,6 +158,51 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from datetime import UTC, datetime
+
+    from ses_metrics.simulator import Environment, SimulationOptions
+
+    kwargs = {"environment": Environment(account=args.account, region=args.region), "seed": args.seed}
+    if args.start:
+        try:
+            start = datetime.fromisoformat(args.start.replace("Z", "+00:00"))
+        except ValueError:
+            raise _UsageError(f"--start {args.start!r} is not an ISO 8601 time such as 2026-01-01T09:00:00Z") from None
+        kwargs["start"] = start if start.tzinfo else start.replace(tzinfo=UTC)
+    return SimulationOptions(**kwargs)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from ses_metrics.simulator import ScenarioError, Simulator, TemplateError, load_scenario
+    from ses_metrics.simulator.report import print_result, write_out
+
+    parameters = {}
+    for item in args.parameter or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise _UsageError(f"--parameter {item!r}: use NAME=VALUE")
+        parameters[name] = value
+    try:
+        scenario = load_scenario(args.scenario)
+        simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters)
+    except (ScenarioError, TemplateError) as error:
+        print(f"ses-metrics: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    result = simulator.run(scenario)
+    if args.out:
+        write_out(result, Path(args.out))
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_result(result, _console(), out=args.out, verbose=args.verbose)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ses-metrics", description="Amazon SES sending metrics as code.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -176,6 +221,19 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("file", help="the configuration file (YAML or JSON)")
     explain.add_argument("--cdk-out", metavar="DIR", help="also summarize the templates synthesized in DIR")
     explain.set_defaults(run=cmd_explain)
+
+    simulate = commands.add_parser("simulate", help="route a scenario's sends through a synthesized template, as SES would")
+    simulate.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
+    simulate.add_argument("--scenario", required=True, help="the scenario file: {sends: [...]} (YAML or JSON)")
+    simulate.add_argument("--json", action="store_true", help="print one JSON document (sends, events, summary, warnings)")
+    simulate.add_argument("--out", metavar="DIR", help="write every sink as files under DIR")
+    simulate.add_argument("-v", "--verbose", action="store_true", help="also list destinations that do not match an event's type")
+    simulate.add_argument("--account", default="111122223333", help="the simulated AWS account (default %(default)s)")
+    simulate.add_argument("--region", default="us-east-1", help="the simulated region (default %(default)s)")
+    simulate.add_argument("--start", help="the clock of the first send (ISO 8601; default 2026-01-01T00:00:00Z)")
+    simulate.add_argument("--seed", type=int, default=0, help="seed of message and object IDs (default %(default)s)")
+    simulate.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
+    simulate.set_defaults(run=cmd_simulate)
     return parser
 
 
@@ -183,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except _UsageError as error:
+        print(f"ses-metrics: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except OSError as error:
