@@ -278,3 +278,17 @@ def test_simkit_set_arn_resolves_to_the_sets_arn():
     sim = Simulator(base())
     assert sim.topology.configuration_sets["marketing"].arn == "arn:aws:ses:us-east-1:111122223333:configuration-set/marketing"
     assert copy.deepcopy(SET_ARN)["Fn::Join"][1][-1] == {"Ref": "Set"}
+
+
+def test_routing_without_keeping_events_writes_the_same_sinks():
+    template = with_sns(with_firehose(base()))
+    template["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))
+    kept, lean = Simulator(template), Simulator(template, keep_events=False)
+    for sim in (kept, lean):
+        for i in range(30):
+            sim.send_email(**simple(["bounce@simulator.amazonses.com", OK], tags={"campaign": f"c{i % 3}"}))
+        sim.flush()
+    assert lean.sends == [] and lean.event_count == kept.event_count == 90
+    assert list(lean.metrics.datapoints()) == list(kept.metrics.datapoints())
+    assert lean.s3.items() == kept.s3.items()
+    assert lean.sns.messages == kept.sns.messages

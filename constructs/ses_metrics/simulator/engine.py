@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, EventFactory
 from ses_metrics.simulator.router import EventOutcome, Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
-from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, SimulationOptions, validate_request
+from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, SimulationOptions, to_ms, validate_request
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
@@ -83,7 +83,7 @@ class Simulator:
         self.keep_events = keep_events
         self.sends: list[SendResult] = []
         self.event_count = 0
-        self._clock = self.options.start
+        self._clock = to_ms(self.options.start)  # epoch milliseconds of the next send
         self._next_index = 0
 
     @classmethod
@@ -120,7 +120,7 @@ class Simulator:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush."""
         self.messages.templates.update(scenario.templates)
         if scenario.start is not None:
-            self._clock = scenario.start
+            self._clock = to_ms(scenario.start)
         results: list[SendResult] = []
         for send in scenario.sends:
             if send.operation == "SendBulkEmail":
@@ -136,9 +136,10 @@ class Simulator:
 
     # -- internals -------------------------------------------------------------------
 
-    def _tick(self, at: datetime | None) -> datetime:
-        moment = at or self._clock
-        self._clock = moment + timedelta(seconds=1)
+    def _tick(self, at: datetime | None) -> int:
+        """The send's time in epoch milliseconds; the next send comes a second later."""
+        moment = self._clock if at is None else to_ms(at)
+        self._clock = moment + 1000
         return moment
 
     def _validate(self, send: ScenarioSend) -> None:
@@ -154,12 +155,12 @@ class Simulator:
             raise _client_error()({"Error": {"Code": error["code"], "Message": error["message"]}}, result.operation)
 
     def _send(self, send: ScenarioSend, *, validate: bool, recipients: dict[str, list[str]] | None = None,
-              tags: list[dict[str, str]] | None = None, template_data: str | None = None, sent_at: datetime | None = None) -> SendResult:
+              tags: list[dict[str, str]] | None = None, template_data: str | None = None, sent_at: int | None = None) -> SendResult:
         if validate:
             self._validate(send)
         index = self._next_index
         self._next_index += 1
-        moment = sent_at or self._tick(send.at)
+        moment = self._tick(send.at) if sent_at is None else sent_at
         try:
             message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, template_data=template_data)
         except SendError as error:
@@ -168,12 +169,15 @@ class Simulator:
             return result
         events, notes = self.event_factory.events(message, send.engagement)
         result = SendResult(index, send.name, send.operation, message.message_id, message.configuration_set.name if message.configuration_set else None, notes=notes)
-        route = self.router.route
-        outcomes = [route(event) for event in events]
-        self.event_count += len(outcomes)
+        self.event_count += len(events)
         if self.keep_events:
-            result.events = outcomes
+            route = self.router.route
+            result.events = [route(event) for event in events]
             self.sends.append(result)
+        else:
+            write = self.router.write
+            for event in events:
+                write(event)
         return result
 
     def _send_bulk(self, send: ScenarioSend, *, validate: bool) -> list[SendResult]:
@@ -228,7 +232,7 @@ class SimulationResult:
             "deliveries": deliveries,
             "drops": drops,
             "metrics": len(sim.metrics.metrics()),
-            "s3Objects": len(sim.s3.items()),
+            "s3Objects": sim.s3.count(),
             "snsMessages": sum(len(m) for m in sim.sns.messages.values()),
             "eventBridgeEvents": sum(len(e) for e in sim.eventbridge.events.values()),
         }

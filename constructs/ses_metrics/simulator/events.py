@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
 from ses_metrics.rules import EventType
-from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso
+from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
 
 try:  # an optional, much faster encoder (benchmarks/RESULTS.md)
     import orjson
@@ -58,7 +58,8 @@ SUPPRESSED = (
     "For more information about removing addresses from the suppression list, see the Amazon SES Developer Guide at "
     "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html"
 )
-MAX_DELIVERY = timedelta(hours=14)
+MAX_DELIVERY_MS = 14 * 3600 * 1000
+SECOND, MINUTE = 1000, 60_000  # event times are integer milliseconds since the epoch
 
 Outcome = Literal["delivered", "bounce", "ooto", "complaint", "suppressionlist"]
 
@@ -111,24 +112,27 @@ class Engagement:
 NO_ENGAGEMENT = Engagement()
 
 
-def _at(event: Event) -> datetime:
-    return event.at
+def _ms(event: Event) -> int:
+    return event.ms
 
 
-@dataclass(slots=True)
 class Event:
-    """One event record, the message it is about, and when SES publishes it."""
+    """One event record, the message it is about, and when SES publishes it (``ms``:
+    integer milliseconds since the epoch, which every sink buckets by)."""
 
-    type: EventType
-    at: datetime
-    record: dict[str, Any]
-    message: Message
-    link_tags: dict[str, list[str]] | None = None
-    _encoded: bytes | None = field(default=None, repr=False)
-    epoch: float = field(default=0.0, repr=False)
+    __slots__ = ("_encoded", "link_tags", "message", "ms", "record", "type")
 
-    def __post_init__(self) -> None:
-        self.epoch = self.at.timestamp()  # once: every sink buckets by it
+    def __init__(self, type: EventType, ms: int, record: dict[str, Any], message: Message, link_tags: dict[str, list[str]] | None = None):  # noqa: A002
+        self.type = type
+        self.ms = ms
+        self.record = record
+        self.message = message
+        self.link_tags = link_tags
+        self._encoded: bytes | None = None
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromtimestamp(self.ms / 1000, UTC)
 
     @property
     def encoded(self) -> bytes:
@@ -163,7 +167,7 @@ class EventFactory:
     def events(self, message: Message, engagement: Engagement = NO_ENGAGEMENT) -> tuple[list[Event], list[str]]:
         """Every event of ``message`` in time order, and notes on engagement SES would ignore."""
         notes: list[str] = []
-        t0 = message.sent_at
+        t0 = message.ms
         mail = self.mail(message)
         if message.rendering_error:
             record = {
@@ -172,31 +176,31 @@ class EventFactory:
                 "failure": {"errorMessage": message.rendering_error, "templateName": message.template_name},
             }
             notes += self._ignored(engagement, "the template did not render, so nothing was sent")
-            return [Event(EventType.RENDERING_FAILURE, t0 + timedelta(milliseconds=100), record, message)], notes
+            return [Event(EventType.RENDERING_FAILURE, t0 + 100, record, message)], notes
         events = [Event(EventType.SEND, t0, {"eventType": "Send", "mail": mail, "send": {}}, message)]
         if message.virus:
-            events.append(Event(EventType.REJECT, t0 + timedelta(milliseconds=300), {"eventType": "Reject", "mail": mail, "reject": {"reason": "Bad content"}}, message))
+            events.append(Event(EventType.REJECT, t0 + 300, {"eventType": "Reject", "mail": mail, "reject": {"reason": "Bad content"}}, message))
             notes += self._ignored(engagement, "SES rejected the message (virus signature)")
             return events, notes
 
         delays = {address(d.recipient).lower(): d for d in engagement.delays} if engagement.delays else None
-        delivered: list[tuple[str, datetime]] = []
+        delivered: list[tuple[str, int]] = []
         bounced: dict[str, list[str]] = {}
         for recipient in message.destination:
             fate = outcome(recipient)
             delay = delays.pop(address(recipient).lower(), None) if delays else None
             start = t0
             if delay is not None:
-                at = t0 + timedelta(minutes=10)
+                at = t0 + 10 * MINUTE
                 events.append(Event(EventType.DELIVERY_DELAY, at, self._delay(message, recipient, delay, at), message))
                 start = at
             if fate in ("bounce", "suppressionlist"):
                 bounced.setdefault("General" if fate == "bounce" else "OnAccountSuppressionList", []).append(recipient)
             else:
-                delivered.append((recipient, start + timedelta(milliseconds=1200)))
+                delivered.append((recipient, start + 1200))
         notes += [f"delay for {r} ignored: not a recipient of this message" for r in delays or ()]
         for subtype, recipients in bounced.items():
-            at = t0 + timedelta(milliseconds=900)
+            at = t0 + 900
             events.append(Event(EventType.BOUNCE, at, self._bounce(mail, subtype, recipients, at), message))
 
         delivery_mail = self.mail(message, extra_tags={"ses:outgoing-ip": [self.options.outgoing_ip]}) if message.tags else mail
@@ -205,8 +209,8 @@ class EventFactory:
                 "eventType": "Delivery",
                 "mail": delivery_mail,
                 "delivery": {
-                    "timestamp": iso(at),
-                    "processingTimeMillis": int((at - t0).total_seconds() * 1000),
+                    "timestamp": iso_ms(at),
+                    "processingTimeMillis": at - t0,
                     "recipients": [recipient],
                     "smtpResponse": "250 2.6.0 Message received",
                     "reportingMTA": REPORTING_MTA,
@@ -214,18 +218,18 @@ class EventFactory:
             }
             events.append(Event(EventType.DELIVERY, at, record, message))
             if outcome(recipient) == "complaint":
-                complained = at + timedelta(minutes=5)
+                complained = at + 5 * MINUTE
                 events.append(Event(EventType.COMPLAINT, complained, self._complaint(mail, recipient, complained), message))
         if not engagement.empty:
             delivered_at = {address(r).lower(): at for r, at in delivered}
             events += self._engagement(message, mail, engagement, delivered_at, notes)
         if len(events) > 2:
-            events.sort(key=_at)
+            events.sort(key=_ms)
         return events, notes
 
     # -- records ---------------------------------------------------------------------
 
-    def _bounce(self, mail: dict[str, Any], subtype: str, recipients: list[str], at: datetime) -> dict[str, Any]:
+    def _bounce(self, mail: dict[str, Any], subtype: str, recipients: list[str], at: int) -> dict[str, Any]:
         if subtype == "General":
             bounced = [{"emailAddress": r, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"} for r in recipients]
             mta = f"dsn; {REPORTING_MTA}"
@@ -239,47 +243,47 @@ class EventFactory:
                 "bounceType": "Permanent",
                 "bounceSubType": subtype,
                 "bouncedRecipients": bounced,
-                "timestamp": iso(at),
+                "timestamp": iso_ms(at),
                 "feedbackId": self.ids.message_id(),
                 "reportingMTA": mta,
             },
         }
 
-    def _complaint(self, mail: dict[str, Any], recipient: str, at: datetime) -> dict[str, Any]:
+    def _complaint(self, mail: dict[str, Any], recipient: str, at: int) -> dict[str, Any]:
         return {
             "eventType": "Complaint",
             "mail": mail,
             "complaint": {
                 "complainedRecipients": [{"emailAddress": recipient}],
-                "timestamp": iso(at),
+                "timestamp": iso_ms(at),
                 "feedbackId": self.ids.message_id(),
                 "userAgent": "Amazon SES Mailbox Simulator",
                 "complaintFeedbackType": "abuse",
-                "arrivalDate": iso(at),
+                "arrivalDate": iso_ms(at),
             },
         }
 
-    def _delay(self, message: Message, recipient: str, delay: Delay, at: datetime) -> dict[str, Any]:
+    def _delay(self, message: Message, recipient: str, delay: Delay, at: int) -> dict[str, Any]:
         return {
             "eventType": "DeliveryDelay",
             "mail": self.mail(message, full=False),
             "deliveryDelay": {
-                "timestamp": iso(at),
+                "timestamp": iso_ms(at),
                 "delayType": delay.delay_type,
-                "expirationTime": iso(message.sent_at + MAX_DELIVERY),
+                "expirationTime": iso_ms(message.ms + MAX_DELIVERY_MS),
                 "delayedRecipients": [
                     {"emailAddress": recipient, "status": "4.4.1", "diagnosticCode": "smtp; 421 4.4.1 Unable to connect to remote host"}
                 ],
             },
         }
 
-    def _engagement(self, message: Message, mail: dict[str, Any], engagement: Engagement, delivered_at: dict[str, datetime], notes: list[str]) -> list[Event]:
+    def _engagement(self, message: Message, mail: dict[str, Any], engagement: Engagement, delivered_at: dict[str, int], notes: list[str]) -> list[Event]:
         events: list[Event] = []
         opens = list(delivered_at) if engagement.opens == "all" else [address(r).lower() for r in engagement.opens]
         for recipient in opens:
             if self._engaged(recipient, delivered_at, message, "open", notes):
-                at = delivered_at[recipient] + timedelta(minutes=2)
-                record = {"eventType": "Open", "mail": mail, "open": {"ipAddress": READER_IP, "timestamp": iso(at), "userAgent": BROWSER}}
+                at = delivered_at[recipient] + 2 * MINUTE
+                record = {"eventType": "Open", "mail": mail, "open": {"ipAddress": READER_IP, "timestamp": iso_ms(at), "userAgent": BROWSER}}
                 events.append(Event(EventType.OPEN, at, record, message))
         links = message.links
         tracked = [link for link in links if link.tracked]
@@ -295,11 +299,11 @@ class EventFactory:
             if not link.tracked:
                 notes.append(f"click by {click.recipient} on {link.url} produces no event: the link has ses:no-track")
                 continue
-            at = delivered_at[recipient] + timedelta(minutes=3, seconds=10 * number)
+            at = delivered_at[recipient] + 3 * MINUTE + 10 * SECOND * number
             detail: dict[str, Any] = {"ipAddress": READER_IP, "link": link.url}
             if link.tags:
                 detail["linkTags"] = link.tags
-            detail |= {"timestamp": iso(at), "userAgent": BROWSER}
+            detail |= {"timestamp": iso_ms(at), "userAgent": BROWSER}
             events.append(Event(EventType.CLICK, at, {"eventType": "Click", "mail": mail, "click": detail}, message, link.tags))
         for unsubscribe in engagement.unsubscribes:
             recipient = address(unsubscribe.recipient).lower()
@@ -309,7 +313,7 @@ class EventFactory:
             if not message.contact_list:
                 notes.append(f"unsubscribe by {unsubscribe.recipient} ignored: the send has no ListManagementOptions")
                 continue
-            at = delivered_at[recipient] + timedelta(minutes=30)
+            at = delivered_at[recipient] + 30 * MINUTE
             topics = [message.topic_name] if message.topic_name else []
 
             def preferences(status: str, everything: bool) -> dict[str, Any]:
@@ -320,7 +324,7 @@ class EventFactory:
                 "mail": mail,
                 "subscription": {
                     "contactList": message.contact_list,
-                    "timestamp": iso(at),
+                    "timestamp": iso_ms(at),
                     "source": unsubscribe.source,
                     "newTopicPreferences": preferences("OptOut", unsubscribe.unsubscribe_all),
                     "oldTopicPreferences": preferences("OptIn", False),
@@ -329,7 +333,7 @@ class EventFactory:
             events.append(Event(EventType.SUBSCRIPTION, at, record, message))
         return events
 
-    def _engaged(self, recipient: str, delivered_at: dict[str, datetime], message: Message, what: str, notes: list[str]) -> bool:
+    def _engaged(self, recipient: str, delivered_at: dict[str, int], message: Message, what: str, notes: list[str]) -> bool:
         if recipient not in delivered_at:
             notes.append(f"{what} by {recipient} ignored: the message was not delivered to that address")
             return False

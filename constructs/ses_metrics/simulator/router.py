@@ -37,7 +37,8 @@ from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
 
-Action = Callable[[Event], dict[str, Any]]
+# An action writes the event to its sink and, when ``collect``, returns the delivery record.
+Action = Callable[[Event, bool], dict[str, Any] | None]
 
 
 class EventOutcome:
@@ -99,6 +100,19 @@ class Router:
         for configuration_set in topology.configuration_sets.values():
             self._tables[configuration_set.name] = self._table(configuration_set)
 
+    def write(self, event: Event) -> None:
+        """Route ``event`` into the sinks without recording deliveries and drops (long
+        replays and benchmarks that keep no events)."""
+        configuration_set = event.message.configuration_set
+        if configuration_set is None:
+            return
+        for _, action in self._tables[configuration_set.name][event.type.cfn]:
+            if action.__class__ is not dict:
+                try:
+                    action(event, False)  # type: ignore[operator]
+                except _Drop:
+                    pass
+
     def route(self, event: Event) -> EventOutcome:
         configuration_set = event.message.configuration_set
         if configuration_set is None:
@@ -112,7 +126,7 @@ class Router:
                 drops.append(action)
                 continue
             try:
-                deliveries.append(action(event))  # type: ignore[operator]
+                deliveries.append(action(event, True))  # type: ignore[operator]
             except _Drop as drop:
                 drops.append({"eventDestination": destination.name, "reason": str(drop)})
         return EventOutcome(event, deliveries, drops)
@@ -158,33 +172,39 @@ class Router:
     # -- CloudWatch ------------------------------------------------------------------
 
     def _cloudwatch(self, d: EventDestination) -> Action:
-        dimensions = d.dimensions
+        # Dimensions in name order: the store's key needs no sort per event.
+        dimensions = sorted(d.dimensions, key=lambda dim: dim.name)
+        tags_only = all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions)
         metrics = self.metrics
         name = d.name
 
-        def deliver(event: Event) -> dict[str, Any]:
-            values: dict[str, str] = {}
-            tags = event.message.tags
+        def values(event: Event) -> tuple[tuple[str, str], ...]:
+            if tags_only:
+                tags = event.message.tags
+                return tuple((dim.name, tags[dim.name][0] if dim.name in tags else dim.default) for dim in dimensions)
+            out = []
             for dim in dimensions:
                 if dim.source is DimensionSource.MESSAGE_TAG:
-                    found = tags.get(dim.name)
-                    values[dim.name] = found[0] if found else dim.default
+                    found = event.message.tags.get(dim.name)
                 elif dim.source is DimensionSource.LINK_TAG:
                     found = (event.link_tags or {}).get(dim.name)
-                    values[dim.name] = found[0] if found else dim.default
                 else:
                     header = _header(event.message.headers, dim.name)
-                    if header is None:
-                        values[dim.name] = dim.default
-                    elif not rules.is_metric_header_value(header):
+                    if header is not None and not rules.is_metric_header_value(header):
                         raise _Drop(
                             f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'"
                         )
-                    else:
-                        values[dim.name] = header
+                    found = [header] if header is not None else None
+                out.append((dim.name, found[0] if found else dim.default))
+            return tuple(out)
+
+        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+            key = values(event)
             metric = metric_name(event.type)
-            metrics.add(metric, tuple(sorted(values.items())), event.epoch)
-            return {"eventDestination": name, "type": "cloudwatch", "namespace": NAMESPACE, "metricName": metric, "dimensions": values}
+            metrics.add(metric, key, event.ms // 1000)
+            if not collect:
+                return None
+            return {"eventDestination": name, "type": "cloudwatch", "namespace": NAMESPACE, "metricName": metric, "dimensions": dict(key)}
 
         return deliver
 
@@ -220,18 +240,18 @@ class Router:
         if stream is None:
             notes.append(f"delivery stream {d.stream_arn} is not in the templates: records are not followed to their destination")
             stream_name = d.stream_arn.rsplit("/", 1)[-1]
-            return _Route(d, lambda event: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, notes=notes)
+            return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, notes=notes)
         reason = self._stream_problem(stream, notes)
         if reason is not None:
             return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes)
         firehose = self.firehose
         if stream.s3 is None:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
-            return _Route(d, lambda event: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, notes=notes)
+            return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, notes=notes)
 
-        def deliver(event: Event) -> dict[str, Any]:
-            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}
-            firehose.put(stream, event.record, event.encoded, event.at, delivery, event.epoch)
+        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind} if collect else None
+            firehose.put(stream, event.record, event.encoded, event.ms, delivery)
             return delivery
 
         return _Route(d, deliver, notes=notes)
@@ -306,8 +326,10 @@ class Router:
         topic_arn = d.topic_arn
         name = d.name
 
-        def deliver(event: Event) -> dict[str, Any]:
-            envelope = sink.publish(topic_arn, event.encoded.decode(), event.at)
+        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+            envelope = sink.publish(topic_arn, event.encoded.decode(), event.ms)
+            if not collect:
+                return None
             return {"eventDestination": name, "type": "sns", "topic": topic_arn, "snsMessageId": envelope["MessageId"], "subscriptions": subscribers}
 
         return _Route(d, deliver, notes=notes)
@@ -334,8 +356,10 @@ class Router:
         name = d.name
         arn = cs.arn
 
-        def deliver(event: Event) -> dict[str, Any]:
-            envelope, matched = sink.put("default", event.type, event.record, event.at, arn)
+        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+            envelope, matched = sink.put("default", event.type, event.record, event.ms, arn)
+            if not collect:
+                return None
             return {
                 "eventDestination": name,
                 "type": "eventbridge",

@@ -18,6 +18,7 @@ Simulated values of the auto-tags are in ``SimulationOptions`` (README: "Simulat
 from __future__ import annotations
 
 import email
+import hashlib
 import email.policy
 import html.parser
 import json
@@ -91,7 +92,7 @@ class Message:
     common_headers: dict[str, Any]
     tags: dict[str, list[str]]
     configuration_set: ConfigurationSet | None
-    sent_at: datetime
+    ms: int  # when it was sent, in epoch milliseconds
     timestamp: str
     html: str | None
     text: str | None
@@ -100,6 +101,10 @@ class Message:
     contact_list: str | None = None
     topic_name: str | None = None
     virus: bool = False
+
+    @property
+    def sent_at(self) -> datetime:
+        return datetime.fromtimestamp(self.ms / 1000, UTC)
 
     @property
     def links(self) -> list[Link]:
@@ -143,13 +148,35 @@ class Ids:
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
     def message_id(self) -> str:
-        return f"010001{self.hex(10)}-{self.uuid()}-000000"
+        h = "%042x" % self._random.getrandbits(168)  # one draw: this runs for every message
+        return f"010001{h[:10]}-{h[10:18]}-{h[18:22]}-4{h[23:26]}-{h[26:30]}-{h[30:]}-000000"
 
 
 def iso(moment: datetime) -> str:
     """SES's timestamp format (UTC): ``2016-10-19T23:21:04.133Z``."""
-    m = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}.{m.microsecond // 1000:03d}Z"
+    return iso_ms(to_ms(moment))
+
+
+def iso_ms(ms: int) -> str:
+    """SES's timestamp format for integer milliseconds since the epoch."""
+    return _iso_second(ms // 1000) + f"{ms % 1000:03d}Z"
+
+
+def _iso_second(second: int) -> str:
+    day, rest = divmod(second, 86400)
+    hour, rest = divmod(rest, 3600)
+    minute, sec = divmod(rest, 60)
+    return f"{_iso_day(day)}T{hour:02d}:{minute:02d}:{sec:02d}."
+
+
+@lru_cache(maxsize=4096)
+def _iso_day(day: int) -> str:
+    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+
+
+def to_ms(moment: datetime) -> int:
+    """Integer milliseconds since the epoch (whole seconds exact, fraction truncated)."""
+    return int(moment.timestamp()) * 1000 + moment.microsecond // 1000
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -257,6 +284,7 @@ class MessageFactory:
         self.templates = {**topology.templates, **(templates or {})}
         self._identities: dict[str, tuple[str, str | None, str]] = {}
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+        self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
 
     def _identity(self, source: str) -> tuple[str, str | None, str]:
         """``identity`` plus the identity's ARN, cached per sender."""
@@ -286,9 +314,10 @@ class MessageFactory:
             raise SendError("SendingPausedException", f"Sending is paused for configuration set <{requested}>.")
         return found
 
-    def build(self, request: dict[str, Any], *, operation: str, sent_at: datetime, recipients: dict[str, list[str]] | None = None,
+    def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
-        """A message from a ``send_email`` request (or one entry of ``send_bulk_email``)."""
+        """A message from a ``send_email`` request (or one entry of ``send_bulk_email``),
+        sent at ``sent_at`` epoch milliseconds."""
         content = request.get("Content") or {}
         destination = recipients if recipients is not None else request.get("Destination") or {}
         to = list(destination.get("ToAddresses") or [])
@@ -329,14 +358,16 @@ class MessageFactory:
                 text_body = (body.get("Text") or {}).get("Data")
                 extra = simple.get("Headers") or []
             virus = any(_EICAR_TEXT in part for part in (html_body, text_body) if part)
-            headers = self._simple_headers(source or "", to, cc, request.get("ReplyToAddresses") or [], subject, html_body, text_body, message_id, extra)
+            reply_to = request.get("ReplyToAddresses")
+            headers, truncated = self._simple_headers(source or "", to, cc, reply_to or [], subject, html_body, text_body, extra)
             common = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
             if cc:
                 common["cc"] = cc
-            if request.get("ReplyToAddresses"):
-                common["replyTo"] = list(request["ReplyToAddresses"])
-            header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
-            header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
+            if reply_to:
+                common["replyTo"] = list(reply_to)
+            if extra:
+                header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
+                header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
             raise SendError("BadRequestException", "Missing required header 'From'.")
         identity, default_set, source_arn = self._identity(source)
@@ -348,7 +379,8 @@ class MessageFactory:
             problem = _tag_problem(name, value)
             if problem:
                 raise SendError("InvalidParameterValue", problem)
-        headers, truncated = _truncate(headers)
+        if "Raw" in content:
+            headers, truncated = _truncate(headers)
         list_options = request.get("ListManagementOptions") or {}
         return Message(
             message_id=message_id,
@@ -361,8 +393,8 @@ class MessageFactory:
             common_headers=common,
             tags=self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
             configuration_set=configuration_set,
-            sent_at=sent_at,
-            timestamp=iso(sent_at),
+            ms=sent_at,
+            timestamp=iso_ms(sent_at),
             html=html_body,
             text=text_body,
             template_name=template_name,
@@ -384,9 +416,12 @@ class MessageFactory:
                 AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
                 **{name: [value] for name, value in self.options.extra_auto_tags.items()},
             }
-        tags = {name: list(values) for name, values in auto.items()}
+        tags = dict(auto)  # the auto-tag value lists are shared and never mutated
         for name, value in pairs:
-            tags.setdefault(name, []).append(value)
+            if name in tags and name not in auto:
+                tags[name].append(value)  # a custom tag given twice
+            else:
+                tags[name] = [value]
         return tags
 
     def _template(self, spec: dict[str, Any], data_override: str | None) -> tuple[str | None, str | None, str, str | None, str | None, list]:
@@ -412,7 +447,22 @@ class MessageFactory:
         return html_body, text_body, subject or "", name or "inline", e1 or e2 or e3, list(spec.get("Headers") or [])
 
     def _simple_headers(self, source: str, to: list[str], cc: list[str], reply_to: list[str], subject: str,
-                        html_body: str | None, text_body: str | None, message_id: str, extra: list[dict[str, str]]) -> list[dict[str, str]]:
+                        html_body: str | None, text_body: str | None, extra: list[dict[str, str]]) -> tuple[list[dict[str, str]], bool]:
+        """The headers SES writes for Simple and Template content, truncated to 10 KB.
+
+        Messages of the same shape share one (read-only) list: only ``messageId`` differs
+        between them, and it lives in ``commonHeaders``."""
+        key = (source, tuple(to), tuple(cc), tuple(reply_to), subject, html_body is None, text_body is None,
+               tuple((str(h.get("Name")), str(h.get("Value"))) for h in extra))
+        found = self._headers.get(key)
+        if found is None:
+            if len(self._headers) >= 4096:
+                self._headers.clear()
+            found = self._headers[key] = _truncate(self._build_headers(source, to, cc, reply_to, subject, html_body, text_body, extra))
+        return found
+
+    def _build_headers(self, source: str, to: list[str], cc: list[str], reply_to: list[str], subject: str,
+                       html_body: str | None, text_body: str | None, extra: list[dict[str, str]]) -> list[dict[str, str]]:
         headers = [{"name": "From", "value": source}]
         if to:
             headers.append({"name": "To", "value": ", ".join(to)})
@@ -422,7 +472,8 @@ class MessageFactory:
             headers.append({"name": "Reply-To", "value": ", ".join(reply_to)})
         headers += [{"name": "Subject", "value": subject}, {"name": "MIME-Version", "value": "1.0"}]
         if html_body is not None and text_body is not None:
-            content_type = f'multipart/alternative; boundary="----=_Part_{message_id[6:16]}"'
+            boundary = hashlib.sha1(f"{subject}|{html_body}|{text_body}".encode()).hexdigest()[:16]
+            content_type = f'multipart/alternative; boundary="----=_Part_{boundary}"'
         elif html_body is not None:
             content_type = "text/html; charset=UTF-8"
         else:
@@ -502,7 +553,10 @@ def _bodies(parsed: email.message.Message) -> tuple[str | None, str | None]:
 
 def _truncate(headers: list[dict[str, str]]) -> tuple[list[dict[str, str]], bool]:
     """SES publishes at most 10 KB of headers and sets ``headersTruncated`` beyond."""
-    if sum(len(h["name"]) + len(h["value"]) + 4 for h in headers) * 4 <= MAX_HEADER_BYTES:
+    size = 0
+    for header in headers:
+        size += len(header["name"]) + len(header["value"]) + 4
+    if size * 4 <= MAX_HEADER_BYTES:
         return headers, False  # fits even if every character took 4 bytes in UTF-8
     total = 0
     for index, header in enumerate(headers):

@@ -70,11 +70,17 @@ class S3Target:
     metadata_queries: dict[str, str] = field(default_factory=dict)
     bucket: str = field(init=False)
     appends_hour_path: bool = field(init=False)
+    static_prefix: bool = field(init=False)
+    window_seconds: int = field(init=False)
+    buffer_bytes: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.bucket = self.bucket_arn[self.bucket_arn.rfind(":") + 1 :]
         # Firehose appends YYYY/MM/dd/HH/ when the prefix has no timestamp expression.
         self.appends_hour_path = "!{timestamp:" not in self.prefix and not self.dynamic_partitioning
+        self.static_prefix = "!{" not in self.prefix and not self.dynamic_partitioning
+        self.window_seconds = max(self.buffering_seconds, 1)
+        self.buffer_bytes = self.buffering_mib * 1024 * 1024
 
 
 @dataclass

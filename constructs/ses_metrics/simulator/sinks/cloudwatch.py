@@ -17,12 +17,13 @@ from typing import Any
 from ses_metrics.rules import EventType
 
 NAMESPACE = "AWS/SES"
-_METRIC_NAMES = {e: e.record.replace(" ", "") for e in EventType}  # "Rendering Failure" -> "RenderingFailure"
+# keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
+_METRIC_NAMES = {e.cfn: e.record.replace(" ", "") for e in EventType}  # "Rendering Failure" -> "RenderingFailure"
 
 
 def metric_name(event_type: EventType) -> str:
     """The CloudWatch metric SES publishes an event type under."""
-    return _METRIC_NAMES[event_type]
+    return _METRIC_NAMES[event_type.cfn]
 
 
 DimensionKey = tuple[tuple[str, str], ...]
@@ -34,9 +35,9 @@ class MetricStore:
     def __init__(self) -> None:
         self._points: dict[tuple[str, DimensionKey], dict[int, float]] = defaultdict(lambda: defaultdict(float))
 
-    def add(self, metric: str, dimensions: DimensionKey, at: datetime | float, value: float = 1.0) -> None:
+    def add(self, metric: str, dimensions: DimensionKey, at: datetime | int, value: float = 1.0) -> None:
         """Add ``value`` in the minute of ``at`` (a datetime or epoch seconds)."""
-        minute = int(at if isinstance(at, float | int) else at.timestamp()) // 60 * 60
+        minute = (at if isinstance(at, int) else int(at.timestamp())) // 60 * 60
         self._points[(metric, dimensions)][minute] += value
 
     def metrics(self) -> list[tuple[str, dict[str, str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ses_metrics.rules import EventType
@@ -20,7 +20,7 @@ class EventBusSink:
         self.region = region
         self.events: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
-    def put(self, bus: str, event_type: EventType, record: dict[str, Any], at: datetime, configuration_set_arn: str) -> tuple[dict[str, Any], list[EventRule]]:
+    def put(self, bus: str, event_type: EventType, record: dict[str, Any], ms: int, configuration_set_arn: str) -> tuple[dict[str, Any], list[EventRule]]:
         """SES's EventBridge envelope (``source`` ``aws.ses``, AWS's past-tense detail-types,
         the record as ``detail``) and the enabled rules on that bus whose pattern matches."""
         envelope = {
@@ -29,7 +29,7 @@ class EventBusSink:
             "detail-type": event_type.detail_type,
             "source": "aws.ses",
             "account": self.account,
-            "time": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "time": datetime.fromtimestamp(ms // 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": self.region,
             "resources": [configuration_set_arn],
             "detail": record,

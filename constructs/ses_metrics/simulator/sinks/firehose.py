@@ -27,11 +27,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from ses_metrics.simulator.sends import Ids
-from ses_metrics.simulator.sinks.s3 import ObjectStore
+from ses_metrics.simulator.sinks.s3 import LazyObject, ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream, S3Target
 
 _EXPRESSION = re.compile(r"!\{([a-zA-Z]+):([^}]*)\}")
@@ -92,48 +92,55 @@ class FirehoseSink:
     def __init__(self, objects: ObjectStore, ids: Ids):
         self.objects = objects
         self.ids = ids
-        self._buffers: dict[tuple[str, str, int], _Buffer] = {}
+        self._buffers: dict[tuple[Any, ...], _Buffer] = {}
         self._queries: dict[str, Any] = {}
         self._streams: dict[str, DeliveryStream] = {}
         self.failed: list[dict[str, Any]] = []
         self.warnings: list[str] = []
 
-    def put(self, stream: DeliveryStream, record: dict[str, Any], data: bytes, arrival: datetime, delivery: dict[str, Any], epoch: float | None = None) -> None:
-        """Accept one record; ``delivery`` gets its ``bucket``/``key`` when the object is written."""
+    def put(self, stream: DeliveryStream, record: dict[str, Any], data: bytes, ms: int, delivery: dict[str, Any] | None) -> None:
+        """Accept one record arriving at ``ms`` (epoch milliseconds); ``delivery`` (if any)
+        gets its ``bucket``/``prefix`` now and its ``key`` when the object is written."""
         target = stream.s3
         assert target is not None
-        keys: dict[str, str] | None = None
-        error = None
-        if target.dynamic_partitioning:
-            keys, error = self._partition_keys(target, record)
-        if error is not None:
-            self._write_error(stream, target, data, arrival, "partitioning-failed", error, delivery)
-            return
-        prefix = target.prefix
-        if "!{" in prefix:
-            prefix = evaluate_prefix(prefix, arrival, keys=keys, random_string=lambda: self.ids.hex(11))
-        seconds = int(arrival.timestamp() if epoch is None else epoch)
-        if target.appends_hour_path:
-            prefix += _hour_path(seconds // 3600)
-        key = (stream.arn, prefix, seconds // target.buffering_seconds if target.buffering_seconds > 0 else seconds)
-        buffer = self._buffers.get(key)
-        if buffer is None:
-            buffer = self._buffers[key] = _Buffer(arrival, prefix)
-        line = data + b"\n"
-        buffer.records.append(line)
-        buffer.deliveries.append(delivery)
-        buffer.size += len(line)
-        delivery["bucket"] = target.bucket
-        delivery["prefix"] = prefix
-        if buffer.size >= target.buffering_mib * 1024 * 1024:
+        seconds = ms // 1000
+        if target.static_prefix:
+            # The common case: the prefix is known from the hour, no expression to evaluate.
+            hour = seconds // 3600
+            key: tuple[Any, ...] = (stream.arn, hour, seconds // target.window_seconds)
+            buffer = self._buffers.get(key)
+            if buffer is None:
+                prefix = target.prefix + _hour_path(hour) if target.appends_hour_path else target.prefix
+                buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
+        else:
+            keys = None
+            if target.dynamic_partitioning:
+                keys, error = self._partition_keys(target, record)
+                if error is not None:
+                    self._write_error(stream, target, data, _datetime(ms), "partitioning-failed", error, delivery if delivery is not None else {})
+                    return
+            prefix = evaluate_prefix(target.prefix, _datetime(ms), keys=keys, random_string=lambda: self.ids.hex(11))
+            if target.appends_hour_path:
+                prefix += _hour_path(seconds // 3600)
+            key = (stream.arn, prefix, seconds // target.window_seconds)
+            buffer = self._buffers.get(key)
+            if buffer is None:
+                buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
+        buffer.records.append(data)  # newline-joined when written: no copy per record
+        buffer.size += len(data) + 1
+        if delivery is not None:
+            buffer.deliveries.append(delivery)
+            delivery["bucket"] = target.bucket
+            delivery["prefix"] = buffer.prefix
+        if buffer.size >= target.buffer_bytes:
             self._write(stream, target, self._buffers.pop(key))
 
     def flush(self) -> int:
         """Write every buffered object (end of a simulation); returns how many."""
         buffers = self._buffers
         self._buffers = {}
-        for (arn, _, _), buffer in sorted(buffers.items(), key=lambda item: item[1].first_arrival):
-            stream = self._streams[arn]
+        for key, buffer in sorted(buffers.items(), key=lambda item: item[1].first_arrival):
+            stream = self._streams[key[0]]
             assert stream.s3 is not None
             self._write(stream, stream.s3, buffer)
         return len(buffers)
@@ -149,7 +156,8 @@ class FirehoseSink:
 
     def _write(self, stream: DeliveryStream, target: S3Target, buffer: _Buffer) -> None:
         key = self._key(stream, target, buffer.prefix, buffer.first_arrival)
-        self.objects.put(target.bucket, key, self._compress(target.compression, b"".join(buffer.records), key))
+        body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
+        self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
         for delivery in buffer.deliveries:
             delivery["key"] = key
 
@@ -167,11 +175,11 @@ class FirehoseSink:
             "rawData": base64.b64encode(data).decode(),
         }
         key = self._key(stream, target, prefix, arrival)
-        self.objects.put(target.bucket, key, self._compress(target.compression, (json.dumps(document) + "\n").encode(), key))
+        self.objects.put(target.bucket, key, self._compress(target.compression, (json.dumps(document) + "\n").encode(), key=key))
         delivery.update({"bucket": target.bucket, "key": key, "error": message})
         self.failed.append(delivery)
 
-    def _compress(self, compression: str, data: bytes, key: str) -> bytes:
+    def _compress(self, compression: str, data: bytes, *, key: str) -> bytes:
         try:
             return compress(compression, data, key)
         except ImportError:
@@ -201,6 +209,10 @@ class FirehoseSink:
         if not isinstance(result, dict) or any(v is None for v in result.values()):
             return None, f"metadata extraction query returned {result!r}; every partition key needs a value"
         return {k: str(v) for k, v in result.items()}, None
+
+
+def _datetime(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 @lru_cache(maxsize=1024)

@@ -1,4 +1,10 @@
-"""An in-memory S3: the objects Firehose streams write."""
+"""An in-memory S3: the objects Firehose streams write.
+
+Objects written by a Firehose stream keep their records uncompressed until someone reads
+the object's bytes (``get``, ``items``, ``--out``); then they are compressed once, as the
+stream's configuration says. Reading records (``records``) needs no compression at all.
+Routing thus never pays for GZIP, and what a reader sees is what Firehose would write.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,37 @@ import io
 import json
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
+
+
+class LazyObject:
+    """An object body produced on first read: ``content`` compressed by ``compress``."""
+
+    __slots__ = ("_body", "_compress", "content")
+
+    def __init__(self, content: bytes, compress: Callable[[bytes], bytes]):
+        self.content = content
+        self._compress = compress
+        self._body: bytes | None = None
+
+    @property
+    def body(self) -> bytes:
+        if self._body is None:
+            self._body = self._compress(self.content)
+        return self._body
 
 
 class ObjectStore:
     def __init__(self) -> None:
-        self._objects: dict[str, dict[str, bytes]] = defaultdict(dict)
+        self._objects: dict[str, dict[str, bytes | LazyObject]] = defaultdict(dict)
 
-    def put(self, bucket: str, key: str, body: bytes) -> None:
+    def put(self, bucket: str, key: str, body: bytes | LazyObject) -> None:
         self._objects[bucket][key] = body
 
     def get(self, bucket: str, key: str) -> bytes:
-        return self._objects[bucket][key]
+        body = self._objects[bucket][key]
+        return body.body if isinstance(body, LazyObject) else body
 
     def buckets(self) -> list[str]:
         return sorted(b for b, objects in self._objects.items() if objects)
@@ -26,12 +51,20 @@ class ObjectStore:
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         return sorted(k for k in self._objects.get(bucket, {}) if k.startswith(prefix))
 
+    def count(self) -> int:
+        return sum(len(objects) for objects in self._objects.values())
+
     def items(self) -> list[tuple[str, str, bytes]]:
-        return [(b, k, v) for b in sorted(self._objects) for k, v in sorted(self._objects[b].items())]
+        return [(b, k, self.get(b, k)) for b in sorted(self._objects) for k in sorted(self._objects[b])]
+
+    def content(self, bucket: str, key: str) -> bytes:
+        """An object's content, decompressed."""
+        body = self._objects[bucket][key]
+        return body.content if isinstance(body, LazyObject) else decompress(key, body)
 
     def records(self, bucket: str, key: str) -> list[dict[str, Any]]:
         """The newline-terminated JSON records of an object, decompressed."""
-        return [json.loads(line) for line in decompress(key, self.get(bucket, key)).splitlines() if line.strip()]
+        return [json.loads(line) for line in self.content(bucket, key).splitlines() if line.strip()]
 
 
 def decompress(key: str, body: bytes) -> bytes:

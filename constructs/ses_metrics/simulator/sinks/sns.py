@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 from typing import Any
 
-from ses_metrics.simulator.sends import Ids, iso
+from ses_metrics.simulator.sends import Ids, iso_ms
 from ses_metrics.simulator.topology import Topic
 
 
@@ -15,7 +14,7 @@ class TopicSink:
         self.ids = ids
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
-    def publish(self, topic_arn: str, message: str, at: datetime) -> dict[str, Any]:
+    def publish(self, topic_arn: str, message: str, ms: int) -> dict[str, Any]:
         """The notification a subscriber (SQS, HTTPS, email-json) receives: the SES record
         is the ``Message`` string. SES publishes no subject."""
         envelope = {
@@ -23,7 +22,7 @@ class TopicSink:
             "MessageId": self.ids.uuid(),
             "TopicArn": topic_arn,
             "Message": message,
-            "Timestamp": iso(at),
+            "Timestamp": iso_ms(ms),
             "SignatureVersion": "1",
             "Signature": "SIMULATED",
             "SigningCertURL": "https://sns.amazonaws.com/SimpleNotificationService-simulated.pem",
