@@ -20,6 +20,9 @@ _EXPORTS = {
     "AutoTag": "ses_metrics.rules",
     "DimensionSource": "ses_metrics.rules",
     "EventType": "ses_metrics.rules",
+    "ReputationMetric": "ses_metrics.rules",
+    "metric_account_bounce_rate": "ses_metrics.monitoring",
+    "metric_account_complaint_rate": "ses_metrics.monitoring",
     "ValidationError": "ses_metrics.rules",
 }
 
