@@ -3,10 +3,9 @@ pytest.raises for each metric it never would."""
 
 import aws_cdk as cdk
 import pytest
-from conftest import new_stack
+from conftest import marketing_set, new_stack
 
 from ses_metrics import (
-    AutoTag,
     Dimension,
     EventType,
     SendingConfigurationSet,
@@ -15,24 +14,13 @@ from ses_metrics import (
     metric_account_complaint_rate,
 )
 
-
 DIMENSIONS = {"campaign": "spring", "ses:from-domain": "example.com"}
 
 
 @pytest.fixture(scope="module")
 def sets():
     stack = new_stack()
-    marketing = SendingConfigurationSet(stack, "Marketing", configuration_set_name="marketing")
-    marketing.add_cloudwatch_destination(
-        "metrics",
-        dimensions=[Dimension.message_tag("campaign", default="none"), Dimension.message_tag(AutoTag.FROM_DOMAIN, default="unknown")],
-        events=["send", "delivery", "bounce", "complaint"],
-    )
-    marketing.add_cloudwatch_destination(
-        "per-set",
-        dimensions=[Dimension.message_tag("template", default="none"), Dimension.message_tag(AutoTag.CONFIGURATION_SET, default="none")],
-        events=["send", "open"],
-    )
+    marketing = marketing_set(stack, per_template=True)
     marketing.add_cloudwatch_destination("off", dimensions=[Dimension.message_tag("team", default="none")], enabled=False)
     quiet = SendingConfigurationSet(stack, "Quiet", configuration_set_name="quiet", reputation_metrics=False)
     return stack, marketing, quiet
@@ -72,9 +60,9 @@ def test_metric_fills_in_the_configuration_set_dimension(sets):
 def test_rate_with_dimensions_is_alarmable_metric_math(sets):
     _, marketing, _ = sets
     rate = marketing.metric_bounce_rate(dimensions=DIMENSIONS, minimum_sends=50)
-    assert rate.expression == "IF(sends >= 50, FILL(events, 0) / sends, 0)"
+    assert rate.expression == "IF(sends >= 50, FILL(bounces, 0) / sends, 0)"
     assert {k: (m.metric_name, m.dimensions) for k, m in rate.using_metrics.items()} == {
-        "events": ("Bounce", DIMENSIONS),
+        "bounces": ("Bounce", DIMENSIONS),
         "sends": ("Send", DIMENSIONS),
     }
     assert rate.period.to_seconds() == 3600
@@ -83,7 +71,7 @@ def test_rate_with_dimensions_is_alarmable_metric_math(sets):
 def test_rate_without_dimensions_sums_a_search_over_every_value(sets):
     _, marketing, _ = sets
     rate = marketing.metric_complaint_rate()
-    assert rate.using_metrics["events"].expression == (
+    assert rate.using_metrics["complaints"].expression == (
         "SUM(SEARCH('{AWS/SES,campaign,\"ses:from-domain\"} MetricName=\"Complaint\"', 'Sum', 3600))"
     )
 

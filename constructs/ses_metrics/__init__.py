@@ -13,6 +13,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "SendingConfigurationSet": "ses_metrics.configuration_set",
+    "ReputationAlarms": "ses_metrics.alarms",
+    "AlarmTopic": "ses_metrics.alarms",
     "DeliveryStreamArn": "ses_metrics.configuration_set",
     "S3DeliveryStream": "ses_metrics.delivery.s3",
     "AccessLogsBucket": "ses_metrics.delivery.s3",

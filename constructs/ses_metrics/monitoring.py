@@ -73,7 +73,7 @@ def metric_account_reputation(
         metric_name=metric.metric_name,
         statistic=statistic,
         period=period or cdk.Duration.seconds(rules.REPUTATION_ALARM_PERIOD_SECONDS),
-        label=label or f"account {metric.label}",
+        label=label,
     )
 
 
@@ -186,7 +186,7 @@ class SendingMetrics:
         metrics), hourly by default, 0 while fewer than ``minimum_sends`` were sent.
 
         With ``dimensions`` (see ``metric``) the rate of one combination of values, which
-        alarms can evaluate: ``IF(sends >= N, FILL(events, 0) / sends, 0)``. Without, the
+        alarms can evaluate: ``IF(sends >= N, FILL(bounces, 0) / sends, 0)``. Without, the
         rate over every value the destination publishes, from ``SUM(SEARCH(...))``: for
         dashboards only, since alarms cannot evaluate SEARCH.
         """
@@ -199,9 +199,10 @@ class SendingMetrics:
         else:
             events = self.metric_total(parsed, period=period)
             sends = self.metric_total(EventType.SEND, period=period)
+        events_id, sends_id = f"{parsed.name.lower()}s", f"{EventType.SEND.name.lower()}s"
         return cloudwatch.MathExpression(
-            expression=rate_expression("events", "sends", minimum_sends),
-            using_metrics={"events": events, "sends": sends},
+            expression=rate_expression(events_id, sends_id, minimum_sends),
+            using_metrics={events_id: events, sends_id: sends},
             period=period,
             label=label or f"{parsed.record} rate",
         )
@@ -283,7 +284,7 @@ class SendingMetrics:
             dimensions_map={rules.CONFIGURATION_SET_DIMENSION: self._name_in_metrics},
             statistic=statistic,
             period=period or cdk.Duration.seconds(rules.REPUTATION_ALARM_PERIOD_SECONDS),
-            label=label or metric.label,
+            label=label,
         )
 
     def metric_reputation_bounce_rate(self, **options: Any) -> cloudwatch.Metric:
