@@ -15,6 +15,7 @@ _EXPORTS = {
     "SendingConfigurationSet": "ses_metrics.configuration_set",
     "ReputationAlarms": "ses_metrics.alarms",
     "AlarmTopic": "ses_metrics.alarms",
+    "SendingDashboard": "ses_metrics.dashboard",
     "DeliveryStreamArn": "ses_metrics.configuration_set",
     "S3DeliveryStream": "ses_metrics.delivery.s3",
     "AccessLogsBucket": "ses_metrics.delivery.s3",

@@ -686,13 +686,16 @@ def percent_to_fraction(percent: float) -> float:
 
 
 # How the alarms evaluate (the replay of alarms reads the same values from the template).
+# Every alarm fires at or above its threshold (GreaterThanOrEqualToThreshold, as AWS's
+# guide sets it) on one datapoint out of one: the rates are hourly, so one bad hour is
+# already a trend worth a look.
+ALARM_EVALUATION_PERIODS: Final = 1
 # Reputation alarms: one hourly datapoint at or above the threshold is enough, because SES
 # already smooths the rate over a representative volume; missing data keeps the alarm's
 # state ("ignore"), as DG reputationdashboard-cloudwatch-alarm.md recommends: SES does not
 # publish the rate while nothing is sent, and silence is neither good nor bad news.
 REPUTATION_ALARM_STATISTIC: Final = "Average"
 REPUTATION_ALARM_PERIOD_SECONDS: Final = 3600
-REPUTATION_ALARM_EVALUATION_PERIODS: Final = 1
 REPUTATION_ALARM_TREAT_MISSING_DATA: Final = "ignore"
 # Per-dimension alarms compute the rate from event metrics (bounces / sends per hour).
 # Below ``minimum_sends`` sends in the hour the rate is reported as 0: one bounce in 20
@@ -701,7 +704,6 @@ REPUTATION_ALARM_TREAT_MISSING_DATA: Final = "ignore"
 # sends, so an hourly rate approximates the real one; SES's own reputation rate is the
 # authoritative figure.
 DIMENSION_ALARM_PERIOD_SECONDS: Final = 3600
-DIMENSION_ALARM_EVALUATION_PERIODS: Final = 1
 DIMENSION_ALARM_MINIMUM_SENDS: Final = 100
 DIMENSION_ALARM_TREAT_MISSING_DATA: Final = "notBreaching"
 # The events a per-dimension alarm reads: the destination must publish all of them.
@@ -856,3 +858,14 @@ def check_email_address(value: Any) -> list[Problem]:
     if isinstance(value, str) and EMAIL_RE.fullmatch(value):
         return []
     return [Problem((), f"{_show(value)} is not an email address such as ops@example.com")]
+
+
+# CloudWatch PutDashboard: "up to 255 characters ... A-Z, a-z, 0-9, '-' and '_'".
+DASHBOARD_NAME_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+def check_dashboard_name(value: Any) -> list[Problem]:
+    """A CloudWatch dashboard name: 1-255 of ``[A-Za-z0-9_-]`` (``None``: CloudFormation names it)."""
+    if value is None:
+        return []
+    return _check_pattern(value, DASHBOARD_NAME_RE, "dashboard name", "1-255 characters of A-Z, a-z, 0-9, '_' and '-'", 255)
