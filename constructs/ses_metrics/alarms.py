@@ -146,7 +146,7 @@ class ReputationAlarms(Construct):
         super().__init__(scope, construct_id)
         thresholds = {ReputationMetric.BOUNCE_RATE: bounce_rate_percent, ReputationMetric.COMPLAINT_RATE: complaint_rate_percent}
         prefix = alarm_name_prefix if alarm_name_prefix is not None else f"{cdk.Stack.of(self).stack_name}-"
-        subject = configuration_set._name_in_metrics if configuration_set is not None else "account"
+        subject = configuration_set.name_in_metrics if configuration_set is not None else "account"
         names = {
             (metric, index): f"{prefix}{subject}-{_slug(metric)}" + ("" if index is None else f"-{'-'.join(dimension_alarms[index].values())}")
             for metric in thresholds
@@ -249,7 +249,7 @@ class ReputationAlarms(Construct):
                 destinations,
                 rules.DIMENSION_ALARM_EVENTS,
                 {known(k): known(v) for k, v in dimensions.items()},
-                configuration_set_name=configuration_set._name_in_metrics,
+                configuration_set_name=configuration_set.name_in_metrics,
             )
             problems += rules.under(found, "dimension_alarms", index)
         return problems

@@ -99,7 +99,8 @@ class SendingConfigurationSet(SendingMetrics, Construct):
             max_delivery_duration=max_delivery_duration,
         )
         self.configuration_set_name: str = self.configuration_set.configuration_set_name
-        self._name_in_metrics = name  # literal unless given as a token; the Ref above is a token
+        # The name in metric dimensions, alarm names and dashboards: literal unless given as a token.
+        self.name_in_metrics: str = name
         self.reputation_metrics_enabled = reputation_metrics
         self.event_destinations: dict[str, ses.CfnConfigurationSetEventDestination] = {}
         self.cloudwatch_destinations: dict[str, rules.CloudWatchDestination] = {}

@@ -75,7 +75,7 @@ class SendingDashboard(Construct):
             status = [alarm for a in own for alarm in a.alarms]
             if status:
                 self.dashboard.add_widgets(
-                    cloudwatch.AlarmStatusWidget(alarms=status, title=f"Alarms: {cs._name_in_metrics}", width=24, height=2)
+                    cloudwatch.AlarmStatusWidget(alarms=status, title=f"Alarms: {cs.name_in_metrics}", width=24, height=2)
                 )
         if account_alarms:
             self.dashboard.add_widgets(
@@ -85,7 +85,7 @@ class SendingDashboard(Construct):
             )
 
     def _section(self, cs: SendingConfigurationSet, alarms: ReputationAlarms | None) -> None:
-        name = cs._name_in_metrics
+        name = cs.name_in_metrics
         thresholds = (
             f" Alarms at a bounce rate of {alarms.thresholds[ReputationMetric.BOUNCE_RATE]:g}% and a complaint rate of "
             f"{alarms.thresholds[ReputationMetric.COMPLAINT_RATE]:g}%."
@@ -135,7 +135,7 @@ class SendingDashboard(Construct):
     def _reputation(self, cs: SendingConfigurationSet, metric: ReputationMetric, alarms: ReputationAlarms | None) -> cloudwatch.GraphWidget:
         lines = [_percent(metric_account_reputation(metric, period=self.period), "account", f"account {metric.label}", self.period)]
         if cs.reputation_metrics_enabled:
-            lines.insert(0, _percent(cs.metric_reputation(metric, period=self.period), "set", f"{cs._name_in_metrics} {metric.label}", self.period))
+            lines.insert(0, _percent(cs.metric_reputation(metric, period=self.period), "set", f"{cs.name_in_metrics} {metric.label}", self.period))
         annotations = [
             cloudwatch.HorizontalAnnotation(value=metric.review_percent, label=f"AWS review {metric.review_percent:g}%", color=REVIEW_COLOR),
             cloudwatch.HorizontalAnnotation(value=metric.pause_percent, label=f"AWS may pause {metric.pause_percent:g}%", color=PAUSE_COLOR),
@@ -143,7 +143,7 @@ class SendingDashboard(Construct):
         if alarms is not None:
             percent = alarms.thresholds[metric]
             annotations.insert(0, cloudwatch.HorizontalAnnotation(value=percent, label=f"alarm {percent:g}%", color=ALARM_COLOR))
-        return self._graph(f"{cs._name_in_metrics}: {metric.metric_name}", lines, "%", annotations=annotations)
+        return self._graph(f"{cs.name_in_metrics}: {metric.metric_name}", lines, "%", annotations=annotations)
 
     @staticmethod
     def _graph(

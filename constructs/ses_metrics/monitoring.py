@@ -92,12 +92,13 @@ class SendingMetrics:
 
     Relies on the construct's ``node``, ``reputation_metrics_enabled``,
     ``cloudwatch_destinations`` (name -> ``rules.CloudWatchDestination``, kept by
-    ``add_cloudwatch_destination``) and ``_name_in_metrics``: the set's name as given
-    (not the ``Ref`` token), so templates and dashboards show it literally.
+    ``add_cloudwatch_destination``) and ``name_in_metrics``: the set's name as given
+    (not the ``Ref`` token of ``configuration_set_name``), so templates and dashboards
+    show it literally.
     """
 
     node: Node
-    _name_in_metrics: str
+    name_in_metrics: str
     reputation_metrics_enabled: bool
     cloudwatch_destinations: dict[str, rules.CloudWatchDestination]
 
@@ -121,15 +122,7 @@ class SendingMetrics:
         metric is never published.
         """
         parsed = _event(event)
-        resolved = self._checked_dimensions([parsed], dimensions)
-        return cloudwatch.Metric(
-            namespace=rules.METRIC_NAMESPACE,
-            metric_name=parsed.metric_name,
-            dimensions_map=resolved,
-            statistic=statistic,
-            period=period or DEFAULT_PERIOD,
-            label=label,
-        )
+        return _event_metric(parsed, self._checked_dimensions([parsed], dimensions), statistic, period or DEFAULT_PERIOD, label)
 
     def metric_sends(self, **options: Any) -> cloudwatch.Metric:
         """Messages SES accepted and will try to deliver (``Send``)."""
@@ -193,9 +186,9 @@ class SendingMetrics:
         parsed = _event(event)
         period = period or cdk.Duration.seconds(rules.DIMENSION_ALARM_PERIOD_SECONDS)
         if dimensions is not None:
-            self._checked_dimensions([EventType.SEND, parsed], dimensions)
-            events: cloudwatch.IMetric = self.metric(parsed, dimensions=dimensions, period=period)
-            sends: cloudwatch.IMetric = self.metric(EventType.SEND, dimensions=dimensions, period=period)
+            resolved = self._checked_dimensions([EventType.SEND, parsed], dimensions)
+            events: cloudwatch.IMetric = _event_metric(parsed, resolved, "Sum", period)
+            sends: cloudwatch.IMetric = _event_metric(EventType.SEND, resolved, "Sum", period)
         else:
             events = self.metric_total(parsed, period=period)
             sends = self.metric_total(EventType.SEND, period=period)
@@ -238,7 +231,7 @@ class SendingMetrics:
         chosen = self._destination_for(parsed, destination)
         term = ""
         if rules.CONFIGURATION_SET_DIMENSION in chosen.dimensions:
-            term = f' {_quoted(rules.CONFIGURATION_SET_DIMENSION)}="{self._name_in_metrics}"'
+            term = f' {_quoted(rules.CONFIGURATION_SET_DIMENSION)}="{self.name_in_metrics}"'
         return cloudwatch.SearchExpression(
             expression=search_expression(parsed, chosen.dimensions, statistic=statistic, period=period or DEFAULT_PERIOD, term=term),
             label=label or "",
@@ -281,7 +274,7 @@ class SendingMetrics:
         return cloudwatch.Metric(
             namespace=rules.METRIC_NAMESPACE,
             metric_name=metric.metric_name,
-            dimensions_map={rules.CONFIGURATION_SET_DIMENSION: self._name_in_metrics},
+            dimensions_map={rules.CONFIGURATION_SET_DIMENSION: self.name_in_metrics},
             statistic=statistic,
             period=period or cdk.Duration.seconds(rules.REPUTATION_ALARM_PERIOD_SECONDS),
             label=label,
@@ -303,7 +296,7 @@ class SendingMetrics:
             list(self.cloudwatch_destinations.values()),
             events,
             judged,
-            configuration_set_name=self._name_in_metrics,
+            configuration_set_name=self.name_in_metrics,
         )
         rules.raise_for(
             rules.under(problems, "dimensions"),
@@ -318,9 +311,28 @@ class SendingMetrics:
             d for d in self.cloudwatch_destinations.values() if d.enabled and event in d.events and (name is None or d.name == name)
         ]
         if not candidates:
-            where = f"destination {name!r}" if name else "no enabled CloudWatch destination of this configuration set"
+            which = f"no enabled CloudWatch destination {name!r}" if name else "no enabled CloudWatch destination"
             rules.raise_for(
-                [Problem(("destination",), f"{where} publishes {event.cfn} events, so there is no {event.metric_name} metric to search")],
+                [
+                    Problem(
+                        ("destination",),
+                        f"{which} of this configuration set publishes {event.cfn} events, so there is no "
+                        f"{event.metric_name} metric to search",
+                    )
+                ],
                 lambda: f"SendingConfigurationSet {self.node.path}",
             )
         return candidates[0]
+
+
+def _event_metric(
+    event: EventType, dimensions: Mapping[str, str], statistic: str, period: cdk.Duration, label: str | None = None
+) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=rules.METRIC_NAMESPACE,
+        metric_name=event.metric_name,
+        dimensions_map=dict(dimensions),
+        statistic=statistic,
+        period=period,
+        label=label,
+    )
