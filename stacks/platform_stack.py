@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import aws_cdk as cdk
@@ -10,19 +11,28 @@ from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from ses_metrics.config import ConfigurationSetConfig, DestinationConfig, PlatformConfig
+from ses_metrics.alarms import AlarmTopic, ReputationAlarms
+from ses_metrics.config import ConfigurationSetConfig, DestinationConfig, NotificationConfig, PlatformConfig
 from ses_metrics.configuration_set import DeliveryStreamArn, SendingConfigurationSet
+from ses_metrics.dashboard import SendingDashboard
 from ses_metrics.delivery.s3 import AccessLogsBucket, S3DeliveryStream
 from ses_metrics.rules import DestinationKind
 
 
 class PlatformStack(cdk.Stack):
-    """Configuration sets, their event destinations, Firehose archives and SNS topics.
+    """Configuration sets, their event destinations, Firehose archives, SNS topics and
+    monitoring.
 
     Topics are encrypted with one customer-managed KMS key (rotation on) that SES may
-    use for the configuration sets publishing to them; streams share one access-log
-    bucket. Resources are scoped by kind (``ConfigurationSets/<name>``, ``Streams/<name>``,
-    ``Topics/<name>``) so logical IDs stay stable when items are added or reordered.
+    use for the configuration sets publishing to them, and CloudWatch for this stack's
+    alarms; streams share one access-log bucket. Resources are scoped by kind
+    (``ConfigurationSets/<name>``, ``Streams/<name>``, ``Topics/<name>``,
+    ``Monitoring/<name>``) so logical IDs stay stable when items are added or reordered.
+
+    Monitoring (``monitoring:``): per configuration set ``ReputationAlarms`` and a
+    ``SendingDashboard`` named ``<stack>-<set>``, plus account-level alarms; alarms notify
+    a topic under ``topics:`` or an ``AlarmTopic`` per email address (one topic without
+    subscribers when no notification is given).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
@@ -51,20 +61,87 @@ class PlatformStack(cdk.Stack):
                     buffering_size_mib=stream.s3.buffering_mib,
                 )
         if config.topics:
-            key = kms.Key(
-                self,
-                "TopicKey",
-                description="Encrypts the ses-metrics SNS topics; SES may use it for its configuration sets",
-                enable_key_rotation=True,
-            )
             scope_ = Construct(self, "Topics")
             for topic in config.topics:
                 self.topics[topic.name] = sns.Topic(
-                    scope_, topic.name, topic_name=topic.name, master_key=key, enforce_ssl=True
+                    scope_, topic.name, topic_name=topic.name, master_key=self._topic_key, enforce_ssl=True
                 )
         sets_scope = Construct(self, "ConfigurationSets")
         for cs in config.configuration_sets:
             self.configuration_sets[cs.name] = self._configuration_set(sets_scope, cs)
+        self.alarms: dict[str, ReputationAlarms] = {}
+        self.dashboards: dict[str, SendingDashboard] = {}
+        self._alarm_topics: dict[str | None, sns.ITopic] = {}
+        self._monitoring()
+
+    @functools.cached_property
+    def _topic_key(self) -> kms.Key:
+        return kms.Key(
+            self,
+            "TopicKey",
+            description="Encrypts the ses-metrics SNS topics; SES may use it for its configuration sets, CloudWatch for this stack's alarms",
+            enable_key_rotation=True,
+        )
+
+    # --- monitoring -----------------------------------------------------------------
+
+    def _monitoring(self) -> None:
+        account = None
+        account_alarms = self.config.account_alarms()
+        if account_alarms is not None:
+            account = ReputationAlarms(
+                self._monitoring_scope,
+                "Account",
+                bounce_rate_percent=account_alarms.bounce_rate_percent,
+                complaint_rate_percent=account_alarms.complaint_rate_percent,
+                topic=self._alarm_topic(account_alarms.notification),
+            )
+        for cs in self.config.configuration_sets:
+            monitoring = self.config.monitoring_for(cs)
+            if monitoring is None:
+                continue
+            construct = self.configuration_sets[cs.name]
+            scope = Construct(self._monitoring_scope, cs.name)
+            own = None
+            if monitoring.alarms:
+                own = self.alarms[cs.name] = ReputationAlarms(
+                    scope,
+                    "Alarms",
+                    configuration_set=construct,
+                    bounce_rate_percent=monitoring.bounce_rate_percent,
+                    complaint_rate_percent=monitoring.complaint_rate_percent,
+                    dimension_alarms=monitoring.dimension_alarms,
+                    minimum_sends=monitoring.minimum_sends,
+                    topic=self._alarm_topic(monitoring.notification),
+                )
+            if monitoring.dashboard:
+                self.dashboards[cs.name] = SendingDashboard(
+                    scope,
+                    "Dashboard",
+                    configuration_sets=[construct],
+                    alarms=[a for a in (own, account) if a is not None],
+                    dashboard_name=self.config.dashboard_name(cs),
+                )
+
+    @functools.cached_property
+    def _monitoring_scope(self) -> Construct:
+        return Construct(self, "Monitoring")
+
+    def _alarm_topic(self, notification: NotificationConfig | None) -> sns.ITopic:
+        """The topic under ``topics:``, else one ``AlarmTopic`` per email address (one
+        without subscribers when there is no notification), all under the shared key."""
+        if notification is not None and notification.topic is not None:
+            return self.topics[notification.topic]
+        email = notification.email if notification is not None else None
+        if email not in self._alarm_topics:
+            self._alarm_topics[email] = AlarmTopic(
+                self._alarm_topics_scope, email or "unsubscribed", master_key=self._topic_key, emails=[email] if email else []
+            )
+        return self._alarm_topics[email]
+
+    @functools.cached_property
+    def _alarm_topics_scope(self) -> Construct:
+        return Construct(self._monitoring_scope, "AlarmTopics")
 
     def _configuration_set(self, scope: Construct, cs: ConfigurationSetConfig) -> SendingConfigurationSet:
         construct = SendingConfigurationSet(

@@ -24,3 +24,24 @@ def new_stack(stack_id: str = "Test") -> cdk.Stack:
 @pytest.fixture
 def stack() -> cdk.Stack:
     return new_stack()
+
+
+def marketing_set(stack: cdk.Stack, *, per_template: bool = False, **options: object):
+    """The configuration set "marketing" with the CloudWatch destination "metrics"
+    (campaign, ses:from-domain; send, delivery, bounce, complaint) and, with
+    ``per_template``, "per-template" (template, ses:configuration-set; send, open)."""
+    from ses_metrics import AutoTag, Dimension, SendingConfigurationSet
+
+    cs = SendingConfigurationSet(stack, "Marketing", configuration_set_name="marketing", **options)
+    cs.add_cloudwatch_destination(
+        "metrics",
+        dimensions=[Dimension.message_tag("campaign", default="none"), Dimension.message_tag(AutoTag.FROM_DOMAIN, default="none")],
+        events=["send", "delivery", "bounce", "complaint"],
+    )
+    if per_template:
+        cs.add_cloudwatch_destination(
+            "per-template",
+            dimensions=[Dimension.message_tag("template", default="none"), Dimension.message_tag(AutoTag.CONFIGURATION_SET, default="none")],
+            events=["send", "open"],
+        )
+    return cs

@@ -91,6 +91,20 @@ def test_explain_prints_sets_destinations_events_and_dimensions(capsys, monkeypa
         assert expected in out
 
 
+def test_explain_shows_each_sets_monitoring_and_the_account_alarms(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG))
+    assert code == 0
+    for expected in (
+        "alarms: bounce ≥ 2.5%, complaint ≥ 0.05% → ops@example.com",
+        "alarms: bounce ≥ 2.5%, complaint ≥ 0.05% → SNS deliverability-alerts",
+        "per campaign=spring-sale, ses:from-domain=example.com",
+        "dashboard SesMetrics-marketing",
+        "account alarms: bounce ≥ 2.5%, complaint ≥ 0.05% → ops@example.com",
+    ):
+        assert expected in out
+
+
 def test_explain_of_an_invalid_file_lists_problems(capsys, invalid):
     code, out, _ = run(capsys, "explain", str(invalid))
     assert code == 1

@@ -4,7 +4,7 @@ import json
 import textwrap
 
 import pytest
-from conftest import EXAMPLE_CONFIG
+from conftest import EXAMPLE_CONFIG, FIXTURES
 
 from ses_metrics.config import ConfigError, PlatformConfig, check_config, json_schema, load_config
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
@@ -336,3 +336,164 @@ def test_json_schema_describes_the_file_for_editors():
     dimension = schema["$defs"]["DimensionConfig"]["properties"]
     assert dimension["default"]["pattern"] == "^[A-Za-z0-9_-]{1,256}$"
     assert dimension["source"]["enum"] == ["message_tag", "email_header", "link_tag"]
+
+
+# --- monitoring ---------------------------------------------------------------------
+
+CAMPAIGNS = """
+configuration_sets:
+  - name: marketing
+{own}    destinations:
+      - name: metrics
+        events: [send, bounce{complaint}]
+        cloudwatch:
+          dimensions:
+            - {{name: campaign, source: message_tag, default: none}}
+            - {{name: "ses:from-domain", source: message_tag, default: none}}
+topics:
+  - name: alerts
+"""
+
+
+def monitored(tmp_path, top="", own="", complaint=True):
+    """A set with a CloudWatch destination (campaign, ses:from-domain); ``top`` and ``own``
+    are YAML lines for the top-level and the set's monitoring: blocks."""
+    text = CAMPAIGNS.format(own=textwrap.indent(textwrap.dedent(own), "    "), complaint=", complaint" if complaint else "")
+    return write(tmp_path, textwrap.dedent(top) + text)
+
+
+def test_example_config_monitors_every_set():
+    config = load_config(EXAMPLE_CONFIG)
+    marketing, transactional = (config.monitoring_for(cs) for cs in config.configuration_sets)
+    assert (marketing.alarms, marketing.bounce_rate_percent, marketing.complaint_rate_percent, marketing.dashboard) == (True, 2.5, 0.05, True)
+    assert marketing.notification.email == "ops@example.com"
+    assert marketing.dimension_alarms == ({"campaign": "spring-sale", "ses:from-domain": "example.com"},)
+    assert (transactional.notification.topic, transactional.dimension_alarms) == ("deliverability-alerts", ())
+    assert config.monitoring.account_alarms is True
+
+
+def test_no_monitoring_unless_given():
+    config = load_config(FIXTURES / "minimal.yaml")
+    assert config.monitoring_for(config.configuration_sets[0]) is None
+
+
+def test_monitoring_defaults_to_alarms_at_half_the_review_levels_and_a_dashboard(tmp_path):
+    config = load_config(monitored(tmp_path, top="monitoring: {}\n"))
+    resolved = config.monitoring_for(config.configuration_sets[0])
+    assert (resolved.alarms, resolved.bounce_rate_percent, resolved.complaint_rate_percent, resolved.minimum_sends) == (True, 2.5, 0.05, 100)
+    assert (resolved.notification, resolved.dashboard, resolved.dimension_alarms) == (None, True, ())
+
+
+def test_a_sets_monitoring_keys_override_the_top_level_ones_one_by_one(tmp_path):
+    config = load_config(
+        monitored(
+            tmp_path,
+            top="monitoring: {alarms: {bounce_rate_percent: 2, minimum_sends: 500}, notification: {topic: alerts}}\n",
+            own="monitoring: {alarms: {complaint_rate_percent: 0.02}, dashboard: false}\n",
+        )
+    )
+    resolved = config.monitoring_for(config.configuration_sets[0])
+    assert (resolved.bounce_rate_percent, resolved.complaint_rate_percent, resolved.minimum_sends) == (2, 0.02, 500)
+    assert (resolved.notification.topic, resolved.dashboard) == ("alerts", False)
+
+
+def test_a_topic_used_only_for_notifications_is_not_unused(tmp_path):
+    checked = check_config(monitored(tmp_path, top="monitoring: {notification: {topic: alerts}}\n"))
+    assert checked.warnings == []
+
+
+def test_warns_when_alarms_notify_no_one(tmp_path):
+    checked = check_config(monitored(tmp_path, top="monitoring: {dashboard: true}\n"))
+    assert checked.config is not None
+    assert [(w.location, w.message) for w in checked.warnings if "notify" in w.message] == [
+        ("monitoring", "alarms notify no one: add notification: {email: ...} or {topic: ...}")
+    ]
+
+
+def test_warns_about_a_threshold_at_or_above_the_review_level(tmp_path):
+    checked = check_config(monitored(tmp_path, top="monitoring: {alarms: {bounce_rate_percent: 5}, notification: {topic: alerts}}\n"))
+    assert checked.config is not None
+    [warning] = checked.warnings
+    assert warning.location == "monitoring.alarms.bounce_rate_percent"
+    assert "at or above the 5% at which AWS places the account under review" in warning.message
+
+
+def test_rejects_a_threshold_at_or_above_the_pause_level(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.bounce_rate_percent \(line 1\): bounce rate alarm threshold 12% is at or above the 10% at which AWS may pause"):
+        load_config(monitored(tmp_path, top="monitoring: {alarms: {bounce_rate_percent: 12}}\n"))
+
+
+def test_rejects_a_threshold_of_zero(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.complaint_rate_percent \(line 5\): complaint rate alarm threshold 0% must be above 0%"):
+        load_config(monitored(tmp_path, own="monitoring:\n  alarms: {complaint_rate_percent: 0}\n"))
+
+
+def test_rejects_a_threshold_that_is_not_a_number(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.bounce_rate_percent \(line 1\): Input should be a valid number; got '2%'"):
+        load_config(monitored(tmp_path, top="monitoring: {alarms: {bounce_rate_percent: 2%}}\n"))
+
+
+def test_rejects_minimum_sends_below_one(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.minimum_sends \(line 1\): minimum sends must be a whole number of at least 1; got 0"):
+        load_config(monitored(tmp_path, top="monitoring: {alarms: {minimum_sends: 0}}\n"))
+
+
+def test_rejects_a_notification_with_both_topic_and_email(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.notification \(line 1\): give exactly one of topic \(a name under topics:\) or email"):
+        load_config(monitored(tmp_path, top="monitoring: {notification: {topic: alerts, email: ops@example.com}}\n"))
+
+
+def test_rejects_a_notification_topic_not_declared(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.notification\.topic \(line 1\): 'alert' is not declared under topics: \(declared: alerts\)"):
+        load_config(monitored(tmp_path, top="monitoring: {notification: {topic: alert}}\n"))
+
+
+def test_rejects_a_notification_email_that_is_not_an_address(tmp_path):
+    with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.monitoring\.notification\.email \(line 5\): 'ops' is not an email address"):
+        load_config(monitored(tmp_path, own="monitoring:\n  notification: {email: ops}\n"))
+
+
+def test_rejects_alarms_on_a_set_without_reputation_metrics(tmp_path):
+    with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.reputation_metrics \(line 5\): reputation metrics are off, but monitoring alarms are on"):
+        load_config(monitored(tmp_path, top="monitoring: {}\n", own="reputation_metrics: false\n"))
+
+
+def test_accepts_a_set_without_reputation_metrics_when_its_alarms_are_off(tmp_path):
+    config = load_config(monitored(tmp_path, top="monitoring: {}\n", own="reputation_metrics: false\nmonitoring: {alarms: {enabled: false}}\n"))
+    assert config.monitoring_for(config.configuration_sets[0]).alarms is False
+
+
+def test_rejects_a_dimension_alarm_on_a_dimension_the_set_does_not_publish(tmp_path):
+    with pytest.raises(ConfigError, match=r"alarms\.dimensions\[0\]\.campain \(line 7\): unknown dimension 'campain'"):
+        load_config(monitored(tmp_path, own="monitoring:\n  alarms:\n    dimensions:\n      - {campain: spring}\n"))
+
+
+def test_rejects_a_dimension_alarm_missing_a_dimension(tmp_path):
+    with pytest.raises(ConfigError, match=r"alarms\.dimensions\[0\] \(line 7\): missing dimension\(s\) ses:from-domain: destination metrics"):
+        load_config(monitored(tmp_path, own="monitoring:\n  alarms:\n    dimensions:\n      - {campaign: spring}\n"))
+
+
+def test_rejects_a_dimension_alarm_on_a_destination_without_complaint_events(tmp_path):
+    path = monitored(tmp_path, own='monitoring:\n  alarms:\n    dimensions:\n      - {campaign: spring, "ses:from-domain": x}\n', complaint=False)
+    with pytest.raises(ConfigError, match=r"alarms\.dimensions\[0\] \(line 7\): destination metrics does not match complaint events"):
+        load_config(path)
+
+
+def test_rejects_dimension_alarms_at_the_top_level(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.alarms\.dimensions \(line 1\): unknown key 'dimensions'; allowed keys here: enabled, bounce_rate_percent, complaint_rate_percent, minimum_sends"):
+        load_config(monitored(tmp_path, top="monitoring: {alarms: {dimensions: []}}\n"))
+
+
+def test_rejects_account_alarms_on_a_set(tmp_path):
+    with pytest.raises(ConfigError, match=r"monitoring\.account_alarms \(line 5\): unknown key 'account_alarms'; allowed keys here: alarms, notification, dashboard"):
+        load_config(monitored(tmp_path, own="monitoring:\n  account_alarms: false\n"))
+
+
+def test_json_schema_describes_monitoring():
+    schema = json_schema()
+    alarms = schema["$defs"]["AlarmsConfig"]["properties"]
+    assert alarms["bounce_rate_percent"]["default"] == 2.5
+    assert (alarms["bounce_rate_percent"]["exclusiveMinimum"], alarms["bounce_rate_percent"]["exclusiveMaximum"]) == (0, 10)
+    assert alarms["complaint_rate_percent"]["exclusiveMaximum"] == 0.5
+    assert schema["$defs"]["SetMonitoringConfig"]["additionalProperties"] is False
+    assert "dimensions" in schema["$defs"]["SetAlarmsConfig"]["properties"]

@@ -31,9 +31,46 @@ def test_example_app_has_what_the_config_declares(template):
     t.resource_count_is("AWS::SES::ConfigurationSet", 2)
     t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 7)
     t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 1)
-    t.resource_count_is("AWS::SNS::Topic", 1)
+    t.resource_count_is("AWS::SNS::Topic", 2)  # deliverability-alerts and the alarm topic of ops@example.com
+    t.resource_count_is("AWS::KMS::Key", 1)  # shared by every topic
+    # account 2 + marketing 2 + marketing's spring-sale campaign 2 + transactional 2
+    t.resource_count_is("AWS::CloudWatch::Alarm", 8)
+    t.resource_count_is("AWS::CloudWatch::Dashboard", 2)
+    assert len(template["Resources"]) == 34
     t.has_resource_properties("AWS::SNS::Topic", {"TopicName": "deliverability-alerts", "KmsMasterKeyId": Match.any_value()})
     t.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+
+
+def test_example_monitoring_alarms_and_dashboards(template):
+    t = Template.from_json(template)
+    for name in ("account", "marketing", "transactional"):
+        t.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": f"SesMetrics-{name}-bounce-rate", "Threshold": 0.025})
+        t.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": f"SesMetrics-{name}-complaint-rate", "Threshold": 0.0005})
+    t.has_resource_properties(
+        "AWS::CloudWatch::Alarm",
+        {"AlarmName": "SesMetrics-marketing-bounce-rate-spring-sale-example.com", "Metrics": Match.array_with([Match.object_like({"Expression": "IF(sends >= 100, FILL(bounces, 0) / sends, 0)"})])},
+    )
+    t.has_resource_properties("AWS::CloudWatch::Dashboard", {"DashboardName": "SesMetrics-marketing"})
+    t.has_resource_properties("AWS::CloudWatch::Dashboard", {"DashboardName": "SesMetrics-transactional"})
+
+
+def test_example_alarms_notify_the_email_topic_or_the_named_topic(template):
+    t = Template.from_json(template)
+    [(alerts, _)] = t.find_resources("AWS::SNS::Topic", {"Properties": {"TopicName": "deliverability-alerts"}}).items()
+    [subscription] = t.find_resources("AWS::SNS::Subscription").values()
+    assert (subscription["Properties"]["Protocol"], subscription["Properties"]["Endpoint"]) == ("email", "ops@example.com")
+    email_topic = subscription["Properties"]["TopicArn"]
+    t.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "SesMetrics-marketing-bounce-rate", "AlarmActions": [email_topic]})
+    t.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "SesMetrics-account-bounce-rate", "AlarmActions": [email_topic]})
+    t.has_resource_properties("AWS::CloudWatch::Alarm", {"AlarmName": "SesMetrics-transactional-bounce-rate", "AlarmActions": [{"Ref": alerts}]})
+
+
+def test_the_shared_topic_key_lets_ses_and_this_stacks_alarms_use_it(template):
+    t = Template.from_json(template)
+    [key] = t.find_resources("AWS::KMS::Key").values()
+    principals = [s["Principal"].get("Service") for s in key["Properties"]["KeyPolicy"]["Statement"]]
+    assert principals.count("ses.amazonaws.com") == 2  # one per SNS destination (its set as aws:SourceArn)
+    assert principals.count("cloudwatch.amazonaws.com") == 1  # alarms named SesMetrics-*
 
 
 def test_every_cdk_nag_acknowledgment_is_specific_and_reasoned(app, template):
@@ -44,6 +81,7 @@ def test_every_cdk_nag_acknowledgment_is_specific_and_reasoned(app, template):
         if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
     }
+    # Monitoring (alarms, dashboards, alarm topics, the key policy for CloudWatch) needs none.
     assert sorted(rule.split("[")[0] for _, rule in acknowledged) == [
         "Annotation::AwsSolutions-IAM5",  # Firehose object keys under the stream's prefix
         "Annotation::AwsSolutions-IAM5",  # ... and under its error prefix
@@ -68,7 +106,20 @@ def test_cdk_nag_fails_synth_on_an_unacknowledged_finding():
 def test_config_file_comes_from_cdk_context():
     app = build_app(cdk.App(builtin_cloud_formation_validation=False, context={"config": str(FIXTURES / "minimal.yaml")}), nag=False)
     stack = app.node.find_child("SesMetricsMinimal")
-    Template.from_stack(stack).has_resource_properties("AWS::SES::ConfigurationSet", {"Name": "minimal"})
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::SES::ConfigurationSet", {"Name": "minimal"})
+    template.resource_count_is("AWS::CloudWatch::Alarm", 0)  # no monitoring: in the file
+
+
+def test_alarms_without_notification_go_to_one_unsubscribed_topic(tmp_path):
+    path = tmp_path / "ses-metrics.yaml"
+    path.write_text("monitoring: {dashboard: false}\nconfiguration_sets:\n  - name: a\n  - name: b\n")
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(path), nag=False)
+    template = Template.from_stack(app.node.find_child("SesMetrics"))
+    template.resource_count_is("AWS::SNS::Topic", 1)
+    template.resource_count_is("AWS::SNS::Subscription", 0)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 6)
+    template.resource_count_is("AWS::CloudWatch::Dashboard", 0)
 
 
 def test_invalid_config_raises_config_error_before_any_stack(tmp_path):

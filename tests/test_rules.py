@@ -129,3 +129,114 @@ def test_validation_error_lists_every_error_and_ignores_warnings():
     with pytest.raises(rules.ValidationError, match=r"2 problems:\n  - a: one\n  - b: two$"):
         rules.raise_for(problems, "")
     rules.raise_for([Problem((), "careful", Severity.WARNING)])  # warnings alone never raise
+
+
+# --- CloudWatch metrics and reputation thresholds ------------------------------------
+
+MARKETING = rules.CloudWatchDestination(
+    "marketing-metrics", ("campaign", "ses:from-domain"), (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT)
+)
+TEMPLATES = rules.CloudWatchDestination("templates", ("template", "ses:configuration-set"), (EventType.SEND,))
+
+
+def test_each_event_type_has_its_cloudwatch_metric_name():
+    assert [e.metric_name for e in EventType] == [
+        "Send", "Reject", "Bounce", "Complaint", "Delivery", "Open", "Click", "RenderingFailure", "DeliveryDelay", "Subscription",
+    ]
+
+
+def test_event_metric_key_is_the_namespace_name_and_sorted_dimensions():
+    key = rules.event_metric_key(EventType.BOUNCE, {"ses:from-domain": "example.com", "campaign": "spring"})
+    assert key == rules.MetricKey("AWS/SES", "Bounce", (("campaign", "spring"), ("ses:from-domain", "example.com")))
+
+
+def test_reputation_metrics_account_level_and_per_configuration_set():
+    bounce = rules.ReputationMetric.BOUNCE_RATE
+    assert bounce.key() == rules.MetricKey("AWS/SES", "Reputation.BounceRate")
+    assert rules.ReputationMetric.COMPLAINT_RATE.key("marketing").dimensions_map == {"ses:configuration-set": "marketing"}
+
+
+def test_reputation_thresholds_and_defaults_below_the_review_level():
+    bounce, complaint = rules.ReputationMetric
+    assert (bounce.review_percent, bounce.pause_percent, bounce.alarm_percent) == (5, 10, 2.5)
+    assert (complaint.review_percent, complaint.pause_percent, complaint.alarm_percent) == (0.1, 0.5, 0.05)
+    assert rules.percent_to_fraction(complaint.alarm_percent) == 0.0005
+    assert all(m.alarm_percent < m.review_percent and "half" in m.rationale for m in rules.ReputationMetric)
+
+
+@pytest.mark.parametrize(
+    ("percent", "severity", "expected"),
+    [
+        (10, Severity.ERROR, "at or above the 10% at which AWS may pause sending"),
+        (12.5, Severity.ERROR, "at or above the 10%"),
+        (5, Severity.WARNING, "at or above the 5% at which AWS places the account under review"),
+        (0, Severity.ERROR, "must be above 0%"),
+        ("2%", Severity.ERROR, "must be a number of percent"),
+    ],
+)
+def test_bounce_alarm_threshold_levels(percent, severity, expected):
+    [problem] = rules.check_alarm_threshold(rules.ReputationMetric.BOUNCE_RATE, percent)
+    assert problem.severity is severity
+    assert expected in problem.message
+
+
+def test_complaint_alarm_threshold_levels():
+    assert rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.05) == []
+    [warning] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.2)
+    assert warning.severity is Severity.WARNING
+    [error] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.5)
+    assert error.is_error
+
+
+def test_metric_dimensions_must_be_a_destinations_full_set():
+    resolved, problems = rules.check_metric_dimensions([MARKETING], [EventType.BOUNCE], {"campaign": "a", "ses:from-domain": "b"})
+    assert problems == []
+    assert resolved == {"campaign": "a", "ses:from-domain": "b"}
+    _, [missing] = rules.check_metric_dimensions([MARKETING], [EventType.BOUNCE], {"campaign": "a"})
+    assert missing.path == ()
+    assert "missing dimension(s) ses:from-domain" in missing.message
+
+
+def test_metric_dimension_unknown_to_the_configuration_set_is_located_at_its_name():
+    _, [problem] = rules.check_metric_dimensions([MARKETING, TEMPLATES], [EventType.SEND], {"campain": "a"})
+    assert problem.path == ("campain",)
+    assert "marketing-metrics (campaign, ses:from-domain); templates (template, ses:configuration-set)" in problem.message
+
+
+def test_metric_dimensions_of_two_destinations_mixed_never_exist():
+    _, [problem] = rules.check_metric_dimensions([MARKETING, TEMPLATES], [EventType.SEND], {"campaign": "a", "template": "b"})
+    assert "no CloudWatch destination publishes the dimensions campaign, template together" in problem.message
+
+
+def test_metric_configuration_set_dimension_is_filled_in():
+    resolved, problems = rules.check_metric_dimensions([TEMPLATES], [EventType.SEND], {"template": "t"}, configuration_set_name="tx")
+    assert problems == []
+    assert resolved == {"template": "t", "ses:configuration-set": "tx"}
+
+
+def test_metric_of_an_event_type_the_destination_does_not_match_never_exists():
+    _, [problem] = rules.check_metric_dimensions([TEMPLATES], [EventType.BOUNCE], {"template": "t"}, configuration_set_name="tx")
+    assert "templates does not match bounce events (it matches send), so SES publishes no Bounce metric" in problem.message
+
+
+def test_metric_of_a_disabled_destination_never_exists():
+    disabled = rules.CloudWatchDestination("off", ("campaign",), (EventType.SEND,), enabled=False)
+    _, [problem] = rules.check_metric_dimensions([disabled], [EventType.SEND], {"campaign": "a"})
+    assert "destination off is disabled" in problem.message
+
+
+def test_metric_without_cloudwatch_destination_or_dimensions_never_exists():
+    _, [none] = rules.check_metric_dimensions([], [EventType.SEND], {"campaign": "a"})
+    assert "no CloudWatch event destination" in none.message
+    _, [empty] = rules.check_metric_dimensions([MARKETING], [EventType.SEND], {})
+    assert "give a value for each" in empty.message
+
+
+def test_metric_dimensions_with_unresolved_names_are_not_judged():
+    token = rules.CloudWatchDestination("t", (UNRESOLVED,), (EventType.SEND,))
+    assert rules.check_metric_dimensions([token], [EventType.BOUNCE], {"anything": "a"})[1] == []
+
+
+@pytest.mark.parametrize(("value", "valid"), [("ops@example.com", True), ("ops@example", False), ("ops", False), ("a b@c.de", False)])
+def test_email_addresses_for_alarm_notifications(value, valid):
+    assert (rules.check_email_address(value) == []) is valid

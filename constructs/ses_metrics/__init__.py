@@ -13,6 +13,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "SendingConfigurationSet": "ses_metrics.configuration_set",
+    "ReputationAlarms": "ses_metrics.alarms",
+    "AlarmTopic": "ses_metrics.alarms",
+    "SendingDashboard": "ses_metrics.dashboard",
     "DeliveryStreamArn": "ses_metrics.configuration_set",
     "S3DeliveryStream": "ses_metrics.delivery.s3",
     "AccessLogsBucket": "ses_metrics.delivery.s3",
@@ -20,6 +23,9 @@ _EXPORTS = {
     "AutoTag": "ses_metrics.rules",
     "DimensionSource": "ses_metrics.rules",
     "EventType": "ses_metrics.rules",
+    "ReputationMetric": "ses_metrics.rules",
+    "metric_account_bounce_rate": "ses_metrics.monitoring",
+    "metric_account_complaint_rate": "ses_metrics.monitoring",
     "ValidationError": "ses_metrics.rules",
 }
 

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import NoReturn
 
 from ses_metrics import __version__
-from ses_metrics.config import CheckedConfig, PlatformConfig, check_config, describe, json_schema
+from ses_metrics.config import (
+    CheckedConfig,
+    ConfigurationSetConfig,
+    NotificationConfig,
+    PlatformConfig,
+    check_config,
+    describe,
+    json_schema,
+)
 from ses_metrics.rules import EventType
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -92,17 +100,51 @@ def _events_text(events: Sequence[EventType]) -> str:
     return "all" if set(events) == set(EventType) else ", ".join(e.cfn for e in events)
 
 
+def _notified(notification: NotificationConfig | None) -> str:
+    if notification is None:
+        return "[yellow]no one[/yellow]"
+    return f"SNS {notification.topic}" if notification.topic is not None else str(notification.email)
+
+
+def _alarms_text(bounce: float, complaint: float, notification: NotificationConfig | None) -> str:
+    return f"alarms: bounce ≥ {bounce:g}%, complaint ≥ {complaint:g}% → {_notified(notification)}"
+
+
+def _monitoring_lines(config: PlatformConfig, cs: ConfigurationSetConfig) -> list[str]:
+    monitoring = config.monitoring_for(cs)
+    if monitoring is None:
+        return []
+    lines = [
+        _alarms_text(monitoring.bounce_rate_percent, monitoring.complaint_rate_percent, monitoring.notification)
+        if monitoring.alarms
+        else "alarms off"
+    ]
+    if monitoring.alarms and monitoring.dimension_alarms:
+        lines += [f"  per {', '.join(f'{k}={v}' for k, v in d.items())}" for d in monitoring.dimension_alarms]
+    lines.append(f"dashboard {config.dashboard_name(cs)}" if monitoring.dashboard else "no dashboard")
+    return lines
+
+
+def _account_caption(config: PlatformConfig) -> str | None:
+    account = config.account_alarms()
+    if account is None:
+        return None
+    return "account " + _alarms_text(account.bounce_rate_percent, account.complaint_rate_percent, account.notification)
+
+
 def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported lazily
-    """A rich table: each configuration set, its destinations, event types and dimensions."""
+    """A rich table: each configuration set, its destinations, event types, dimensions
+    and monitoring (alarm thresholds and who is notified, dashboard), account alarms below."""
     from rich.table import Table
 
-    table = Table(title=f"ses-metrics: stack {config.stack_name}", show_lines=True)
+    table = Table(title=f"ses-metrics: stack {config.stack_name}", caption=_account_caption(config), show_lines=True)
     for column in ("Configuration set", "Event destination", "Target", "Event types", "Dimensions (default)"):
         table.add_column(column, overflow="fold")
     for cs in config.configuration_sets:
         flags = [
             "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
             "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
+            *_monitoring_lines(config, cs),
         ]
         set_cell = f"[bold]{cs.name}[/bold]\n" + "\n".join(flags)
         if not cs.destinations:

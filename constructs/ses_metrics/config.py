@@ -206,6 +206,79 @@ class TrackingConfig(_Model):
     https_policy: Literal["REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL"] = "REQUIRE"
 
 
+class NotificationConfig(_Model):
+    """Where alarm notifications go: a topic under ``topics:`` or an email address."""
+
+    topic: str | None = Field(default=None, description="name of a topic under topics:")
+    email: str | None = Field(
+        default=None, description="address subscribed to a new encrypted alarm topic; it must confirm the subscription"
+    )
+
+
+_BOUNCE, _COMPLAINT = rules.ReputationMetric
+
+
+class AlarmsConfig(_Model):
+    """Bounce and complaint rate alarms; thresholds in percent (2.5 is 2.5%)."""
+
+    enabled: bool = True
+    bounce_rate_percent: float = Field(
+        default=_BOUNCE.alarm_percent,
+        description=f"alarm at or above this bounce rate; AWS reviews at {_BOUNCE.review_percent:g}%, may pause at {_BOUNCE.pause_percent:g}%",
+        json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": _BOUNCE.pause_percent},
+    )
+    complaint_rate_percent: float = Field(
+        default=_COMPLAINT.alarm_percent,
+        description=f"alarm at or above this complaint rate; AWS reviews at {_COMPLAINT.review_percent:g}%, may pause at {_COMPLAINT.pause_percent:g}%",
+        json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": _COMPLAINT.pause_percent},
+    )
+    minimum_sends: int = Field(
+        default=rules.DIMENSION_ALARM_MINIMUM_SENDS,
+        description="per-dimension alarms judge the rate only from this many sends per hour",
+        json_schema_extra={"minimum": 1},
+    )
+
+
+class SetAlarmsConfig(AlarmsConfig):
+    """Alarms of one configuration set, optionally per combination of dimension values."""
+
+    dimensions: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="per-dimension alarms: each a value for every dimension of one CloudWatch destination of this set",
+    )
+
+
+class MonitoringConfig(_Model):
+    """Monitoring defaults for every configuration set: alarms, notification, dashboard."""
+
+    alarms: AlarmsConfig | None = None
+    notification: NotificationConfig | None = None
+    dashboard: bool = Field(default=True, description="one CloudWatch dashboard per configuration set")
+    account_alarms: bool = Field(default=True, description="also alarm on the account's Reputation.* metrics (what AWS acts on)")
+
+
+class SetMonitoringConfig(_Model):
+    """Monitoring of one configuration set; each key given overrides the top-level one."""
+
+    alarms: SetAlarmsConfig | None = None
+    notification: NotificationConfig | None = None
+    dashboard: bool = Field(default=True, description="a CloudWatch dashboard for this configuration set")
+
+
+@dataclass(frozen=True)
+class ResolvedMonitoring:
+    """What is monitored, and how: for a configuration set, its own keys over the
+    top-level ones; for the account, the top-level keys (no dimensions, no dashboard)."""
+
+    alarms: bool
+    bounce_rate_percent: float
+    complaint_rate_percent: float
+    minimum_sends: int
+    dimension_alarms: tuple[dict[str, str], ...]
+    notification: NotificationConfig | None
+    dashboard: bool
+
+
 class ConfigurationSetConfig(_Model):
     """An SES configuration set and its event destinations (at most 10)."""
 
@@ -217,6 +290,7 @@ class ConfigurationSetConfig(_Model):
     max_delivery_seconds: Annotated[int, AfterValidator(_rule(rules.check_max_delivery_seconds))] | None = None
     tracking: TrackingConfig | None = None
     destinations: list[DestinationConfig] = Field(default_factory=list, json_schema_extra={"maxItems": rules.MAX_EVENT_DESTINATIONS})
+    monitoring: SetMonitoringConfig | None = Field(default=None, description="overrides the top-level monitoring: for this set")
 
 
 class S3Config(_Model):
@@ -254,12 +328,58 @@ class PlatformConfig(_Model):
     configuration_sets: list[ConfigurationSetConfig] = Field(min_length=1)
     streams: list[StreamConfig] = Field(default_factory=list)
     topics: list[TopicConfig] = Field(default_factory=list)
+    monitoring: MonitoringConfig | None = Field(
+        default=None, description="alarms and dashboards for every configuration set; none when omitted here and on the set"
+    )
 
     def stream(self, name: str) -> StreamConfig:
         return next(s for s in self.streams if s.name == name)
 
     def topic(self, name: str) -> TopicConfig:
         return next(t for t in self.topics if t.name == name)
+
+    def account_alarms(self) -> ResolvedMonitoring | None:
+        """The account-level alarms of the top-level ``monitoring:``, or ``None`` when it is
+        absent or turns them off (``account_alarms: false`` or ``alarms: {enabled: false}``)."""
+        top = self.monitoring
+        alarms = (top.alarms or AlarmsConfig()) if top is not None else None
+        if top is None or alarms is None or not (alarms.enabled and top.account_alarms):
+            return None
+        return ResolvedMonitoring(
+            alarms=True,
+            bounce_rate_percent=alarms.bounce_rate_percent,
+            complaint_rate_percent=alarms.complaint_rate_percent,
+            minimum_sends=alarms.minimum_sends,
+            dimension_alarms=(),
+            notification=top.notification,
+            dashboard=False,
+        )
+
+    def dashboard_name(self, cs: ConfigurationSetConfig) -> str:
+        """``<stack name>-<set name>``: both are ``[A-Za-z0-9_-]``, as dashboard names must be."""
+        return f"{self.stack_name}-{cs.name}"
+
+    def monitoring_for(self, cs: ConfigurationSetConfig) -> ResolvedMonitoring | None:
+        """The set's monitoring (its keys over the top-level ones), or ``None`` when
+        neither gives ``monitoring:``."""
+        layers = [m for m in (self.monitoring, cs.monitoring) if m is not None]
+        if not layers:
+            return None
+        alarms = AlarmsConfig().model_dump()
+        settings: dict[str, Any] = {"notification": None, "dashboard": True}
+        for layer in layers:
+            if layer.alarms is not None:
+                alarms |= {key: getattr(layer.alarms, key) for key in layer.alarms.model_fields_set}
+            settings |= {key: getattr(layer, key) for key in layer.model_fields_set & settings.keys()}
+        own = cs.monitoring.alarms if cs.monitoring is not None else None
+        return ResolvedMonitoring(
+            alarms=alarms["enabled"],
+            bounce_rate_percent=alarms["bounce_rate_percent"],
+            complaint_rate_percent=alarms["complaint_rate_percent"],
+            minimum_sends=alarms["minimum_sends"],
+            dimension_alarms=tuple(own.dimensions) if own is not None else (),
+            **settings,
+        )
 
 
 # --- cross-item rules over the raw document -----------------------------------------
@@ -312,6 +432,7 @@ def cross_checks(data: Any) -> list[Problem]:
                 if isinstance(target.get("topic_arn"), str):
                     problems += rules.under(rules.check_sns_topic(target["topic_arn"]), *here, "sns", "topic_arn")
                 used_topics.add(target.get("topic"))
+    problems += _check_monitoring_of_sets(data.get("monitoring"), sets, topic_names, used_topics)
     for i, topic in topics:
         if topic.get("fifo") is True:
             problems += rules.under(rules.check_sns_topic(topic.get("name"), fifo=True), "topics", i, "fifo")
@@ -325,16 +446,119 @@ def cross_checks(data: Any) -> list[Problem]:
 
 
 def _check_reference(
-    target: dict[str, Any], by_name: str, by_arn: str, known: set[Any], section: str, here: tuple[PathSegment, ...]
+    target: dict[str, Any],
+    by_name: str,
+    by_arn: str,
+    known: set[Any],
+    section: str,
+    here: tuple[PathSegment, ...],
+    other: str = "an existing one",
 ) -> list[Problem]:
     given = [k for k in (by_name, by_arn) if target.get(k) is not None]
     if len(given) != 1:
-        return [Problem(here, f"give exactly one of {by_name} (a name under {section}:) or {by_arn} (an existing one)")]
+        return [Problem(here, f"give exactly one of {by_name} (a name under {section}:) or {by_arn} ({other})")]
     name = target.get(by_name)
     if by_name in given and isinstance(name, str) and name not in known:
         listed = ", ".join(sorted(str(k) for k in known if k is not None)) or f"none: {section}: is empty"
         return [Problem((*here, by_name), f"{name!r} is not declared under {section}: (declared: {listed})")]
     return []
+
+
+def _setting(layers: Sequence[Any], *keys: str, default: Any) -> Any:
+    """The value at ``keys`` in the last layer that gives it (a set's over the top level's)."""
+    value = default
+    for layer in layers:
+        node = layer
+        for key in keys[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict) and keys[-1] in node:
+            value = node[keys[-1]]
+    return value
+
+
+def _raw_cloudwatch_destinations(cs: dict[str, Any]) -> list[rules.CloudWatchDestination]:
+    found = []
+    for _, dest in _items(cs.get("destinations")):
+        cloudwatch = dest.get("cloudwatch")
+        dimensions = cloudwatch.get("dimensions") if isinstance(cloudwatch, dict) else None
+        if isinstance(dimensions, list):
+            events, _ = rules.parse_event_types(dest.get("events", rules.ALL_EVENTS))
+            names = tuple(d.get("name") for d in dimensions if isinstance(d, dict))
+            found.append(rules.CloudWatchDestination(str(dest.get("name")), names, events, dest.get("enabled", True) is not False))
+    return found
+
+
+def _check_monitoring(
+    monitoring: Any, here: tuple[PathSegment, ...], topic_names: set[Any], used_topics: set[Any]
+) -> list[Problem]:
+    """One ``monitoring:`` block: threshold levels, minimum sends, the notification target."""
+    if not isinstance(monitoring, dict):
+        return []
+    problems: list[Problem] = []
+    alarms = monitoring.get("alarms")
+    if isinstance(alarms, dict):
+        for metric in rules.ReputationMetric:
+            key = f"{metric.name.lower()}_percent"
+            if key in alarms:
+                problems += rules.under(rules.check_alarm_threshold(metric, alarms[key]), *here, "alarms", key)
+        if "minimum_sends" in alarms:
+            problems += rules.under(rules.check_minimum_sends(alarms["minimum_sends"]), *here, "alarms", "minimum_sends")
+    notification = monitoring.get("notification")
+    if isinstance(notification, dict):
+        where = (*here, "notification")
+        found = _check_reference(notification, "topic", "email", topic_names, "topics", where, "an address to subscribe")
+        if not found and notification.get("email") is not None:
+            found = rules.under(rules.check_email_address(notification["email"]), *where, "email")
+        problems += found
+        used_topics.add(notification.get("topic"))
+    return problems
+
+
+def _check_monitoring_of_sets(
+    top: Any, sets: list[tuple[int, dict[str, Any]]], topic_names: set[Any], used_topics: set[Any]
+) -> list[Problem]:
+    """Monitoring blocks, and what each set's monitoring (its keys over the top-level
+    ones) needs: reputation metrics for its alarms, dimension alarms on metrics that exist,
+    someone to notify."""
+    problems = _check_monitoring(top, ("monitoring",), topic_names, used_topics)
+    unnotified: set[tuple[PathSegment, ...]] = set()
+    if isinstance(top, dict) and _setting([top], "alarms", "enabled", default=True) and top.get("account_alarms", True):
+        if top.get("notification") is None:
+            unnotified.add(("monitoring",))
+    for i, cs in sets:
+        here: tuple[PathSegment, ...] = ("configuration_sets", i)
+        own = cs.get("monitoring")
+        problems += _check_monitoring(own, (*here, "monitoring"), topic_names, used_topics)
+        layers = [m for m in (top, own) if isinstance(m, dict)]
+        if not layers or not _setting(layers, "alarms", "enabled", default=True):
+            continue
+        if cs.get("reputation_metrics") is False:
+            problems.append(
+                Problem(
+                    (*here, "reputation_metrics"),
+                    "reputation metrics are off, but monitoring alarms are on for this set: SES publishes no "
+                    "Reputation.BounceRate or Reputation.ComplaintRate for it, so its alarms could never fire; set "
+                    "reputation_metrics: true, or monitoring: {alarms: {enabled: false}} on this set",
+                )
+            )
+        if _setting(layers, "notification", default=None) is None:
+            unnotified.add((*here, "monitoring") if isinstance(own, dict) else ("monitoring",))
+        dimensions = _setting([own], "alarms", "dimensions", default=[])
+        for k, entry in enumerate(dimensions if isinstance(dimensions, list) else []):
+            if isinstance(entry, dict):
+                name = cs.get("name")
+                _, found = rules.check_metric_dimensions(
+                    _raw_cloudwatch_destinations(cs),
+                    rules.DIMENSION_ALARM_EVENTS,
+                    entry,
+                    configuration_set_name=name if isinstance(name, str) else rules.UNRESOLVED,
+                )
+                problems += rules.under(found, *here, "monitoring", "alarms", "dimensions", k)
+    problems += [
+        Problem(path, "alarms notify no one: add notification: {email: ...} or {topic: ...}", Severity.WARNING)
+        for path in sorted(unnotified, key=str)
+    ]
+    return problems
 
 
 # --- loading ------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_metrics import rules
+from ses_metrics._tokens import known
 from ses_metrics.destinations import Dimension
+from ses_metrics.monitoring import SendingMetrics
 from ses_metrics.rules import UNRESOLVED, EventType, Problem
 
 EventsArg = str | Sequence[EventType | str] | None
@@ -36,15 +38,7 @@ class DeliveryStreamLike(Protocol):
     def delivery_stream_arn(self) -> str: ...
 
 
-def _known(value: object) -> object:
-    """The value, or ``rules.UNRESOLVED`` when it is a token known only at deploy."""
-    # Token.is_unresolved is a jsii round trip; a string token always carries this marker.
-    if value is None or (isinstance(value, str) and "${Token[" not in value):
-        return value
-    return UNRESOLVED if cdk.Token.is_unresolved(value) else value
-
-
-class SendingConfigurationSet(Construct):
+class SendingConfigurationSet(SendingMetrics, Construct):
     """An SES configuration set with validated event destinations.
 
     Builds on ``aws_ses.ConfigurationSet``; destinations are written as
@@ -59,6 +53,12 @@ class SendingConfigurationSet(Construct):
     before creating anything and raises ``rules.ValidationError`` listing every problem.
     Destinations are always written with ``Enabled`` explicit (CloudFormation treats an
     omitted ``Enabled`` as disabled) and match all event types unless ``events`` is given.
+
+    The metric helpers (``metric``, ``metric_bounces``, ``metric_bounce_rate``,
+    ``metric_reputation_bounce_rate``, ``metric_search``, ...; see
+    ``ses_metrics.monitoring.SendingMetrics``) build only metrics that SES publishes for
+    this set: ``cloudwatch_destinations`` remembers what each CloudWatch destination
+    publishes (its dimension names, event types and whether it is enabled).
     """
 
     def __init__(
@@ -77,12 +77,12 @@ class SendingConfigurationSet(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         name = configuration_set_name or cdk.Names.unique_resource_name(self, max_length=rules.MAX_NAME_LENGTH, separator="-")
-        problems = rules.under(rules.check_configuration_set_name(_known(name)), "configuration_set_name")
+        problems = rules.under(rules.check_configuration_set_name(known(name)), "configuration_set_name")
         if max_delivery_duration is not None and not cdk.Token.is_unresolved(max_delivery_duration.to_seconds()):
             problems += rules.under(rules.check_max_delivery_seconds(max_delivery_duration.to_seconds()), "max_delivery_duration")
         https = custom_tracking_https_policy.value if custom_tracking_https_policy else None
         problems += [
-            p.under("custom_tracking") for p in rules.check_tracking(_known(custom_tracking_redirect_domain), https)
+            p.under("custom_tracking") for p in rules.check_tracking(known(custom_tracking_redirect_domain), https)
         ]
         rules.raise_for(problems, lambda: f"SendingConfigurationSet {self.node.path}")
 
@@ -99,7 +99,11 @@ class SendingConfigurationSet(Construct):
             max_delivery_duration=max_delivery_duration,
         )
         self.configuration_set_name: str = self.configuration_set.configuration_set_name
+        # The name in metric dimensions, alarm names and dashboards: literal unless given as a token.
+        self.name_in_metrics: str = name
+        self.reputation_metrics_enabled = reputation_metrics
         self.event_destinations: dict[str, ses.CfnConfigurationSetEventDestination] = {}
+        self.cloudwatch_destinations: dict[str, rules.CloudWatchDestination] = {}
 
     @functools.cached_property
     def configuration_set_arn(self) -> str:
@@ -123,7 +127,7 @@ class SendingConfigurationSet(Construct):
         that does not match ``click`` only ever get the default: a warning annotation says so.
         """
         event_types, problems = self._check_destination(name, events)
-        dims = [(_known(d.name), d.source, _known(d.default)) for d in dimensions]
+        dims = [(known(d.name), d.source, known(d.default)) for d in dimensions]
         dimension_problems = rules.under(rules.check_dimensions(dims, event_types), "dimensions")
         self._raise_for(name, problems + dimension_problems)
         for warning in dimension_problems:
@@ -136,7 +140,11 @@ class SendingConfigurationSet(Construct):
                 for d in dimensions
             ]
         )
-        return self._add(name, event_types, enabled, cloud_watch_destination=target)
+        created = self._add(name, event_types, enabled, cloud_watch_destination=target)
+        self.cloudwatch_destinations[name] = rules.CloudWatchDestination(
+            name, tuple(dim_name for dim_name, _, _ in dims), event_types, enabled
+        )
+        return created
 
     def add_firehose_destination(
         self,
@@ -189,7 +197,7 @@ class SendingConfigurationSet(Construct):
         policy lets SES use it under the same conditions.
         """
         event_types, problems = self._check_destination(name, events)
-        problems += rules.under(rules.check_sns_topic(_known(topic.topic_name), fifo=bool(topic.fifo)), "topic")
+        problems += rules.under(rules.check_sns_topic(known(topic.topic_name), fifo=bool(topic.fifo)), "topic")
         self._raise_for(name, problems)
         created = self._add(
             name,
@@ -235,9 +243,9 @@ class SendingConfigurationSet(Construct):
         if event_bus is not None:
             # A bus this app creates is never the default one, whose name is only known at deploy.
             owned = cdk.Resource.is_owned_resource(event_bus)
-            bus_name = _known(event_bus.event_bus_name)
-            known = event_bus.node.path if owned else bus_name if bus_name is not UNRESOLVED else _known(event_bus.event_bus_arn)
-            problems += rules.under(rules.check_event_bus(known), "event_bus")
+            bus_name = known(event_bus.event_bus_name)
+            judged = event_bus.node.path if owned else bus_name if bus_name is not UNRESOLVED else known(event_bus.event_bus_arn)
+            problems += rules.under(rules.check_event_bus(judged), "event_bus")
         self._raise_for(name, problems)
         arn = (
             event_bus.event_bus_arn
@@ -250,7 +258,7 @@ class SendingConfigurationSet(Construct):
     # --- internals ------------------------------------------------------------------
 
     def _check_destination(self, name: str, events: EventsArg) -> tuple[tuple[EventType, ...], list[Problem]]:
-        problems = rules.under(rules.check_event_destination_name(_known(name)), "name")
+        problems = rules.under(rules.check_event_destination_name(known(name)), "name")
         taken = [*self.event_destinations, name]
         problems += [Problem(("name",) if p.path else (), p.message) for p in rules.check_event_destinations(taken)]
         event_types, event_problems = rules.parse_event_types(rules.ALL_EVENTS if events is None else events)

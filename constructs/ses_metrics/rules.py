@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -155,26 +155,42 @@ class EventType(enum.Enum):
 
     ``cfn``: CloudFormation ``MatchingEventTypes`` (and v1 API) name; ``v2``: SESv2 name;
     ``record``: ``eventType`` in the published record; ``detail_type``: EventBridge
-    ``detail-type``; ``detail_key``: the record's per-type object.
+    ``detail-type``; ``detail_key``: the record's per-type object; ``metric_name``: the
+    CloudWatch metric (namespace ``AWS/SES``) a CloudWatch event destination publishes.
+
+    Metric names: Send, Reject, Bounce, Complaint, Delivery, Open and Click are the same in
+    the CloudWatch User Guide (ses-metricscollected) and aws-cdk-lib's ``SESMetrics``
+    canned metrics (generated from CloudWatch's metric catalog). For rendering failures
+    AWS's pages disagree: the canned metrics and the SES guide's current "Monitoring your
+    sending activity" page say ``RenderingFailure``, an older CloudWatch User Guide table
+    says ``Rendering Failure`` (the record's ``eventType``); ``RenderingFailure`` is used.
+    No AWS page lists the metric names of DeliveryDelay and Subscription (both added after
+    those tables); they are assumed to equal the record's ``eventType``. None of the three
+    was checked against a live account.
     """
 
-    SEND = ("send", "SEND", "Send", "Email Sent", "send")
-    REJECT = ("reject", "REJECT", "Reject", "Email Rejected", "reject")
-    BOUNCE = ("bounce", "BOUNCE", "Bounce", "Email Bounced", "bounce")
-    COMPLAINT = ("complaint", "COMPLAINT", "Complaint", "Email Complaint Received", "complaint")
-    DELIVERY = ("delivery", "DELIVERY", "Delivery", "Email Delivered", "delivery")
-    OPEN = ("open", "OPEN", "Open", "Email Opened", "open")
-    CLICK = ("click", "CLICK", "Click", "Email Clicked", "click")
-    RENDERING_FAILURE = ("renderingFailure", "RENDERING_FAILURE", "Rendering Failure", "Email Rendering Failed", "failure")
-    DELIVERY_DELAY = ("deliveryDelay", "DELIVERY_DELAY", "DeliveryDelay", "Email Delivery Delayed", "deliveryDelay")
-    SUBSCRIPTION = ("subscription", "SUBSCRIPTION", "Subscription", "Email Subscribed", "subscription")
+    SEND = ("send", "SEND", "Send", "Email Sent", "send", "Send")
+    REJECT = ("reject", "REJECT", "Reject", "Email Rejected", "reject", "Reject")
+    BOUNCE = ("bounce", "BOUNCE", "Bounce", "Email Bounced", "bounce", "Bounce")
+    COMPLAINT = ("complaint", "COMPLAINT", "Complaint", "Email Complaint Received", "complaint", "Complaint")
+    DELIVERY = ("delivery", "DELIVERY", "Delivery", "Email Delivered", "delivery", "Delivery")
+    OPEN = ("open", "OPEN", "Open", "Email Opened", "open", "Open")
+    CLICK = ("click", "CLICK", "Click", "Email Clicked", "click", "Click")
+    RENDERING_FAILURE = (
+        "renderingFailure", "RENDERING_FAILURE", "Rendering Failure", "Email Rendering Failed", "failure", "RenderingFailure"
+    )
+    DELIVERY_DELAY = (
+        "deliveryDelay", "DELIVERY_DELAY", "DeliveryDelay", "Email Delivery Delayed", "deliveryDelay", "DeliveryDelay"
+    )
+    SUBSCRIPTION = ("subscription", "SUBSCRIPTION", "Subscription", "Email Subscribed", "subscription", "Subscription")
 
-    def __init__(self, cfn: str, v2: str, record: str, detail_type: str, detail_key: str) -> None:
+    def __init__(self, cfn: str, v2: str, record: str, detail_type: str, detail_key: str, metric_name: str) -> None:
         self.cfn = cfn
         self.v2 = v2
         self.record = record
         self.detail_type = detail_type
         self.detail_key = detail_key
+        self.metric_name = metric_name
 
 
 ALL_EVENTS: Final = "all"
@@ -552,3 +568,304 @@ def check_delivery_stream_name(value: Any) -> list[Problem]:
     return _check_pattern(
         value, DELIVERY_STREAM_NAME_RE, "delivery stream name", "1-64 characters of A-Z, a-z, 0-9, '_', '.' and '-'", 64
     )
+
+
+# --- CloudWatch metrics and reputation thresholds ------------------------------------
+#
+# A CloudWatch event destination publishes, for each event type it matches, the metric
+# ``EventType.metric_name`` in namespace ``AWS/SES`` with exactly the destination's
+# dimensions, each set to the message's tag, header or link-tag value or to the
+# dimension's default (DG event-publishing-add-event-destination-cloudwatch.md and
+# event-publishing-retrieving-cloudwatch.md: "CloudWatch uses the dimension names that
+# you specify"). Nothing else is added: no configuration-set dimension unless the
+# destination names the ``ses:configuration-set`` auto-tag. CloudWatch identifies a
+# metric by namespace, name and the full set of dimensions, so a metric that leaves out
+# one of them, or adds another, is a different metric that SES never publishes; and two
+# destinations (even in different configuration sets) with the same dimension names
+# publish into the same metrics.
+
+METRIC_NAMESPACE: Final = "AWS/SES"
+CONFIGURATION_SET_DIMENSION: Final = AutoTag.CONFIGURATION_SET
+
+
+@dataclass(frozen=True)
+class MetricKey:
+    """What identifies a CloudWatch metric: namespace, name and dimensions (sorted by name)."""
+
+    namespace: str
+    metric_name: str
+    dimensions: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def dimensions_map(self) -> dict[str, str]:
+        return dict(self.dimensions)
+
+
+def event_metric_key(event: EventType, dimensions: Mapping[str, str]) -> MetricKey:
+    """The metric an event is counted in by a CloudWatch destination with these
+    dimension values (the message's values or the defaults)."""
+    return MetricKey(METRIC_NAMESPACE, event.metric_name, tuple(sorted(dimensions.items())))
+
+
+class ReputationMetric(enum.Enum):
+    """SES's reputation metrics and the levels at which AWS acts on them.
+
+    SES publishes ``Reputation.BounceRate`` and ``Reputation.ComplaintRate`` in ``AWS/SES``
+    as fractions (0.05 is 5%; DG reputationdashboard-cloudwatch-alarm.md, CloudWatch User
+    Guide "multiply by 100"): for the account without dimensions, and for each
+    configuration set with reputation metrics enabled with the single dimension
+    ``ses:configuration-set`` (DG configuration-sets-export-metrics.md; aws-cdk-lib's
+    ``SESMetrics.reputationBounceRateAverage``). SES computes them over a representative
+    volume of recent sending, not per period, and leaves out hard bounces to verified
+    addresses and the mailbox simulator.
+
+    ``review_percent`` / ``pause_percent``: DG reputationdashboardmessages.md ("maintain
+    bounce rates below 5%", complaint rates "below 0.1%"; the account may be placed under
+    review at these levels) and reputationdashboard-cloudwatch-alarm.md ("If the bounce
+    rate ... is greater than 10%", complaint rate "greater than 0.5%, we might pause your
+    account's ability to send"). AWS's pages contradict each other: the auto-pause page
+    (monitoring-sender-reputation-pausing.md) and an older dashboard page put the review
+    itself at 10% / 0.5%. The earlier (stricter) levels are used.
+
+    ``alarm_percent``: the default alarm threshold, half the review level; ``rationale``
+    says why and is written into each alarm's description.
+    """
+
+    BOUNCE_RATE = (
+        "Reputation.BounceRate",
+        EventType.BOUNCE,
+        "bounce rate",
+        5.0,
+        10.0,
+        2.5,
+        "half the 5% at which AWS places the account under review (it may pause sending at 10%). "
+        "SES computes the rate over a representative volume of recent sending, so it moves slowly: "
+        "alarming at half the review level leaves time to stop the list or campaign that bounces "
+        "before AWS acts.",
+    )
+    COMPLAINT_RATE = (
+        "Reputation.ComplaintRate",
+        EventType.COMPLAINT,
+        "complaint rate",
+        0.1,
+        0.5,
+        0.05,
+        "half the 0.1% at which AWS places the account under review (it may pause sending at 0.5%). "
+        "Complaints arrive hours or days after delivery and not every mailbox provider reports "
+        "them, so the measured rate trails the real one: alarming at half the review level "
+        "leaves time to act before AWS does.",
+    )
+
+    def __init__(
+        self,
+        metric_name: str,
+        event: EventType,
+        label: str,
+        review_percent: float,
+        pause_percent: float,
+        alarm_percent: float,
+        rationale: str,
+    ) -> None:
+        self.metric_name = metric_name
+        self.event = event
+        self.label = label
+        self.review_percent = review_percent
+        self.pause_percent = pause_percent
+        self.alarm_percent = alarm_percent
+        self.rationale = rationale
+
+    def key(self, configuration_set: str | None = None) -> MetricKey:
+        """The account-level metric, or the one of ``configuration_set``."""
+        dimensions = ((CONFIGURATION_SET_DIMENSION, configuration_set),) if configuration_set is not None else ()
+        return MetricKey(METRIC_NAMESPACE, self.metric_name, dimensions)
+
+
+def percent_to_fraction(percent: float) -> float:
+    """``2.5`` (%) -> ``0.025``, the unit of the reputation metrics and of event-rate math."""
+    return round(percent / 100, 10)
+
+
+# How the alarms evaluate (the replay of alarms reads the same values from the template).
+# Every alarm fires at or above its threshold (GreaterThanOrEqualToThreshold, as AWS's
+# guide sets it) on one datapoint out of one: the rates are hourly, so one bad hour is
+# already a trend worth a look.
+ALARM_EVALUATION_PERIODS: Final = 1
+# Reputation alarms: one hourly datapoint at or above the threshold is enough, because SES
+# already smooths the rate over a representative volume; missing data keeps the alarm's
+# state ("ignore"), as DG reputationdashboard-cloudwatch-alarm.md recommends: SES does not
+# publish the rate while nothing is sent, and silence is neither good nor bad news.
+REPUTATION_ALARM_STATISTIC: Final = "Average"
+REPUTATION_ALARM_PERIOD_SECONDS: Final = 3600
+REPUTATION_ALARM_TREAT_MISSING_DATA: Final = "ignore"
+# Per-dimension alarms compute the rate from event metrics (bounces / sends per hour).
+# Below ``minimum_sends`` sends in the hour the rate is reported as 0: one bounce in 20
+# sends is 5% and says nothing. A period without sends has no datapoint and is not
+# breaching: nothing sent, nothing at risk. Bounces and complaints arrive after their
+# sends, so an hourly rate approximates the real one; SES's own reputation rate is the
+# authoritative figure.
+DIMENSION_ALARM_PERIOD_SECONDS: Final = 3600
+DIMENSION_ALARM_MINIMUM_SENDS: Final = 100
+DIMENSION_ALARM_TREAT_MISSING_DATA: Final = "notBreaching"
+# The events a per-dimension alarm reads: the destination must publish all of them.
+DIMENSION_ALARM_EVENTS: Final = (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT)
+
+
+def check_alarm_threshold(metric: ReputationMetric, percent: Any) -> list[Problem]:
+    """An alarm threshold in percent: above 0, below AWS's pause level (error) and
+    preferably below its review level (warning): an alarm is there to warn before AWS acts."""
+    if percent is UNRESOLVED or percent is None:
+        return []
+    what = f"{metric.label} alarm threshold"
+    if isinstance(percent, bool) or not isinstance(percent, int | float):
+        return [Problem((), f"{what} must be a number of percent such as {metric.alarm_percent:g}; got {_show(percent)}")]
+    if percent <= 0:
+        return [Problem((), f"{what} {percent:g}% must be above 0% (default {metric.alarm_percent:g}%)")]
+    if percent >= metric.pause_percent:
+        return [
+            Problem(
+                (),
+                f"{what} {percent:g}% is at or above the {metric.pause_percent:g}% at which AWS may pause sending: "
+                f"the alarm would fire only when sending may already be paused; use a value below the "
+                f"{metric.review_percent:g}% review level (default {metric.alarm_percent:g}%)",
+            )
+        ]
+    if percent >= metric.review_percent:
+        return [
+            Problem(
+                (),
+                f"{what} {percent:g}% is at or above the {metric.review_percent:g}% at which AWS places the "
+                f"account under review: the alarm fires only once the review may have begun "
+                f"(default {metric.alarm_percent:g}%)",
+                Severity.WARNING,
+            )
+        ]
+    return []
+
+
+def check_minimum_sends(value: Any) -> list[Problem]:
+    """The send volume below which a per-dimension rate is not judged: a whole number >= 1."""
+    if value is UNRESOLVED or value is None:
+        return []
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return [Problem((), f"minimum sends must be a whole number of at least 1; got {_show(value)}")]
+    return []
+
+
+# --- which metrics exist: a CloudWatch destination's dimensions ----------------------
+
+
+@dataclass(frozen=True)
+class CloudWatchDestination:
+    """What one CloudWatch event destination publishes: for each of ``events``, the metric
+    ``event.metric_name`` with exactly ``dimensions`` (names; ``UNRESOLVED`` for a token)."""
+
+    name: str
+    dimensions: tuple[Any, ...]
+    events: tuple[EventType, ...]
+    enabled: bool = True
+
+    def describe(self) -> str:
+        return f"{self.name} ({', '.join(str(d) for d in self.dimensions)})"
+
+
+def check_metric_dimensions(
+    destinations: Sequence[CloudWatchDestination],
+    events: Iterable[EventType],
+    dimensions: Mapping[Any, Any],
+    *,
+    configuration_set_name: Any = UNRESOLVED,
+) -> tuple[dict[Any, Any], list[Problem]]:
+    """Check that an event metric with these dimension values is one SES publishes.
+
+    The names must be exactly the dimensions of one enabled destination of the
+    configuration set that matches every event type in ``events``. The
+    ``ses:configuration-set`` dimension may be left out: its value is always the
+    configuration set's name, filled in from ``configuration_set_name`` when that is
+    given. Returns the dimensions (completed) and the problems: unknown names at
+    ``(name,)``, the rest at ``()``. Skipped when a name is an unresolved token.
+    """
+    given = dict(dimensions)
+    if UNRESOLVED in given or any(UNRESOLVED in d.dimensions for d in destinations):
+        return given, []
+    if not destinations:
+        return given, [
+            Problem((), "the configuration set has no CloudWatch event destination, so SES publishes no event metrics for it")
+        ]
+    published = "; ".join(d.describe() for d in destinations)
+    if not given:
+        return given, [
+            Problem((), f"an event metric carries its destination's dimensions: give a value for each; destinations: {published}")
+        ]
+    problems = [
+        Problem((name,), f"value {_show(value)} must be a non-empty string")
+        for name, value in given.items()
+        if value is not UNRESOLVED and not (isinstance(value, str) and value)
+    ]
+    known = {name for d in destinations for name in d.dimensions}
+    unknown = [name for name in given if name not in known]
+    if unknown:
+        return given, problems + [
+            Problem((name,), f"unknown dimension {name!r}: no CloudWatch destination of this configuration set publishes it; destinations: {published}")
+            for name in unknown
+        ]
+    names = set(given)
+    filled = CONFIGURATION_SET_DIMENSION not in names and configuration_set_name is not UNRESOLVED
+    if filled and any(set(d.dimensions) == names | {CONFIGURATION_SET_DIMENSION} for d in destinations):
+        given[CONFIGURATION_SET_DIMENSION] = configuration_set_name
+        names.add(CONFIGURATION_SET_DIMENSION)
+    matching = [d for d in destinations if set(d.dimensions) == names]
+    if not matching:
+        wider = [d for d in destinations if names < set(d.dimensions)]
+        if wider:
+            missing = [n for n in wider[0].dimensions if n not in names]
+            return given, problems + [
+                Problem(
+                    (),
+                    f"missing dimension(s) {', '.join(map(str, missing))}: destination {wider[0].describe()} publishes "
+                    f"every metric with all of its dimensions, so a metric without them never exists",
+                )
+            ]
+        return given, problems + [
+            Problem((), f"no CloudWatch destination publishes the dimensions {', '.join(map(str, given))} together; destinations: {published}")
+        ]
+    enabled = [d for d in matching if d.enabled]
+    if not enabled:
+        return given, problems + [
+            Problem((), f"destination {', '.join(d.name for d in matching)} is disabled, so it publishes no metrics")
+        ]
+    for event in events:
+        if not any(event in d.events for d in enabled):
+            which = enabled[0]
+            problems.append(
+                Problem(
+                    (),
+                    f"destination {which.name} does not match {event.cfn} events (it matches "
+                    f"{_one_of(e.cfn for e in which.events)}), so SES publishes no {event.metric_name} metric with these dimensions",
+                )
+            )
+    return given, problems
+
+
+# --- alarm notifications ------------------------------------------------------------
+
+EMAIL_RE: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def check_email_address(value: Any) -> list[Problem]:
+    """An address SNS can subscribe (protocol ``email``): ``name@domain.tld``."""
+    if value is UNRESOLVED:
+        return []
+    if isinstance(value, str) and EMAIL_RE.fullmatch(value):
+        return []
+    return [Problem((), f"{_show(value)} is not an email address such as ops@example.com")]
+
+
+# CloudWatch PutDashboard: "up to 255 characters ... A-Z, a-z, 0-9, '-' and '_'".
+DASHBOARD_NAME_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+def check_dashboard_name(value: Any) -> list[Problem]:
+    """A CloudWatch dashboard name: 1-255 of ``[A-Za-z0-9_-]`` (``None``: CloudFormation names it)."""
+    if value is None:
+        return []
+    return _check_pattern(value, DASHBOARD_NAME_RE, "dashboard name", "1-255 characters of A-Z, a-z, 0-9, '_' and '-'", 255)

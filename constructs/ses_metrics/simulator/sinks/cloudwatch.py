@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from ses_metrics.rules import METRIC_NAMESPACE as NAMESPACE
 from ses_metrics.rules import EventType
 
-NAMESPACE = "AWS/SES"
 # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
-_METRIC_NAMES = {e.cfn: e.record.replace(" ", "") for e in EventType}  # "Rendering Failure" -> "RenderingFailure"
+_METRIC_NAMES = {e.cfn: e.metric_name for e in EventType}
 
 
 def metric_name(event_type: EventType) -> str:
