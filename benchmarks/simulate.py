@@ -59,12 +59,12 @@ def run_simulator(template: dict, sends: int) -> tuple[float, int, list[dict]]:
     scenario = [ScenarioSend(request(i)) for i in range(sends)]  # input, like moto's pre-encoded records
     started = time.perf_counter()
     for send in scenario:
-        sim._send(send, validate=False)  # the scenario runner's path (requests are validated when a scenario loads)
+        sim.process(send)  # the streaming path (scenarios validate when they load)
     sim.flush()
     elapsed = time.perf_counter() - started
     probe = Simulator(template)
     for i in range(min(sends, 5000)):
-        sample += [o.event.record for o in probe._send(ScenarioSend(request(i)), validate=False).events]
+        sample += [o.event.record for o in probe.process(ScenarioSend(request(i))).events]
     return elapsed, sim.event_count, sample
 
 

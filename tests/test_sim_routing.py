@@ -292,3 +292,11 @@ def test_routing_without_keeping_events_writes_the_same_sinks():
     assert list(lean.metrics.datapoints()) == list(kept.metrics.datapoints())
     assert lean.s3.items() == kept.s3.items()
     assert lean.sns.messages == kept.sns.messages
+
+
+def test_observers_see_every_event_after_routing():
+    sim = Simulator(base())
+    seen = []
+    sim.observers.append(lambda event: seen.append(event.type.record))
+    sim.send_email(**simple("complaint@simulator.amazonses.com"))
+    assert seen == ["Send", "Delivery", "Complaint"]

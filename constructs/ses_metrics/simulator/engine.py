@@ -15,12 +15,12 @@ written against boto3 handles them unchanged. ``run(scenario)`` records failed s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, EventFactory
+from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, Event, EventFactory
 from ses_metrics.simulator.router import EventOutcome, Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, SimulationOptions, to_ms, validate_request
@@ -81,6 +81,8 @@ class Simulator:
         self.messages = MessageFactory(self.topology, self.options, self.ids)
         self.event_factory = EventFactory(self.options, self.ids)
         self.keep_events = keep_events
+        # Called with every event after it is routed (replays compute reputation from them).
+        self.observers: list[Callable[[Event], None]] = []
         self.sends: list[SendResult] = []
         self.event_count = 0
         self._clock = to_ms(self.options.start)  # epoch milliseconds of the next send
@@ -115,6 +117,13 @@ class Simulator:
         for result in results:
             self._raise_for(result)
         return results
+
+    def process(self, send: ScenarioSend) -> SendResult | list[SendResult]:
+        """One send, unvalidated (scenarios validate when they load): the streaming entry
+        point for long runs. Errors SES returns are recorded in the result, not raised."""
+        if send.operation == "SendBulkEmail":
+            return self._send_bulk(send, validate=False)
+        return self._send(send, validate=False)
 
     def run(self, scenario: Scenario) -> SimulationResult:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush."""
@@ -170,6 +179,9 @@ class Simulator:
         events, notes = self.event_factory.events(message, send.engagement)
         result = SendResult(index, send.name, send.operation, message.message_id, message.configuration_set.name if message.configuration_set else None, notes=notes)
         self.event_count += len(events)
+        for observe in self.observers:
+            for event in events:
+                observe(event)
         if self.keep_events:
             route = self.router.route
             result.events = [route(event) for event in events]
