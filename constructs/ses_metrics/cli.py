@@ -235,7 +235,21 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except (ScenarioError, TemplateError) as error:
         print(f"ses-metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.backend == "moto" and not args.moto_endpoint:
+        raise _UsageError("--backend moto needs --moto-endpoint URL (a running moto server, e.g. `moto_server -p 5000`)")
     result = simulator.run(scenario)
+    if args.backend == "moto":
+        from ses_metrics.simulator.moto_sinks import MotoSinks
+
+        sinks = MotoSinks(simulator, endpoint_url=args.moto_endpoint)
+        written = sinks.sync()
+        print(
+            f"moto: wrote {written['s3Objects']} S3 object(s), {written['snsMessages']} SNS message(s), "
+            f"{written['eventBridgeEvents']} EventBridge event(s) to {args.moto_endpoint}",
+            file=sys.stderr,
+        )
+        for skipped in sinks.skipped:
+            print(f"moto: skipped {skipped}", file=sys.stderr)
     if args.out:
         write_out(result, Path(args.out))
     if args.json:
@@ -275,6 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--start", help="the clock of the first send (ISO 8601; default 2026-01-01T00:00:00Z)")
     simulate.add_argument("--seed", type=int, default=0, help="seed of message and object IDs (default %(default)s)")
     simulate.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
+    simulate.add_argument("--backend", choices=("memory", "moto"), default="memory", help="also write S3, SNS->SQS and EventBridge->SQS into moto (default %(default)s)")
+    simulate.add_argument("--moto-endpoint", metavar="URL", help="the moto server --backend moto writes to")
     simulate.set_defaults(run=cmd_simulate)
     return parser
 

@@ -144,6 +144,13 @@ class Key:
     resource: str = ""
 
 
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    arn: str
+    fifo: bool = False
+
+
 @dataclass
 class EventRule:
     name: str
@@ -175,6 +182,7 @@ class Topology:
     topics: dict[str, Topic] = field(default_factory=dict)  # by ARN
     keys: dict[str, Key] = field(default_factory=dict)  # by ARN and by key ID
     rules: list[EventRule] = field(default_factory=list)
+    queues: dict[str, Queue] = field(default_factory=dict)  # by ARN
     identities: dict[str, str | None] = field(default_factory=dict)  # identity -> default configuration set
     templates: dict[str, EmailTemplate] = field(default_factory=dict)
     alarms: list[dict[str, Any]] = field(default_factory=list)
@@ -239,6 +247,7 @@ class _Builder:
             "AWS::SES::EmailIdentity": self.identity,
             "AWS::SES::Template": self.email_template,
             "AWS::CloudWatch::Alarm": self.alarm,
+            "AWS::SQS::Queue": self.queue,
         }
         later = {
             "AWS::SES::ConfigurationSetEventDestination": self.event_destination,
@@ -483,6 +492,10 @@ class _Builder:
             topic.subscriptions.append(
                 Subscription(str(props.get("Protocol")), str(props.get("Endpoint")), _bool(props.get("RawMessageDelivery"), False))
             )
+
+    def queue(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
+        arn = str(self.resolver.arn(stack, logical_id))
+        self.topology.queues[arn] = Queue(self.resolver.physical_name(stack, logical_id), arn, _bool(props.get("FifoQueue"), False))
 
     def kms_key(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         arn = str(self.resolver.arn(stack, logical_id))
