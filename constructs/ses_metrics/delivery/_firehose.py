@@ -49,7 +49,7 @@ def nag_resource(stack: cdk.Stack, arn: str) -> str:
     resolved = stack.resolve(arn)
     if isinstance(resolved, str):
         return resolved
-    parts = resolved["Fn::Join"][1]
+    parts = resolved["Fn::Join"][1] if "Fn::Join" in resolved else [resolved]
     out = ""
     for part in parts:
         if isinstance(part, str):
