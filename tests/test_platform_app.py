@@ -29,26 +29,64 @@ def template(app):
 def test_example_app_has_what_the_config_declares(template):
     t = Template.from_json(template)
     t.resource_count_is("AWS::SES::ConfigurationSet", 2)
-    t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 7)
-    t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 1)
+    t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 10)
+    t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 3)
+    t.resource_count_is("AWS::IAM::Role", 7)  # per stream: Firehose's and SES's; the BucketDeployment handler's
+    t.resource_count_is("AWS::S3::Bucket", 4)  # per stream one, and the shared access-log bucket
+    t.resource_count_is("Custom::CDKBucketDeployment", 1)  # the Redshift JSONPaths file
     t.resource_count_is("AWS::SNS::Topic", 1)
     t.has_resource_properties("AWS::SNS::Topic", {"TopicName": "deliverability-alerts", "KmsMasterKeyId": Match.any_value()})
     t.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+    for kind in ("ExtendedS3DestinationConfiguration", "RedshiftDestinationConfiguration", "AmazonopensearchserviceDestinationConfiguration"):
+        t.has_resource_properties("AWS::KinesisFirehose::DeliveryStream", {kind: Match.any_value()})
+
+
+def test_a_stream_used_by_two_configuration_sets_has_one_ses_role_trusting_both(template):
+    trusted = [
+        r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role"
+        and r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ses.amazonaws.com"}
+    ]
+    assert sorted(len(t) if isinstance(t, list) else 1 for t in trusted) == [1, 2, 2]
+
+
+# Every acknowledged cdk-nag finding of the example app: (construct path suffix, finding id) -> reason keyword.
+EXPECTED_ACKNOWLEDGMENTS = {
+    ("AccessLogs", "AwsSolutions-S1"): "access log bucket itself",
+    ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses/eventType=*]"): "prefix",
+    ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses-events-errors/*]"): "prefix",
+    ("events-warehouse/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventswarehouseBucket1D0AB56A.Arn>/ses-redshift-staging/*]"): "prefix",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/*]"): "this domain",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/ses-events*/_mapping/*]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/_nodes/*/stats]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/ses-events*/_stats]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventssearchBucketF759CB97.Arn>/ses-opensearch-backup/*]"): "prefix",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]"): "own Lambda logs",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", "AwsSolutions-L1"): "aws-cdk-lib",
+    **{
+        ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", f"AwsSolutions-IAM5[Action::{a}]"): "JSONPaths"
+        for a in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*")
+    },
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]"): "asset",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM5[Resource::<StreamseventswarehouseBucket1D0AB56A.Arn>/*]"): "JSONPaths file",
+}
 
 
 def test_every_cdk_nag_acknowledgment_is_specific_and_reasoned(app, template):
     acknowledged = {
-        (construct.node.path, rule): reason
+        (construct.node.path.removeprefix("SesMetrics/").removeprefix("Streams/"), rule.removeprefix("Annotation::")): reason
         for construct in app.node.find_all()
         for entry in construct.node.metadata
         if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
     }
-    assert sorted(rule.split("[")[0] for _, rule in acknowledged) == [
-        "Annotation::AwsSolutions-IAM5",  # Firehose object keys under the stream's prefix
-        "Annotation::AwsSolutions-IAM5",  # ... and under its error prefix
-        "Annotation::AwsSolutions-S1",  # the access-log bucket does not log itself
-    ]
+    assert sorted(acknowledged) == sorted(EXPECTED_ACKNOWLEDGMENTS)
+    for key, keyword in EXPECTED_ACKNOWLEDGMENTS.items():
+        assert keyword in acknowledged[key], key
     assert all(len(reason) >= 60 for reason in acknowledged.values())
 
 

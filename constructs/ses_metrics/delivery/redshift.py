@@ -219,11 +219,17 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
 
 
 def _acknowledge_deployment(scope: Construct, deployment: s3_deployment.BucketDeployment, bucket: s3.IBucket) -> None:
-    """Acknowledge the cdk-nag findings of CDK's BucketDeployment handler, each by id."""
+    """Acknowledge the cdk-nag findings of CDK's BucketDeployment handler, each by id, and
+    drop its DependsOn on its own role, which its GetAtt already implies (cfn-lint W3005)."""
     stack = cdk.Stack.of(scope)
     handler = next((c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")), None)
     if handler is None:
         return
+    function = handler.node.try_find_child("Resource")
+    policy = handler.node.try_find_child("ServiceRole")
+    policy = policy.node.try_find_child("DefaultPolicy") if policy is not None else None
+    if isinstance(function, cdk.CfnResource) and policy is not None:
+        function.add_override("DependsOn", [stack.get_logical_id(policy.node.default_child)])  # type: ignore[arg-type]
     for finding, reason in _DEPLOYMENT_FINDINGS.items():
         cdk.Validations.of(handler).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
     cdk.Validations.of(handler).acknowledge(
