@@ -2,6 +2,7 @@
 configuration file chosen through cdk.json context."""
 
 import json
+from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
@@ -116,3 +117,35 @@ def test_invalid_config_raises_config_error_before_any_stack(tmp_path):
     with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.name \(line 2\)"):
         build_app(app, config_path=str(bad))
     assert app.node.children == []
+
+
+def test_deployed_jsonpaths_only_name_paths_ses_documents_for_the_events_the_stream_receives(app, template):
+    """Every path of the generated JSONPaths file exists in AWS's documented record of an
+    event type the Redshift stream receives (a path no event carries only ever loads NULL,
+    or fails a NOT NULL column); a message tag path needs the record's tags object."""
+    from ses_metrics.config import load_config
+    from ses_metrics.redshift_columns import parse_jsonpath, resolve
+    from ses_metrics.rules import EventType
+
+    records = json.loads((FIXTURES / "aws_event_examples.json").read_text())["records"]
+    config = load_config(EXAMPLE_CONFIG)
+    [stream] = [r for r in template["Resources"].values() if "RedshiftDestinationConfiguration" in r.get("Properties", {})]
+    contract = stream["Metadata"]["ses-metrics"]
+    [deployed] = [json.loads(p.read_text()) for p in Path(app.outdir).glob("asset.*/jsonpaths.json")]
+    assert deployed == contract["jsonpaths"]
+    assert stream["Properties"]["RedshiftDestinationConfiguration"]["CopyCommand"]["DataTableColumns"] == ",".join(
+        c["name"] for c in contract["columns"]
+    )
+    received = {
+        e for cs in config.configuration_sets for d in cs.destinations if d.firehose and d.firehose.stream == "events-warehouse" for e in d.events
+    }
+    assert received == {EventType.SEND, EventType.DELIVERY, EventType.BOUNCE, EventType.COMPLAINT, EventType.OPEN, EventType.CLICK}
+    for column, jsonpath in zip(contract["columns"], deployed["jsonpaths"], strict=True):
+        path = parse_jsonpath(jsonpath)
+        if path[:2] == ("mail", "tags") and not str(path[2]).startswith("ses:"):
+            assert all(isinstance(records[e.record]["mail"]["tags"], dict) for e in received), column
+            continue
+        carried = [e for e in received if resolve(records[e.record], path)[0]]
+        assert carried, f"{column['name']}: no event this stream receives carries {jsonpath}"
+        if "NOT NULL" in contract["ddl"].split(column["name"] + " ", 1)[1].split("\n")[0]:
+            assert set(carried) == received, column
