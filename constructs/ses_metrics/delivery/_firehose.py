@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ses_metrics import firehose as firehose_rules
 from ses_metrics import rules
 from ses_metrics.configuration_set import _known as known
 from ses_metrics.rules import UNRESOLVED
@@ -109,6 +110,11 @@ def check_name(name: str | None) -> list[rules.Problem]:
     return rules.under(rules.check_delivery_stream_name(known(name)), "delivery_stream_name")
 
 
+def check_backup_prefix(prefix: str, field: str = "backup_prefix") -> list[rules.Problem]:
+    """An S3 backup prefix (no error prefix of its own), located at ``field``."""
+    return [rules.Problem((field,), p.message) for p in firehose_rules.check_prefixes(known(prefix), None)]
+
+
 class DeliveryStreamBase(Construct):
     """The parts every ses-metrics delivery stream has.
 
@@ -164,6 +170,20 @@ class DeliveryStreamBase(Construct):
         if self.log_group is None:
             return None
         return Cfn.CloudWatchLoggingOptionsProperty(enabled=True, log_group_name=self.log_group.log_group_name, log_stream_name=stream)
+
+    def _s3_destination(
+        self, bucket: s3.IBucket, prefix: str, compression: str, interval: cdk.Duration | None = None, size_mib: int = 5
+    ) -> Cfn.S3DestinationConfigurationProperty:
+        """The S3 configuration of a Redshift (staging, backup) or OpenSearch (backup) stream."""
+        return Cfn.S3DestinationConfigurationProperty(
+            bucket_arn=bucket.bucket_arn,
+            role_arn=self.role.role_arn,
+            prefix=prefix,
+            compression_format=compression,
+            buffering_hints=Cfn.BufferingHintsProperty(interval_in_seconds=seconds(interval, 300), size_in_m_bs=size_mib),
+            encryption_configuration=encryption_configuration(bucket),
+            cloud_watch_logging_options=self._logging("BackupDelivery"),
+        )
 
     def _create_stream(self, name: str | None, encryption_key: kms.IKey | None, **destination: Any) -> None:
         sse = (

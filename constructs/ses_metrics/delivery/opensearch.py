@@ -23,8 +23,8 @@ from ses_metrics.delivery._firehose import (
     Cfn,
     DeliveryStreamBase,
     acknowledge_wildcards,
+    check_backup_prefix,
     check_name,
-    encryption_configuration,
     known,
     known_seconds,
     s3_statements,
@@ -118,7 +118,7 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         problems += rules.under(firehose.check_index_name(known(index_name)), "index_name")
         problems += rules.under(firehose.check_index_rotation(index_rotation), "index_rotation")
         problems += rules.under(firehose.check_opensearch_backup_mode(backup_mode), "backup_mode")
-        problems += [rules.Problem(("backup_prefix",), p.message) for p in firehose.check_prefixes(known(backup_prefix), None)]
+        problems += check_backup_prefix(backup_prefix)
         problems += firehose.check_buffering(known_seconds(buffering_interval), known(buffering_size_mib), firehose.OPENSEARCH_BUFFERING)
         problems += rules.under(firehose.check_retry_seconds(known_seconds(retry_duration)), "retry_duration")
         if bool(subnets) != bool(security_groups):
@@ -203,14 +203,7 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
                 index_rotation_period=index_rotation,
                 role_arn=self.role.role_arn,
                 s3_backup_mode=backup_mode,
-                s3_configuration=Cfn.S3DestinationConfigurationProperty(
-                    bucket_arn=self.bucket.bucket_arn,
-                    role_arn=self.role.role_arn,
-                    prefix=backup_prefix,
-                    compression_format="GZIP",
-                    encryption_configuration=encryption_configuration(self.bucket),
-                    cloud_watch_logging_options=self._logging("BackupDelivery"),
-                ),
+                s3_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP"),
                 buffering_hints=Cfn.AmazonopensearchserviceBufferingHintsProperty(
                     interval_in_seconds=seconds(buffering_interval, 300), size_in_m_bs=buffering_size_mib
                 ),

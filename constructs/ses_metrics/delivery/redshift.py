@@ -20,8 +20,8 @@ from ses_metrics.delivery._firehose import (
     Cfn,
     DeliveryStreamBase,
     acknowledge_wildcards,
+    check_backup_prefix,
     check_name,
-    encryption_configuration,
     known,
     known_seconds,
     nag_resource,
@@ -125,7 +125,7 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
         problems += rules.under(firehose.check_compression(compression, firehose.REDSHIFT_COMPRESSION_FORMATS), "compression")
         problems += firehose.check_prefixes(known(staging_prefix), None, destination="redshift")
         if s3_backup:
-            problems += [rules.Problem(("backup_prefix",), p.message) for p in firehose.check_prefixes(known(backup_prefix), None)]
+            problems += check_backup_prefix(backup_prefix)
         problems += firehose.check_buffering(known_seconds(buffering_interval), known(buffering_size_mib), firehose.REDSHIFT_BUFFERING)
         problems += rules.under(firehose.check_retry_seconds(known_seconds(retry_duration)), "retry_duration")
         rules.raise_for(problems, f"RedshiftDeliveryStream {self.node.path}")
@@ -182,9 +182,9 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
                     data_table_name=table, data_table_columns=self.contract.column_list, copy_options=self.copy_options
                 ),
                 retry_options=Cfn.RedshiftRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, 3600)),
-                s3_configuration=self._s3(staging_prefix, compression, buffering_interval, buffering_size_mib),
+                s3_configuration=self._s3_destination(self.bucket, staging_prefix, compression, buffering_interval, buffering_size_mib),
                 s3_backup_mode="Enabled" if s3_backup else "Disabled",
-                s3_backup_configuration=self._s3(backup_prefix, "GZIP", buffering_interval, buffering_size_mib, "BackupDelivery")
+                s3_backup_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP", buffering_interval, buffering_size_mib)
                 if s3_backup
                 else None,
                 cloud_watch_logging_options=self._logging("DestinationDelivery"),
@@ -203,19 +203,6 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
     def jsonpaths(self) -> dict[str, list[str]]:
         """The JSONPaths document deployed to ``s3://<bucket>/<jsonpaths_key>``."""
         return self.contract.jsonpaths
-
-    def _s3(
-        self, prefix: str, compression: str, interval: cdk.Duration | None, size: int, log_stream: str = "BackupDelivery"
-    ) -> Cfn.S3DestinationConfigurationProperty:
-        return Cfn.S3DestinationConfigurationProperty(
-            bucket_arn=self.bucket.bucket_arn,
-            role_arn=self.role.role_arn,
-            prefix=prefix,
-            compression_format=compression,
-            buffering_hints=Cfn.BufferingHintsProperty(interval_in_seconds=seconds(interval, 300), size_in_m_bs=size),
-            encryption_configuration=encryption_configuration(self.bucket),
-            cloud_watch_logging_options=self._logging(log_stream),
-        )
 
 
 def _acknowledge_deployment(scope: Construct, deployment: s3_deployment.BucketDeployment, bucket: s3.IBucket) -> None:
