@@ -31,3 +31,11 @@ def test_readme_python_example_synthesizes(tmp_path):
 def test_committed_schema_matches_the_loader():
     committed = json.loads((ROOT / "ses-metrics.schema.json").read_text())
     assert committed == json_schema(), "regenerate: ses-metrics schema -o ses-metrics.schema.json"
+
+
+def test_readme_shows_the_example_redshift_ddl():
+    from ses_metrics.config import load_config
+    from ses_metrics.redshift_columns import table_contract
+
+    r = load_config(ROOT / "ses-metrics.yaml").stream("events-warehouse").redshift
+    assert table_contract(r.table, r.columns, r.message_tags).ddl in README
