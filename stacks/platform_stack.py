@@ -6,26 +6,47 @@ import functools
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_opensearchservice as opensearch
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ses_metrics.alarms import AlarmTopic, ReputationAlarms
-from ses_metrics.config import ConfigurationSetConfig, DestinationConfig, NotificationConfig, PlatformConfig
+from ses_metrics.config import (
+    BucketConfig,
+    ConfigurationSetConfig,
+    DestinationConfig,
+    NotificationConfig,
+    OpenSearchConfig,
+    PlatformConfig,
+    RedshiftConfig,
+    S3Config,
+    StreamConfig,
+    StreamKind,
+)
 from ses_metrics.configuration_set import DeliveryStreamArn, SendingConfigurationSet
 from ses_metrics.dashboard import SendingDashboard
-from ses_metrics.delivery.s3 import AccessLogsBucket, S3DeliveryStream
-from ses_metrics.rules import DestinationKind
+from ses_metrics.delivery.buckets import AccessLogsBucket, EventBucket
+from ses_metrics.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
+from ses_metrics.delivery.redshift import RedshiftDeliveryStream
+from ses_metrics.delivery.s3 import S3DeliveryStream
+from ses_metrics.rules import DestinationKind, EventType
+
+DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream
 
 
 class PlatformStack(cdk.Stack):
-    """Configuration sets, their event destinations, Firehose archives, SNS topics and
-    monitoring.
+    """Configuration sets, their event destinations, Firehose streams (to S3, Redshift or
+    OpenSearch), SNS topics and monitoring.
 
     Topics are encrypted with one customer-managed KMS key (rotation on) that SES may
     use for the configuration sets publishing to them, and CloudWatch for this stack's
-    alarms; streams share one access-log bucket. Resources are scoped by kind
+    alarms; stream buckets share one access-log bucket; each stream has one SES role,
+    trusted by every configuration set that publishes to it. Resources are scoped by kind
     (``ConfigurationSets/<name>``, ``Streams/<name>``, ``Topics/<name>``,
     ``Monitoring/<name>``) so logical IDs stay stable when items are added or reordered.
 
@@ -41,25 +62,15 @@ class PlatformStack(cdk.Stack):
         )
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
-        self.streams: dict[str, S3DeliveryStream] = {}
+        self.streams: dict[str, DeliveryStream] = {}
         self.topics: dict[str, sns.Topic] = {}
         self.configuration_sets: dict[str, SendingConfigurationSet] = {}
 
         if config.streams:
-            access_logs = AccessLogsBucket(self, "AccessLogs")
-            scope_ = Construct(self, "Streams")
+            self.access_logs = AccessLogsBucket(self, "AccessLogs")
+            streams_scope = Construct(self, "Streams")
             for stream in config.streams:
-                self.streams[stream.name] = S3DeliveryStream(
-                    scope_,
-                    stream.name,
-                    delivery_stream_name=stream.name,
-                    access_logs_bucket=access_logs,
-                    prefix=stream.s3.prefix,
-                    error_output_prefix=stream.s3.error_output_prefix,
-                    compression=stream.s3.compression,
-                    buffering_interval=cdk.Duration.seconds(stream.s3.buffering_seconds),
-                    buffering_size_mib=stream.s3.buffering_mib,
-                )
+                self.streams[stream.name] = self._stream(streams_scope, stream)
         if config.topics:
             scope_ = Construct(self, "Topics")
             for topic in config.topics:
@@ -142,6 +153,114 @@ class PlatformStack(cdk.Stack):
     @functools.cached_property
     def _alarm_topics_scope(self) -> Construct:
         return Construct(self._monitoring_scope, "AlarmTopics")
+
+    def _stream(self, scope: Construct, stream: StreamConfig) -> DeliveryStream:
+        """The construct for one ``streams:`` entry, inside its own scope ``Streams/<name>``."""
+        kind = stream.kind
+        settings: Any = getattr(stream, kind.value) or stream.archive
+        common: dict[str, Any] = {"delivery_stream_name": stream.name, "logging": settings.logging}
+        common["bucket"] = self._bucket(scope, stream.name, settings.bucket)
+        if kind is StreamKind.REDSHIFT:
+            r: RedshiftConfig = settings
+            secret = secretsmanager.Secret.from_secret_complete_arn(scope, f"{stream.name}Secret", r.secret_arn)
+            return RedshiftDeliveryStream(
+                scope,
+                stream.name,
+                secret=secret,
+                cluster_jdbc_url=r.jdbc_url,
+                endpoint_address=r.endpoint,
+                port=r.port,
+                database=r.database,
+                table=r.table,
+                columns=r.columns,
+                message_tags=r.message_tags,
+                events=self._stream_events(stream.name),
+                staging_prefix=r.staging_prefix,
+                compression=r.compression,
+                buffering_interval=cdk.Duration.seconds(r.buffering_seconds),
+                buffering_size_mib=r.buffering_mib,
+                retry_duration=cdk.Duration.seconds(r.retry_seconds),
+                s3_backup=r.s3_backup,
+                backup_prefix=r.backup_prefix,
+                copy_options=r.copy_options,
+                **common,
+            )
+        if kind is StreamKind.OPENSEARCH:
+            o: OpenSearchConfig = settings
+            vpc: dict[str, Any] = {}
+            if o.vpc is not None:
+                vpc["subnets"] = [ec2.Subnet.from_subnet_id(scope, f"{stream.name}Subnet{i}", s) for i, s in enumerate(o.vpc.subnet_ids)]
+                vpc["security_groups"] = [
+                    ec2.SecurityGroup.from_security_group_id(scope, f"{stream.name}Sg{i}", g) for i, g in enumerate(o.vpc.security_group_ids)
+                ]
+            domain: dict[str, Any] = {}
+            if o.domain_arn is not None:
+                domain["domain"] = DomainArn(o.domain_arn)
+            elif o.new_domain is not None:
+                n = o.new_domain
+                domain = {
+                    "domain_name": n.name,
+                    "master_user_arn": n.master_user_arn,
+                    "domain_props": {
+                        "capacity": opensearch.CapacityConfig(
+                            data_nodes=n.instance_count, data_node_instance_type=n.instance_type, multi_az_with_standby_enabled=False
+                        ),
+                        "ebs": opensearch.EbsOptions(volume_size=n.volume_gib, volume_type=ec2.EbsDeviceVolumeType.GP3),
+                        "zone_awareness": opensearch.ZoneAwarenessConfig(enabled=n.instance_count > 1, availability_zone_count=2)
+                        if n.instance_count > 1
+                        else opensearch.ZoneAwarenessConfig(enabled=False),
+                    },
+                }
+            return OpenSearchDeliveryStream(
+                scope,
+                stream.name,
+                index_name=o.index,
+                index_rotation=o.index_rotation,
+                backup_mode=o.backup_mode,
+                backup_prefix=o.backup_prefix,
+                buffering_interval=cdk.Duration.seconds(o.buffering_seconds),
+                buffering_size_mib=o.buffering_mib,
+                retry_duration=cdk.Duration.seconds(o.retry_seconds),
+                **domain,
+                **vpc,
+                **common,
+            )
+        a: S3Config = settings
+        return S3DeliveryStream(
+            scope,
+            stream.name,
+            prefix=a.prefix,
+            error_output_prefix=a.error_output_prefix,
+            compression=a.compression,
+            buffering_interval=cdk.Duration.seconds(a.buffering_seconds),
+            buffering_size_mib=a.buffering_mib,
+            partition_by=a.partition_by,
+            partition_retry_duration=cdk.Duration.seconds(a.partition_retry_seconds),
+            **common,
+        )
+
+    def _bucket(self, scope: Construct, stream: str, b: BucketConfig) -> s3.IBucket:
+        if b.name is not None:
+            return s3.Bucket.from_bucket_name(scope, f"{stream}Bucket", b.name)
+        return EventBucket(
+            scope,
+            f"{stream}Bucket",
+            encryption=b.encryption,
+            access_logs_bucket=self.access_logs if b.access_logs_disabled_reason is None else None,
+            access_logs_disabled_reason=b.access_logs_disabled_reason,
+            transition_after=cdk.Duration.days(b.transition_after_days) if b.transition_after_days else None,
+            transition_storage_class=b.transition_storage_class,
+            expire_after=cdk.Duration.days(b.expire_after_days) if b.expire_after_days else None,
+        )
+
+    def _stream_events(self, stream: str) -> list[EventType]:
+        """The event types the destinations using ``stream`` send it."""
+        found: set[EventType] = set()
+        for cs in self.config.configuration_sets:
+            for d in cs.destinations:
+                if d.firehose is not None and d.firehose.stream == stream:
+                    found.update(d.events)
+        return [e for e in EventType if e in found] or list(EventType)
 
     def _configuration_set(self, scope: Construct, cs: ConfigurationSetConfig) -> SendingConfigurationSet:
         construct = SendingConfigurationSet(

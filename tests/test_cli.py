@@ -39,7 +39,7 @@ def run(capsys, *argv):
 def test_validate_ok(capsys):
     code, out, _ = run(capsys, "validate", str(EXAMPLE_CONFIG))
     assert code == 0
-    assert "2 configuration set(s), 7 event destination(s), 1 stream(s), 1 topic(s)" in out
+    assert "2 configuration set(s), 10 event destination(s), 3 stream(s), 1 topic(s)" in out
 
 
 def test_validate_lists_every_problem_by_path_and_exits_1(capsys, invalid):
@@ -84,7 +84,7 @@ def test_schema_writes_a_file(capsys, tmp_path):
 
 
 def test_explain_prints_sets_destinations_events_and_dimensions(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "250")  # one line per cell, whatever the terminal
+    monkeypatch.setenv("COLUMNS", "400")  # one line per cell, whatever the terminal
     code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG))
     assert code == 0
     for expected in ("marketing-metrics", "campaign ← message_tag (none)", "SNS deliverability-alerts", "EventBridge default bus"):
@@ -92,7 +92,7 @@ def test_explain_prints_sets_destinations_events_and_dimensions(capsys, monkeypa
 
 
 def test_explain_shows_each_sets_monitoring_and_the_account_alarms(capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setenv("COLUMNS", "400")
     code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG))
     assert code == 0
     for expected in (
@@ -103,6 +103,15 @@ def test_explain_shows_each_sets_monitoring_and_the_account_alarms(capsys, monke
         "account alarms: bounce ≥ 2.5%, complaint ≥ 0.05% → ops@example.com",
     ):
         assert expected in out
+
+
+def test_explain_shows_each_stream_kind_and_target(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG))
+    assert code == 0
+    assert "Firehose events-archive → S3 ses/ (GZIP, partitioned by event_type, configuration_set)" in out
+    assert "Firehose events-warehouse → Redshift table ses (9 columns) at jdbc:redshift://analytics." in out
+    assert "Firehose events-search → OpenSearch index ses-events (OneDay) on arn:aws:es:eu-west-1:111122223333:domain/ses-events" in out
 
 
 def test_explain_of_an_invalid_file_lists_problems(capsys, invalid):

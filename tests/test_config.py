@@ -497,3 +497,100 @@ def test_json_schema_describes_monitoring():
     assert alarms["complaint_rate_percent"]["exclusiveMaximum"] == 0.5
     assert schema["$defs"]["SetMonitoringConfig"]["additionalProperties"] is False
     assert "dimensions" in schema["$defs"]["SetAlarmsConfig"]["properties"]
+
+
+# --- streams: s3, redshift, opensearch ----------------------------------------------
+
+SECRET = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:loader-AbCdEf"
+JDBC = "jdbc:redshift://c.abc.eu-west-1.redshift.amazonaws.com:5439/dev"
+
+
+def with_stream(tmp_path, stream, events="all"):
+    """A config whose one destination publishes `events` to the stream `s` given as YAML."""
+    text = (
+        "configuration_sets:\n  - name: a\n    destinations:\n"
+        f"      - {{name: d, events: {events}, firehose: {{stream: s}}}}\n"
+        "streams:\n  - name: s\n" + textwrap.indent(textwrap.dedent(stream).strip("\n"), "    ") + "\n"
+    )
+    return write(tmp_path, text)
+
+
+def test_example_config_has_one_stream_of_each_kind():
+    from ses_metrics.config import StreamKind
+
+    config = load_config(EXAMPLE_CONFIG)
+    assert [s.kind for s in config.streams] == [StreamKind.S3, StreamKind.REDSHIFT, StreamKind.OPENSEARCH]
+    assert config.stream("events-warehouse").redshift.message_tags == ["campaign"]
+
+
+def test_a_stream_without_a_kind_is_an_s3_archive_with_defaults(tmp_path):
+    config = load_config(with_stream(tmp_path, ""))
+    assert config.streams[0].archive.prefix == "ses-events/"
+
+
+def test_rejects_a_stream_with_two_kinds(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\] \(line 6\): a stream takes exactly one of s3, redshift or opensearch, got 2 \(s3, opensearch\)"):
+        load_config(with_stream(tmp_path, "s3: {}\nopensearch: {domain_arn: 'arn:aws:es:eu-west-1:1:domain/x', index: x}"))
+
+
+def test_rejects_an_upper_case_opensearch_index(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.opensearch\.index \(line 9\): index name 'SES' has upper-case letters"):
+        load_config(with_stream(tmp_path, "opensearch:\n  domain_arn: arn:aws:es:eu-west-1:1:domain/x\n  index: SES"))
+
+
+def test_rejects_an_unknown_index_rotation(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.opensearch\.index_rotation \(line 7\): Input should be 'NoRotation', 'OneHour'"):
+        load_config(with_stream(tmp_path, "opensearch: {domain_arn: 'arn:aws:es:eu-west-1:1:domain/x', index: ses, index_rotation: Daily}"))
+
+
+def test_rejects_opensearch_without_a_domain(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.opensearch \(line 7\): give either domain_arn \(an existing domain\) or new_domain"):
+        load_config(with_stream(tmp_path, "opensearch: {index: ses}"))
+
+
+def test_rejects_redshift_without_a_secret(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.redshift\.secret_arn \(line 7\): required key 'secret_arn' is missing"):
+        load_config(with_stream(tmp_path, f"redshift: {{jdbc_url: '{JDBC}'}}"))
+
+
+def test_rejects_redshift_with_a_plaintext_password(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.redshift\.password \(line 7\): unknown key 'password'"):
+        load_config(with_stream(tmp_path, f"redshift: {{jdbc_url: '{JDBC}', secret_arn: '{SECRET}', password: hunter2}}"))
+
+
+def test_rejects_redshift_without_jdbc_url_or_endpoint(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.redshift \(line 7\): give either jdbc_url or endpoint"):
+        load_config(with_stream(tmp_path, f"redshift: {{secret_arn: '{SECRET}'}}"))
+
+
+def test_rejects_a_redshift_column_no_received_event_carries(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.redshift\.columns\[1\] \(line 7\): column 'click_link' .* which this stream does not receive"):
+        load_config(
+            with_stream(tmp_path, f"redshift: {{jdbc_url: '{JDBC}', secret_arn: '{SECRET}', columns: [message_id, click_link]}}", "[send, bounce]")
+        )
+
+
+def test_rejects_an_unknown_redshift_column(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.redshift\.columns\[0\] \(line 7\): Input should be 'message_id'"):
+        load_config(with_stream(tmp_path, f"redshift: {{jdbc_url: '{JDBC}', secret_arn: '{SECRET}', columns: [msg_id]}}"))
+
+
+def test_rejects_partitioning_with_small_buffers(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.s3\.buffering_mib \(line 7\): 5 MiB is out of range; Firehose allows 64-128 MiB with dynamic partitioning"):
+        load_config(with_stream(tmp_path, "s3: {partition_by: [event_type], buffering_mib: 5}"))
+
+
+def test_rejects_an_unknown_partition_key(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.s3\.partition_by\[0\] \(line 7\): Input should be 'event_type' or 'configuration_set'"):
+        load_config(with_stream(tmp_path, "s3: {partition_by: [campaign]}"))
+
+
+def test_rejects_a_prefix_expression_without_error_prefix(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.s3\.error_output_prefix \(line 7\): required when the prefix contains expressions"):
+        load_config(with_stream(tmp_path, "s3: {prefix: 'ses/!{timestamp:yyyy}/', error_output_prefix: ''}"))
+
+
+def test_rejects_a_destination_naming_a_stream_that_does_not_exist(tmp_path):
+    path = write(tmp_path, "configuration_sets:\n  - name: a\n    destinations:\n      - {name: d, firehose: {stream: nowhere}}\nstreams:\n  - name: s\n")
+    with pytest.raises(ConfigError, match=r"destinations\[0\]\.firehose\.stream \(line 4\): 'nowhere' is not declared under streams: \(declared: s\)"):
+        load_config(path)

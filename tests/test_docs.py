@@ -45,4 +45,14 @@ def test_readme_simulator_example_runs(tmp_path):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["bounce"].event.type.record == "Bounce"
-    assert [d["eventDestination"] for d in namespace["bounce"].deliveries] == ["marketing-metrics", "marketing-archive", "marketing-alerts", "marketing-bus"]
+    assert [d["eventDestination"] for d in namespace["bounce"].deliveries] == [
+        "marketing-metrics", "marketing-archive", "marketing-alerts", "marketing-bus", "marketing-warehouse", "marketing-search",
+    ]
+
+
+def test_readme_shows_the_example_redshift_ddl():
+    from ses_metrics.config import load_config
+    from ses_metrics.redshift_columns import table_contract
+
+    r = load_config(ROOT / "ses-metrics.yaml").stream("events-warehouse").redshift
+    assert table_contract(r.table, r.columns, r.message_tags).ddl in README

@@ -1,125 +1,201 @@
-"""Firehose rules (ses_metrics.firehose): prefixes, buffering, partitioning, OpenSearch, Redshift."""
+"""ses_metrics.firehose: Firehose's prefix grammar, dynamic partitioning, buffering, retry,
+OpenSearch index and Redshift rules, as pure functions (one test per rule)."""
 
 import pytest
 
 from ses_metrics import firehose
+from ses_metrics.rules import UNRESOLVED
 
 
 def messages(problems):
-    return [(p.location, p.message) for p in problems]
+    return [f"{p.location}: {p.message}" for p in problems]
+
+
+# --- prefix grammar -----------------------------------------------------------------
+
+
+def test_parses_timestamp_and_firehose_expressions():
+    expressions, problems = firehose.parse_prefix("ses/!{timestamp:yyyy/MM/dd}/!{firehose:random-string}/")
+    assert problems == []
+    assert [(e.namespace, e.value) for e in expressions] == [("timestamp", "yyyy/MM/dd"), ("firehose", "random-string")]
+
+
+def test_quoted_literals_in_timestamp_patterns_are_allowed():
+    assert firehose.parse_prefix("!{timestamp:'year='yyyy'/month='MM}/")[1] == []
 
 
 @pytest.mark.parametrize(
-    ("prefix", "error_prefix"),
+    ("prefix", "expected"),
     [
-        ("ses/", ""),
-        ("ses/!{timestamp:yyyy/MM/dd}/", "errors/!{firehose:error-output-type}/"),
-        ("ses/!{firehose:random-string}/", "errors/!{firehose:error-output-type}/!{timestamp:yyyy}/"),
-        ("ses/", "errors/"),
+        ("ses/!{timestamp:yyyy", "is not a complete !{namespace:value} expression"),
+        ("ses/!{time:yyyy}/", "unknown namespace 'time'"),
+        ("ses/!{firehose:uuid}/", "the firehose namespace takes random-string, error-output-type"),
+        ("ses/!{timestamp:}/", "needs a Java DateTimeFormatter pattern"),
+        ("ses/!{timestamp:year=yyyy}/", "'r' is not DateTimeFormatter pattern letters"),
+        ("ses/!{timestamp:'yyyy}/", "unbalanced single quote"),
+        ("ses/!{partitionKeyFromQuery:a b}/", "a partition key id is 1-64 characters"),
     ],
 )
-def test_valid_prefixes(prefix, error_prefix):
-    assert firehose.check_prefixes(prefix, error_prefix) == []
+def test_rejects_malformed_expressions(prefix, expected):
+    _, problems = firehose.parse_prefix(prefix)
+    assert any(expected in p.message for p in problems), messages(problems)
 
 
-@pytest.mark.parametrize(
-    ("prefix", "error_prefix", "expected"),
-    [
-        ("ses/!{timestamp:yyyy}/", "", ("error_output_prefix", "a prefix with !{...} expressions needs an error output prefix")),
-        ("ses/", "errors/!{timestamp:yyyy}/", ("error_output_prefix", "an error output prefix with expressions must include !{firehose:error-output-type}")),
-        ("ses/!{firehose:error-output-type}/", "e/", ("prefix", "!{firehose:error-output-type} is allowed only in the error output prefix")),
-        ("ses/!{timestamp:yyyy-QQ}/", "e/!{firehose:error-output-type}", ("prefix", "!{timestamp:yyyy-QQ} uses pattern letters 'Q' that are not date or time fields")),
-        ("ses/!{region:x}/", "e/!{firehose:error-output-type}", ("prefix", "unknown expression namespace 'region'; use timestamp, firehose or partitionKeyFromQuery")),
-        ("ses/!{timestamp:yyyy", "", ("prefix", "prefix 'ses/!{timestamp:yyyy' has an unterminated or malformed !{...} expression")),
-        ("ses/!{partitionKeyFromQuery:eventType}/", "e/!{firehose:error-output-type}", ("prefix", "!{partitionKeyFromQuery:eventType} needs dynamic partitioning enabled")),
-        ("x" * 1025, "", ("prefix", "prefix is 1025 characters long; Firehose allows at most 1024")),
-    ],
-)
-def test_invalid_prefixes(prefix, error_prefix, expected):
-    assert expected in messages(firehose.check_prefixes(prefix, error_prefix))
+def test_error_output_type_only_in_the_error_prefix():
+    problems = firehose.check_prefixes("ses/!{firehose:error-output-type}/", "errors/!{firehose:error-output-type}/")
+    assert messages(problems) == ["prefix: !{firehose:error-output-type} may only appear in the error output prefix"]
 
 
-def test_dynamic_partitioning_needs_a_partition_key_in_the_prefix():
-    assert messages(firehose.check_prefixes("ses/", "e/", dynamic_partitioning=True)) == [
-        ("prefix", "dynamic partitioning needs at least one !{partitionKeyFromQuery:<key>} in the prefix")
+def test_error_prefix_with_expressions_needs_error_output_type():
+    problems = firehose.check_prefixes("ses/", "errors/!{timestamp:yyyy}/")
+    assert messages(problems) == [
+        "error_output_prefix: an error output prefix with expressions must contain !{firehose:error-output-type}"
     ]
 
 
-def test_partition_keys_are_not_allowed_in_the_error_prefix():
-    problems = firehose.check_prefixes("p/!{partitionKeyFromQuery:k}/", "e/!{partitionKeyFromQuery:k}/!{firehose:error-output-type}", dynamic_partitioning=True)
-    assert ("error_output_prefix", "!{partitionKeyFromQuery:...} is not allowed in the error output prefix") in messages(problems)
+def test_error_prefix_required_when_the_prefix_has_expressions():
+    problems = firehose.check_prefixes("ses/!{timestamp:yyyy}/", None)
+    assert messages(problems) == ["error_output_prefix: required when the prefix contains expressions (Firehose rejects an empty one)"]
 
 
-def test_partitioned_prefix_and_its_query():
+def test_prefix_length_is_limited():
+    assert "at most 1024" in messages(firehose.check_prefixes("x" * 1025, "e/"))[0]
+
+
+def test_redshift_staging_prefix_takes_no_expressions_and_no_error_prefix():
+    problems = firehose.check_prefixes("s/!{timestamp:yyyy}/", "e/", destination="redshift")
+    assert [p.location for p in problems] == ["prefix", "error_output_prefix"]
+
+
+def test_unresolved_prefixes_are_not_judged():
+    assert firehose.check_prefixes(UNRESOLVED, UNRESOLVED, partition_keys=["eventType"]) == []
+
+
+# --- dynamic partitioning -----------------------------------------------------------
+
+
+def test_partitioned_prefix_and_query_use_the_same_keys():
     prefix = firehose.partitioned_prefix("ses/", ["event_type", "configuration_set"])
-    assert prefix == "ses/eventType=!{partitionKeyFromQuery:eventType}/configurationSet=!{partitionKeyFromQuery:configurationSet}/"
-    assert firehose.partition_keys(prefix) == ["eventType", "configurationSet"]
-    assert firehose.metadata_query(["event_type", "configuration_set"]) == '{eventType:.eventType,configurationSet:.mail.tags["ses:configuration-set"][0]}'
+    assert prefix.startswith("ses/eventType=!{partitionKeyFromQuery:eventType}/configurationSet=!{partitionKeyFromQuery:configurationSet}/")
+    assert firehose.check_prefixes(prefix, "errors/", partition_keys=["eventType", "configurationSet"]) == []
+    assert firehose.metadata_extraction_query(["event_type", "configuration_set"]) == (
+        '{eventType:.eventType,configurationSet:.mail.tags["ses:configuration-set"][0]}'
+    )
 
 
-def test_partition_fields():
-    assert firehose.check_partitioning(["event_type"]) == []
-    assert messages(firehose.check_partitioning(["event_type", "campaign"])) == [("partition_by[1]", "unknown partition field 'campaign'; use event_type, configuration_set")]
+def test_partition_key_expressions_need_dynamic_partitioning():
+    problems = firehose.check_prefixes("ses/!{partitionKeyFromQuery:eventType}/", "e/")
+    assert messages(problems) == ["prefix: partitionKeyFromQuery expressions need dynamic partitioning (partition_by)"]
 
 
-@pytest.mark.parametrize(
-    ("seconds", "mib", "kwargs", "expected"),
-    [
-        (901, 5, {}, ("buffering_seconds", "buffering interval (seconds) 901 is out of range; Firehose allows 0-900")),
-        (60, 129, {}, ("buffering_mib", "buffer size (MiB) 129 is out of range; Firehose allows 1-128")),
-        (60, 101, {"destination": "opensearch"}, ("buffering_mib", "buffer size (MiB) 101 is out of range; Firehose allows 1-100")),
-        (60, 5, {"dynamic_partitioning": True}, ("buffering_mib", "dynamic partitioning needs a buffer of at least 64 MiB; got 5")),
-    ],
-)
-def test_buffering(seconds, mib, kwargs, expected):
-    assert messages(firehose.check_buffering(seconds, mib, **kwargs)) == [expected]
-
-
-def test_compression_for_redshift_staging():
-    assert firehose.check_compression("ZIP") == []
-    assert messages(firehose.check_compression("ZIP", destination="redshift")) == [
-        ("compression", "compression 'ZIP' is not allowed (COPY reads only GZIP or uncompressed objects); use one of GZIP, UNCOMPRESSED")
+def test_every_partition_key_must_be_used_and_every_used_key_defined():
+    problems = firehose.check_prefixes("ses/!{partitionKeyFromQuery:campaign}/", "e/", partition_keys=["eventType"])
+    assert [p.message[:50] for p in problems] == [
+        "!{partitionKeyFromQuery:campaign} names a key the ",
+        "dynamic partitioning extracts 'eventType' but the ",
     ]
 
 
-def test_retry_duration():
-    assert firehose.check_retry_seconds(7200) == []
-    assert messages(firehose.check_retry_seconds(7201)) == [("retry_seconds", "retry duration (seconds) 7201 is out of range; Firehose allows 0-7200")]
+def test_dynamic_partitioning_needs_an_error_prefix():
+    problems = firehose.check_prefixes("ses/!{partitionKeyFromQuery:eventType}/", "", partition_keys=["eventType"])
+    assert "error_output_prefix: required" in messages(problems)[0]
+
+
+def test_error_prefix_cannot_use_partition_keys():
+    problems = firehose.check_prefixes(
+        "s/!{partitionKeyFromQuery:eventType}/", "e/!{partitionKeyFromQuery:eventType}/!{firehose:error-output-type}/", partition_keys=["eventType"]
+    )
+    assert messages(problems) == ["error_output_prefix: the error output prefix cannot use partitionKeyFromQuery: failed records may have no key"]
+
+
+def test_lambda_partition_keys_are_refused():
+    problems = firehose.check_prefixes("s/!{partitionKeyFromLambda:k}/", "e/")
+    assert "partitionKeyFromLambda needs a Lambda processor" in messages(problems)[0]
+
+
+def test_partition_by_takes_known_keys_once():
+    assert messages(firehose.check_partition_by(["event_type", "campaign", "event_type"])) == [
+        "[1]: unknown partition key 'campaign'; use event_type, configuration_set",
+        "[2]: partition key 'event_type' is listed twice",
+    ]
+
+
+# --- buffering and retries ----------------------------------------------------------
+
+
+def test_buffering_limits_per_destination():
+    assert firehose.check_buffering(900, 128) == []
+    assert messages(firehose.check_buffering(901, 129)) == [
+        "buffering_interval: 901 s is out of range; Firehose allows 0-900 seconds",
+        "buffering_size: 129 MiB is out of range; Firehose allows 1-128 MiB",
+    ]
+    assert "1-100 MiB" in messages(firehose.check_buffering(300, 101, firehose.OPENSEARCH_BUFFERING))[0]
+
+
+def test_dynamic_partitioning_needs_64_mib_and_no_zero_buffering():
+    assert messages(firehose.check_buffering(0, 5, dynamic_partitioning=True)) == [
+        "buffering_interval: 0 s is out of range; Firehose allows 60-900 seconds with dynamic partitioning",
+        "buffering_size: 5 MiB is out of range; Firehose allows 64-128 MiB with dynamic partitioning",
+    ]
+
+
+@pytest.mark.parametrize("value", [-1, 7201, "300"])
+def test_retry_duration_range(value):
+    assert "Firehose allows 0-7200 seconds" in firehose.check_retry_seconds(value)[0].message
+
+
+# --- OpenSearch ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("index", "expected"),
+    ("name", "expected"),
     [
-        ("SES-events", "index name 'SES-events' has upper-case letters; OpenSearch index names are lowercase"),
-        ("ses events", "index name 'ses events' contains ' '; OpenSearch refuses"),
-        ("_ses", "index name '_ses' starts with '_'"),
-        ("x" * 81, "index name is 81 characters long; Firehose allows at most 80"),
-        ("..", "index name cannot be '.' or '..'"),
+        ("SES-events", "has upper-case letters"),
+        ("ses events", "contains ' '"),
+        ("ses/events", "contains '/'"),
+        ("_ses", "cannot start with -, _ or +"),
+        ("x" * 81, "at most 80"),
+        ("..", "is reserved"),
     ],
 )
-def test_invalid_index_names(index, expected):
-    assert any(expected in m for _, m in messages(firehose.check_index_name(index)))
+def test_index_name_rules(name, expected):
+    assert any(expected in p.message for p in firehose.check_index_name(name)), messages(firehose.check_index_name(name))
 
 
-def test_valid_index_name_rotation_and_backup_mode():
-    assert firehose.check_index_name("ses-events") == []
-    assert firehose.check_rotation("OneDay") == []
-    assert messages(firehose.check_rotation("Daily")) == [("rotation", "unknown index rotation 'Daily'; use one of NoRotation, OneHour, OneDay, OneWeek, OneMonth")]
-    assert messages(firehose.check_opensearch_backup_mode("Some")) == [("backup", "unknown S3 backup mode 'Some'; use one of FailedDocumentsOnly, AllDocuments")]
+def test_accepts_a_plain_index_name():
+    assert firehose.check_index_name("ses-events_2") == []
 
 
-@pytest.mark.parametrize(
-    ("rotation", "expected"),
-    [("NoRotation", "myindex"), ("OneHour", "myindex-2016-02-25-13"), ("OneDay", "myindex-2016-02-25"), ("OneWeek", "myindex-2016-w08"), ("OneMonth", "myindex-2016-02")],
-)
-def test_rotated_index_names_follow_firehoses_documented_examples(rotation, expected):
-    assert firehose.rotated_index("myindex", rotation, 2016, 2, 25, 13, 8) == expected
+def test_index_rotation_values():
+    assert firehose.check_index_rotation("OneWeek") == []
+    assert firehose.check_index_rotation("Daily")[0].message == (
+        "unknown index rotation 'Daily'; use one of NoRotation, OneHour, OneDay, OneWeek, OneMonth"
+    )
 
 
-def test_redshift_identifiers_jdbc_urls_and_secret_arns():
-    assert firehose.check_redshift_identifier("ses_events", "table", "table") == []
-    assert messages(firehose.check_redshift_identifier("ses-events", "table", "table"))[0][0] == "table"
-    assert firehose.check_jdbc_url("jdbc:redshift://c.abc.us-east-1.redshift.amazonaws.com:5439/dev") == []
-    assert messages(firehose.check_jdbc_url("postgres://x"))[0][0] == "jdbc_url"
-    assert firehose.check_secret_arn("arn:aws:secretsmanager:us-east-1:111122223333:secret:redshift/firehose-AbCdEf") == []
-    assert "is not a Secrets Manager secret ARN" in messages(firehose.check_secret_arn("s3cr3t"))[0][1]
+# --- Redshift -----------------------------------------------------------------------
+
+
+def test_jdbc_urls_of_clusters_and_serverless_workgroups():
+    assert firehose.check_jdbc_url("jdbc:redshift://c.abc123.eu-west-1.redshift.amazonaws.com:5439/dev") == []
+    assert firehose.check_jdbc_url("jdbc:redshift://wg.111122223333.eu-west-1.redshift-serverless.amazonaws.com:5439/dev") == []
+    assert "is not of the form" in firehose.check_jdbc_url("postgres://localhost/dev")[0].message
+
+
+def test_a_secret_is_required_and_must_be_a_secret_arn():
+    assert "plaintext passwords are not accepted" in firehose.check_secret_arn(None)[0].message
+    assert "is not a Secrets Manager secret ARN" in firehose.check_secret_arn("hunter2")[0].message
+
+
+def test_table_names():
+    assert firehose.check_table_name("analytics.ses_events") == []
+    assert "must be [schema.]name" in firehose.check_table_name("SES Events")[0].message
+
+
+# --- buckets ------------------------------------------------------------------------
+
+
+def test_lifecycle_rules():
+    assert firehose.check_lifecycle(30, "STANDARD_IA", 365) == []
+    assert [p.location for p in firehose.check_lifecycle(10, "STANDARD_IA", 5)] == ["transition_after", "expire_after"]
+    assert "unknown storage class" in firehose.check_lifecycle(None, "COLD", None)[0].message

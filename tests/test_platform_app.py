@@ -2,6 +2,7 @@
 configuration file chosen through cdk.json context."""
 
 import json
+from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
@@ -29,16 +30,55 @@ def template(app):
 def test_example_app_has_what_the_config_declares(template):
     t = Template.from_json(template)
     t.resource_count_is("AWS::SES::ConfigurationSet", 2)
-    t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 7)
-    t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 1)
+    t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 10)
+    t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 3)
+    t.resource_count_is("AWS::IAM::Role", 7)  # per stream: Firehose's and SES's; the BucketDeployment handler's
+    t.resource_count_is("AWS::S3::Bucket", 4)  # per stream one, and the shared access-log bucket
+    t.resource_count_is("Custom::CDKBucketDeployment", 1)  # the Redshift JSONPaths file
     t.resource_count_is("AWS::SNS::Topic", 2)  # deliverability-alerts and the alarm topic of ops@example.com
     t.resource_count_is("AWS::KMS::Key", 1)  # shared by every topic
     # account 2 + marketing 2 + marketing's spring-sale campaign 2 + transactional 2
     t.resource_count_is("AWS::CloudWatch::Alarm", 8)
     t.resource_count_is("AWS::CloudWatch::Dashboard", 2)
-    assert len(template["Resources"]) == 34
     t.has_resource_properties("AWS::SNS::Topic", {"TopicName": "deliverability-alerts", "KmsMasterKeyId": Match.any_value()})
     t.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
+    for kind in ("ExtendedS3DestinationConfiguration", "RedshiftDestinationConfiguration", "AmazonopensearchserviceDestinationConfiguration"):
+        t.has_resource_properties("AWS::KinesisFirehose::DeliveryStream", {kind: Match.any_value()})
+
+
+def test_a_stream_used_by_two_configuration_sets_has_one_ses_role_trusting_both(template):
+    trusted = [
+        r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role"
+        and r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ses.amazonaws.com"}
+    ]
+    assert sorted(len(t) if isinstance(t, list) else 1 for t in trusted) == [1, 2, 2]
+
+
+# Every acknowledged cdk-nag finding of the example app: (construct path suffix, finding id) -> reason keyword.
+EXPECTED_ACKNOWLEDGMENTS = {
+    ("AccessLogs", "AwsSolutions-S1"): "access log bucket itself",
+    ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses/eventType=*]"): "prefix",
+    ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses-events-errors/*]"): "prefix",
+    ("events-warehouse/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventswarehouseBucket1D0AB56A.Arn>/ses-redshift-staging/*]"): "prefix",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/*]"): "this domain",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/ses-events*/_mapping/*]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/_nodes/*/stats]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/ses-events*/_stats]"): "index pattern",
+    ("events-search/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventssearchBucketF759CB97.Arn>/ses-opensearch-backup/*]"): "prefix",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]"): "own Lambda logs",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", "AwsSolutions-L1"): "aws-cdk-lib",
+    **{
+        ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C", f"AwsSolutions-IAM5[Action::{a}]"): "JSONPaths"
+        for a in ("s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*")
+    },
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]"): "asset",
+    ("Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C",
+     "AwsSolutions-IAM5[Resource::<StreamseventswarehouseBucket1D0AB56A.Arn>/*]"): "JSONPaths file",
+}
 
 
 def test_example_monitoring_alarms_and_dashboards(template):
@@ -75,18 +115,16 @@ def test_the_shared_topic_key_lets_ses_and_this_stacks_alarms_use_it(template):
 
 def test_every_cdk_nag_acknowledgment_is_specific_and_reasoned(app, template):
     acknowledged = {
-        (construct.node.path, rule): reason
+        (construct.node.path.removeprefix("SesMetrics/").removeprefix("Streams/"), rule.removeprefix("Annotation::")): reason
         for construct in app.node.find_all()
         for entry in construct.node.metadata
         if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
         for rule, reason in entry.data.items()
     }
     # Monitoring (alarms, dashboards, alarm topics, the key policy for CloudWatch) needs none.
-    assert sorted(rule.split("[")[0] for _, rule in acknowledged) == [
-        "Annotation::AwsSolutions-IAM5",  # Firehose object keys under the stream's prefix
-        "Annotation::AwsSolutions-IAM5",  # ... and under its error prefix
-        "Annotation::AwsSolutions-S1",  # the access-log bucket does not log itself
-    ]
+    assert sorted(acknowledged) == sorted(EXPECTED_ACKNOWLEDGMENTS)
+    for key, keyword in EXPECTED_ACKNOWLEDGMENTS.items():
+        assert keyword in acknowledged[key], key
     assert all(len(reason) >= 60 for reason in acknowledged.values())
 
 
@@ -129,3 +167,35 @@ def test_invalid_config_raises_config_error_before_any_stack(tmp_path):
     with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.name \(line 2\)"):
         build_app(app, config_path=str(bad))
     assert app.node.children == []
+
+
+def test_deployed_jsonpaths_only_name_paths_ses_documents_for_the_events_the_stream_receives(app, template):
+    """Every path of the generated JSONPaths file exists in AWS's documented record of an
+    event type the Redshift stream receives (a path no event carries only ever loads NULL,
+    or fails a NOT NULL column); a message tag path needs the record's tags object."""
+    from ses_metrics.config import load_config
+    from ses_metrics.redshift_columns import parse_jsonpath, resolve
+    from ses_metrics.rules import EventType
+
+    records = json.loads((FIXTURES / "aws_event_examples.json").read_text())["records"]
+    config = load_config(EXAMPLE_CONFIG)
+    [stream] = [r for r in template["Resources"].values() if "RedshiftDestinationConfiguration" in r.get("Properties", {})]
+    contract = stream["Metadata"]["ses-metrics"]
+    [deployed] = [json.loads(p.read_text()) for p in Path(app.outdir).glob("asset.*/jsonpaths.json")]
+    assert deployed == contract["jsonpaths"]
+    assert stream["Properties"]["RedshiftDestinationConfiguration"]["CopyCommand"]["DataTableColumns"] == ",".join(
+        c["name"] for c in contract["columns"]
+    )
+    received = {
+        e for cs in config.configuration_sets for d in cs.destinations if d.firehose and d.firehose.stream == "events-warehouse" for e in d.events
+    }
+    assert received == {EventType.SEND, EventType.DELIVERY, EventType.BOUNCE, EventType.COMPLAINT, EventType.OPEN, EventType.CLICK}
+    for column, jsonpath in zip(contract["columns"], deployed["jsonpaths"], strict=True):
+        path = parse_jsonpath(jsonpath)
+        if path[:2] == ("mail", "tags") and not str(path[2]).startswith("ses:"):
+            assert all(isinstance(records[e.record]["mail"]["tags"], dict) for e in received), column
+            continue
+        carried = [e for e in received if resolve(records[e.record], path)[0]]
+        assert carried, f"{column['name']}: no event this stream receives carries {jsonpath}"
+        if "NOT NULL" in contract["ddl"].split(column["name"] + " ", 1)[1].split("\n")[0]:
+            assert set(carried) == received, column

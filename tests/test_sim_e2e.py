@@ -24,6 +24,7 @@ def test_tagged_bounce_reaches_metrics_archive_alerts_and_bus(result):
     bounce = next(o for o in spring.events if o.event.type.record == "Bounce")
     assert sorted((d["eventDestination"], d["type"]) for d in bounce.deliveries) == [
         ("marketing-alerts", "sns"), ("marketing-archive", "firehose"), ("marketing-bus", "eventbridge"), ("marketing-metrics", "cloudwatch"),
+        ("marketing-search", "firehose"), ("marketing-warehouse", "firehose"),
     ]
     assert bounce.drops == []
 
@@ -34,13 +35,15 @@ def test_metrics_carry_the_campaign_tag_and_the_from_domain_auto_tag(result):
     assert metrics.sum("Delivery", {"template": "none"}) == 1  # the receipt carried no template tag
 
 
-def test_archive_objects_hold_every_event_of_both_sets(result):
+def test_archive_objects_hold_every_event_of_both_sets_under_its_partition(result):
     sim = result.simulator
-    records = [r for bucket, key, _ in sim.s3.items() for r in sim.s3.records(bucket, key)]
-    assert sorted({r["mail"]["tags"]["ses:configuration-set"][0] for r in records}) == ["marketing", "transactional"]
-    assert all(key.startswith("ses/2026/01/01/00/events-archive-1-") for _, key, _ in sim.s3.items())
-    archived = sum(1 for o in result.events() for d in o.deliveries if d["type"] == "firehose")
-    assert len(records) == archived
+    archive = [(key, r) for bucket, key, _ in sim.s3.items() if "eventsarchive" in bucket for r in sim.s3.records(bucket, key)]
+    assert sorted({r["mail"]["tags"]["ses:configuration-set"][0] for _, r in archive}) == ["marketing", "transactional"]
+    for key, record in archive:
+        partition = f"ses/eventType={record['eventType']}/configurationSet={record['mail']['tags']['ses:configuration-set'][0]}/"
+        assert key.startswith(partition + "year=2026/month=01/day=01/hour=00/events-archive-1-"), key
+    archived = sum(1 for o in result.events() for d in o.deliveries if d.get("deliveryStream") == "events-archive")
+    assert len(archive) == archived
 
 
 def test_failed_send_and_send_without_configuration_set(result):

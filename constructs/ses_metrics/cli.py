@@ -21,6 +21,7 @@ from ses_metrics.config import (
     ConfigurationSetConfig,
     NotificationConfig,
     PlatformConfig,
+    StreamConfig,
     check_config,
     describe,
     json_schema,
@@ -132,6 +133,21 @@ def _account_caption(config: PlatformConfig) -> str | None:
     return "account " + _alarms_text(account.bounce_rate_percent, account.complaint_rate_percent, account.notification)
 
 
+def stream_target(stream: StreamConfig) -> str:
+    """Where a stream delivers, in one line: its kind and target."""
+    if stream.redshift is not None:
+        r = stream.redshift
+        where = r.jdbc_url or f"{r.endpoint}:{r.port}/{r.database}"
+        return f"Redshift table {r.table} ({len(r.columns) + len(r.message_tags)} columns) at {where}"
+    if stream.opensearch is not None:
+        o = stream.opensearch
+        domain = o.domain_arn or f"a new domain{f' {o.new_domain.name}' if o.new_domain and o.new_domain.name else ''}"
+        return f"OpenSearch index {o.index} ({o.index_rotation}) on {domain}"
+    a = stream.archive
+    partitions = f", partitioned by {', '.join(a.partition_by)}" if a.partition_by else ""
+    return f"S3 {a.prefix} ({a.compression}{partitions})"
+
+
 def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported lazily
     """A rich table: each configuration set, its destinations, event types, dimensions
     and monitoring (alarm thresholds and who is notified, dashboard), account alarms below."""
@@ -157,8 +173,7 @@ def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported la
             elif d.firehose is not None:
                 dims = ""
                 if d.firehose.stream is not None:
-                    s3 = config.stream(d.firehose.stream).s3
-                    target = f"Firehose {d.firehose.stream} → S3 {s3.prefix} ({s3.compression})"
+                    target = f"Firehose {d.firehose.stream} → {stream_target(config.stream(d.firehose.stream))}"
                 else:
                     target = f"Firehose {d.firehose.stream_arn}"
             elif d.sns is not None:

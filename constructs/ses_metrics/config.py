@@ -12,6 +12,7 @@ destination, references to streams and topics) run over the raw document. No CDK
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ses_metrics import rules
+from ses_metrics import firehose, redshift_columns, rules
 from ses_metrics.destinations import Dimension
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType, PathSegment, Problem, Severity
 
@@ -293,21 +294,130 @@ class ConfigurationSetConfig(_Model):
     monitoring: SetMonitoringConfig | None = Field(default=None, description="overrides the top-level monitoring: for this set")
 
 
-class S3Config(_Model):
-    """Where a stream writes records in S3, and how."""
+def _checked_value(check: Callable[[Any], list[Problem]], schema: dict[str, Any], base: Any = str) -> Any:
+    """A field checked by a ``rules``/``firehose`` function, with its JSON Schema."""
+    return Annotated[base, AfterValidator(_rule(check)), WithJsonSchema(schema)]
 
-    prefix: str = "ses-events/"
-    error_output_prefix: str = "ses-events-errors/"
-    compression: Literal["GZIP", "UNCOMPRESSED", "ZIP", "Snappy", "HADOOP_SNAPPY"] = "GZIP"
-    buffering_seconds: int = Field(default=300, ge=0, le=900)
+
+IndexName = _checked_value(
+    firehose.check_index_name,
+    {"type": "string", "pattern": r'^[a-z0-9][^A-Z\\/*?"<>| ,#:]{0,79}$', "description": "OpenSearch index name: lowercase, at most 80 characters"},
+)
+JdbcUrl = _checked(firehose.check_jdbc_url, firehose.JDBC_URL_RE, "jdbc:redshift://<endpoint>:<port>/<database>")
+SecretArn = _checked(firehose.check_secret_arn, firehose.SECRET_ARN_RE, "complete ARN of a Secrets Manager secret with username and password")
+TableName = _checked(firehose.check_table_name, firehose.TABLE_NAME_RE, "Redshift table, [schema.]name, lowercase")
+RetrySeconds = Annotated[int, Field(ge=0, le=firehose.MAX_RETRY_SECONDS)]
+BufferingSeconds = Annotated[int, Field(ge=0, le=900, description="flush the buffer at least this often")]
+PartitionKeyName = Literal["event_type", "configuration_set"]
+ColumnName = Literal[tuple(redshift_columns.CATALOGUE)]  # type: ignore[valid-type]
+
+
+class BucketConfig(_Model):
+    """The stream's bucket: a new secured one (default), or an existing one by ``name``."""
+
+    name: str | None = Field(default=None, description="an existing bucket to use instead of creating one")
+    encryption: Literal["SSE_S3", "KMS"] = Field(default="SSE_S3", description="KMS creates a key with rotation on")
+    transition_after_days: int | None = Field(default=None, ge=1, description="move objects to transition_storage_class after")
+    transition_storage_class: Literal[firehose.STORAGE_CLASSES] = "STANDARD_IA"  # type: ignore[valid-type]
+    expire_after_days: int | None = Field(default=None, ge=1, description="delete objects after")
+    access_logs_disabled_reason: str | None = Field(default=None, description="why this bucket keeps no server access logs")
+
+
+class S3Config(_Model):
+    """Archive event records in S3 (Firehose extended S3 destination)."""
+
+    prefix: str = Field(default="ses-events/", description="!{timestamp:...} and !{firehose:random-string} allowed")
+    error_output_prefix: str = Field(default="ses-events-errors/", description="!{firehose:error-output-type} allowed")
+    compression: Literal[firehose.COMPRESSION_FORMATS] = "GZIP"  # type: ignore[valid-type]
+    buffering_seconds: BufferingSeconds = 300
+    buffering_mib: int | None = Field(default=None, ge=1, le=128, description="default 5, or 64 with partition_by")
+    partition_by: list[PartitionKeyName] = Field(default_factory=list, description="dynamic partitioning keys (Hive-style prefixes)")
+    partition_retry_seconds: RetrySeconds = 300
+    logging: bool = Field(default=True, description="log delivery errors to CloudWatch Logs")
+    bucket: BucketConfig = Field(default_factory=BucketConfig)
+
+
+class RedshiftConfig(_Model):
+    """Load event records into a Redshift table (cluster or Serverless workgroup)."""
+
+    jdbc_url: JdbcUrl | None = None
+    endpoint: str | None = Field(default=None, description="cluster or workgroup endpoint address (instead of jdbc_url)")
+    port: int = Field(default=5439, ge=1, le=65535)
+    database: str = "dev"
+    secret_arn: SecretArn
+    table: TableName = "ses"
+    columns: list[ColumnName] = Field(default_factory=lambda: list(redshift_columns.TUTORIAL_COLUMNS), min_length=1)
+    message_tags: list[str] = Field(default_factory=list, description="one column per message tag, e.g. campaign")
+    staging_prefix: str = "ses-redshift-staging/"
+    compression: Literal[firehose.REDSHIFT_COMPRESSION_FORMATS] = "UNCOMPRESSED"  # type: ignore[valid-type]
+    buffering_seconds: BufferingSeconds = 300
     buffering_mib: int = Field(default=5, ge=1, le=128)
+    retry_seconds: RetrySeconds = 3600
+    s3_backup: bool = False
+    backup_prefix: str = "ses-redshift-backup/"
+    copy_options: str | None = Field(default=None, description="extra COPY options, appended")
+    logging: bool = True
+    bucket: BucketConfig = Field(default_factory=BucketConfig)
+
+
+class NewDomainConfig(_Model):
+    """A new OpenSearch domain: encrypted, HTTPS only, scoped to the stream's role."""
+
+    name: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{2,27}$")
+    instance_type: str = "m6g.large.search"
+    instance_count: int = Field(default=2, ge=1)
+    volume_gib: int = Field(default=20, ge=10)
+    master_user_arn: str | None = Field(default=None, description="IAM master user: turns on fine-grained access control")
+
+
+class VpcConfig(_Model):
+    """Firehose's network interfaces in the domain's VPC."""
+
+    subnet_ids: list[str] = Field(min_length=1, max_length=16)
+    security_group_ids: list[str] = Field(min_length=1, max_length=5)
+
+
+class OpenSearchConfig(_Model):
+    """Index event records in an OpenSearch Service domain."""
+
+    domain_arn: str | None = Field(default=None, description="an existing domain")
+    new_domain: NewDomainConfig | None = None
+    index: IndexName
+    index_rotation: Literal[firehose.INDEX_ROTATIONS] = "OneDay"  # type: ignore[valid-type]
+    backup_mode: Literal[firehose.OPENSEARCH_BACKUP_MODES] = "FailedDocumentsOnly"  # type: ignore[valid-type]
+    backup_prefix: str = "ses-opensearch-backup/"
+    buffering_seconds: BufferingSeconds = 300
+    buffering_mib: int = Field(default=5, ge=1, le=100)
+    retry_seconds: RetrySeconds = 300
+    vpc: VpcConfig | None = None
+    logging: bool = True
+    bucket: BucketConfig = Field(default_factory=BucketConfig)
+
+
+class StreamKind(enum.Enum):
+    """The kinds of delivery stream, by config key."""
+
+    S3 = "s3"
+    REDSHIFT = "redshift"
+    OPENSEARCH = "opensearch"
 
 
 class StreamConfig(_Model):
-    """A Firehose stream archiving event records to S3."""
+    """A Firehose stream: exactly one of s3 (the default), redshift or opensearch."""
 
     name: StreamName
-    s3: S3Config = Field(default_factory=S3Config)
+    s3: S3Config | None = None
+    redshift: RedshiftConfig | None = None
+    opensearch: OpenSearchConfig | None = None
+
+    @property
+    def kind(self) -> StreamKind:
+        return next((k for k in StreamKind if getattr(self, k.value) is not None), StreamKind.S3)
+
+    @property
+    def archive(self) -> S3Config:
+        """The S3 settings (a stream with no kind block archives to S3 with defaults)."""
+        return self.s3 or S3Config()
 
 
 class TopicConfig(_Model):
@@ -404,6 +514,7 @@ def cross_checks(data: Any) -> list[Problem]:
     topic_names = {t.get("name") for _, t in topics}
     used_streams: set[Any] = set()
     used_topics: set[Any] = set()
+    stream_events: dict[Any, set[EventType]] = {}
     for i, cs in sets:
         raw_destinations = cs.get("destinations")
         destinations = _items(raw_destinations)
@@ -426,6 +537,8 @@ def cross_checks(data: Any) -> list[Problem]:
             if isinstance(target, dict):
                 problems += _check_reference(target, "stream", "stream_arn", stream_names, "streams", (*here, "firehose"))
                 used_streams.add(target.get("stream"))
+                received, _ = rules.parse_event_types(dest.get("events", rules.ALL_EVENTS))
+                stream_events.setdefault(target.get("stream"), set()).update(received)
             target = dest.get("sns")
             if isinstance(target, dict):
                 problems += _check_reference(target, "topic", "topic_arn", topic_names, "topics", (*here, "sns"))
@@ -433,6 +546,8 @@ def cross_checks(data: Any) -> list[Problem]:
                     problems += rules.under(rules.check_sns_topic(target["topic_arn"]), *here, "sns", "topic_arn")
                 used_topics.add(target.get("topic"))
     problems += _check_monitoring_of_sets(data.get("monitoring"), sets, topic_names, used_topics)
+    for i, stream in streams:
+        problems += _check_stream(stream, stream_events.get(stream.get("name"), set()), ("streams", i))
     for i, topic in topics:
         if topic.get("fifo") is True:
             problems += rules.under(rules.check_sns_topic(topic.get("name"), fifo=True), "topics", i, "fifo")
@@ -442,6 +557,54 @@ def cross_checks(data: Any) -> list[Problem]:
                 problems.append(
                     Problem((key, i, "name"), f"{item.get('name')!r} is not used by any event destination", Severity.WARNING)
                 )
+    return problems
+
+
+_CONFIG_KEYS = {"buffering_interval": "buffering_seconds", "buffering_size": "buffering_mib"}
+
+
+def _renamed(problems: list[Problem], *here: PathSegment) -> list[Problem]:
+    """Construct-property paths as config keys, located at ``here``."""
+    return [Problem((*here, *(_CONFIG_KEYS.get(str(p.path[0]), p.path[0]),), *p.path[1:]) if p.path else here, p.message, p.severity) for p in problems]
+
+
+def _check_stream(stream: dict[str, Any], events: set[EventType], here: tuple[PathSegment, ...]) -> list[Problem]:
+    """One stream: exactly one kind, and the Firehose rules spanning its keys."""
+    kinds = [k.value for k in StreamKind if k.value in stream]
+    if len(kinds) > 1:
+        return [
+            Problem(here, f"a stream takes exactly one of s3, redshift or opensearch, got {len(kinds)} ({', '.join(kinds)}); "
+                    f"declare {len(kinds)} streams")
+        ]
+    kind = kinds[0] if kinds else "s3"
+    block = stream.get(kind, {}) if kinds else {}
+    if not isinstance(block, dict):
+        return []
+    at = (*here, kind)
+    problems: list[Problem] = []
+    if kind == "s3":
+        options = block.get("partition_by") or []
+        options = [o for o in options if o in firehose.PARTITION_KEYS] if isinstance(options, list) else []
+        keys = [firehose.PARTITION_KEYS[o].key for o in options]
+        prefix = block.get("prefix", "ses-events/")
+        if keys and isinstance(prefix, str) and "partitionKeyFromQuery" not in prefix:
+            prefix = firehose.partitioned_prefix(prefix, options)
+        problems += _renamed(firehose.check_prefixes(prefix, block.get("error_output_prefix", "ses-events-errors/"), partition_keys=keys), *at)
+        size = block.get("buffering_mib", 64 if keys else 5)
+        problems += _renamed(firehose.check_buffering(block.get("buffering_seconds", 300), size, dynamic_partitioning=bool(keys)), *at)
+        problems += [p for p in _renamed(firehose.check_partition_by(block.get("partition_by")), *at, "partition_by")]
+    elif kind == "redshift":
+        if ("jdbc_url" in block) == ("endpoint" in block):
+            problems.append(Problem(at, "give either jdbc_url or endpoint (with port and database) of the cluster or workgroup"))
+        columns = block.get("columns", list(redshift_columns.TUTORIAL_COLUMNS))
+        received = events or set(EventType)
+        problems += _renamed(redshift_columns.check_columns(columns, block.get("message_tags", []), received), *at)
+        problems += _renamed(firehose.check_prefixes(block.get("staging_prefix", "ses-redshift-staging/"), None, destination="redshift"), *at)
+        problems = [Problem(tuple("staging_prefix" if s == "prefix" else s for s in p.path), p.message, p.severity) for p in problems]
+    elif kind == "opensearch":
+        if ("domain_arn" in block) == ("new_domain" in block):
+            problems.append(Problem(at, "give either domain_arn (an existing domain) or new_domain"))
+        problems += [Problem((*at, "backup_prefix"), p.message) for p in firehose.check_prefixes(block.get("backup_prefix"), None)]
     return problems
 
 

@@ -30,12 +30,21 @@ class DeliveryStreamArn:
 
     delivery_stream_arn: str
 
+    @property
+    def delivery_stream_name(self) -> str:
+        """The name at the end of the ARN (``...:deliverystream/<name>``)."""
+        return self.delivery_stream_arn.rsplit("/", 1)[-1]
+
 
 class DeliveryStreamLike(Protocol):
-    """A Firehose delivery stream: ``S3DeliveryStream`` or any ``aws_kinesisfirehose`` stream."""
+    """A Firehose delivery stream: one of the ses-metrics ``*DeliveryStream`` constructs,
+    a ``DeliveryStreamArn``, or anything else with these two attributes."""
 
     @property
     def delivery_stream_arn(self) -> str: ...
+
+    @property
+    def delivery_stream_name(self) -> str: ...
 
 
 class SendingConfigurationSet(SendingMetrics, Construct):
@@ -158,13 +167,18 @@ class SendingConfigurationSet(SendingMetrics, Construct):
         """Publish each event as a JSON record to a Kinesis Data Firehose stream.
 
         ``delivery_stream`` is anything with a ``delivery_stream_arn``: an
-        ``S3DeliveryStream``, an ``aws_kinesisfirehose`` stream or import. Without
-        ``role``, creates the role SES assumes: trusted only by ``ses.amazonaws.com`` for
-        this account and this configuration set (``aws:SourceAccount``, ``aws:SourceArn``),
-        allowed only ``firehose:PutRecordBatch`` on this one stream.
+        ``S3DeliveryStream``, ``RedshiftDeliveryStream`` or ``OpenSearchDeliveryStream``,
+        or ``DeliveryStreamArn("arn:...")``. Without ``role``, SES assumes a role trusted
+        only by ``ses.amazonaws.com`` for this account and this configuration set
+        (``aws:SourceAccount``, ``aws:SourceArn``), allowed only ``firehose:PutRecordBatch``
+        on this one stream: the stream's own SES role (``ses_role``), which then trusts
+        every configuration set publishing to the stream, else a new role for this
+        destination.
         """
         event_types, problems = self._check_destination(name, events)
         self._raise_for(name, problems)
+        if role is None and callable(getattr(delivery_stream, "ses_role", None)):
+            role = delivery_stream.ses_role(self.configuration_set_arn)  # type: ignore[attr-defined]
         if role is None:
             role = iam.Role(
                 self,

@@ -1,275 +1,441 @@
-"""Kinesis Data Firehose rules for SES event streams: pure Python, no CDK import.
+"""Amazon Data Firehose rules for the SES delivery streams: pure Python, no CDK import.
 
-What a delivery stream accepts (prefix expressions, buffering, compression, dynamic
-partitioning, OpenSearch index names and rotation, retry durations), as ``check_*``
-functions returning ``rules.Problem`` lists like those of ``ses_metrics.rules``. The
-constructs, the config loader and the simulator share them.
+The stream constructs, the ``ses-metrics.yaml`` loader and the simulator call these
+``check_*`` functions; each returns a list of :class:`rules.Problem` (empty: valid),
+located relative to the value checked. :data:`rules.UNRESOLVED` values are never judged.
 
-Sources: Firehose developer guide (s3-prefixes.html "Custom Prefixes for Amazon S3
-Objects", dynamic-partitioning.html, es-index-rotation.html, retry.html) and the
-``AWS::KinesisFirehose::DeliveryStream`` resource schema (ranges of BufferingHints,
-RetryOptions, IndexName).
+Sources: the Firehose Developer Guide (FDG) pages "Custom prefixes for Amazon S3 objects"
+(s3-prefixes), "Dynamic partitioning" and "Buffering hints", and the CloudFormation
+schema of ``AWS::KinesisFirehose::DeliveryStream`` (CFN), as shipped with cfn-lint 1.58.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from ses_metrics.rules import UNRESOLVED, Problem
 
+# --- vocabularies -------------------------------------------------------------------
+
+COMPRESSION_FORMATS: Final = ("GZIP", "UNCOMPRESSED", "ZIP", "Snappy", "HADOOP_SNAPPY")
+# FDG: Redshift COPY reads GZIP or uncompressed staging objects only.
+REDSHIFT_COMPRESSION_FORMATS: Final = ("UNCOMPRESSED", "GZIP")
+INDEX_ROTATIONS: Final = ("NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth")
+OPENSEARCH_BACKUP_MODES: Final = ("FailedDocumentsOnly", "AllDocuments")
+# Java DateTimeFormatter pattern letters; any other ASCII letter is reserved (an error).
+_DATE_TIME_LETTERS: Final = frozenset("GuyDMLdQqYwWEecFaBhKkHmsSAnNVvzOXxZp")
+_DATE_TIME_RESERVED: Final = frozenset("{}#")
+
+FIREHOSE_VALUES: Final = ("random-string", "error-output-type")
+NAMESPACES: Final = ("timestamp", "firehose", "partitionKeyFromQuery", "partitionKeyFromLambda")
+MAX_PREFIX_LENGTH: Final = 1024  # CFN; FDG: at most 512 characters once evaluated
+MAX_RETRY_SECONDS: Final = 7200  # CFN RetryOptions, RedshiftRetryOptions, Amazonopensearchservice...
+MAX_INDEX_NAME_LENGTH: Final = 80  # CFN IndexName
+PARTITION_KEY_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+@dataclass(frozen=True)
+class BufferingLimits:
+    """What a destination accepts for ``BufferingHints`` (CFN, FDG)."""
+
+    min_seconds: int
+    max_seconds: int
+    min_mib: int
+    max_mib: int
+
+
+S3_BUFFERING: Final = BufferingLimits(0, 900, 1, 128)
+REDSHIFT_BUFFERING: Final = S3_BUFFERING  # the staging S3 configuration
+OPENSEARCH_BUFFERING: Final = BufferingLimits(0, 900, 1, 100)
+# FDG: dynamic partitioning needs at least 64 MiB buffers and has no zero buffering
+# (the zero-buffering feature covers intervals below 60 s).
+DYNAMIC_PARTITIONING_BUFFERING: Final = BufferingLimits(60, 900, 64, 128)
+
+
+@dataclass(frozen=True)
+class PartitionKey:
+    """A dynamic-partitioning key ses-metrics offers: its Firehose key id and the JQ
+    query (jq 1.6, Firehose's ``JQ-1.6`` engine) extracting it from an SES event record."""
+
+    option: str
+    key: str
+    query: str
+    description: str
+
+
+PARTITION_KEYS: Final = {
+    "event_type": PartitionKey(
+        "event_type", "eventType", ".eventType", "the record's eventType: Bounce, Rendering Failure, DeliveryDelay, ..."
+    ),
+    "configuration_set": PartitionKey(
+        "configuration_set",
+        "configurationSet",
+        '.mail.tags["ses:configuration-set"][0]',
+        "the ses:configuration-set auto-tag SES adds to every event published through a configuration set",
+    ),
+}
+
+
+def metadata_extraction_query(options: Sequence[str]) -> str:
+    """The ``MetadataExtractionQuery`` for these partition options:
+    ``{eventType: .eventType, configurationSet: .mail.tags["ses:configuration-set"][0]}``."""
+    return "{" + ",".join(f"{PARTITION_KEYS[o].key}:{PARTITION_KEYS[o].query}" for o in options) + "}"
+
+
+def partitioned_prefix(base: str, options: Sequence[str]) -> str:
+    """``base`` followed by Hive-style partitions (Athena and Glue read them as columns)
+    and the delivery hour: ``ses/eventType=!{partitionKeyFromQuery:eventType}/year=!{timestamp:yyyy}/...``."""
+    keys = "".join(f"{PARTITION_KEYS[o].key}=!{{partitionKeyFromQuery:{PARTITION_KEYS[o].key}}}/" for o in options)
+    return f"{base}{keys}year=!{{timestamp:yyyy}}/month=!{{timestamp:MM}}/day=!{{timestamp:dd}}/hour=!{{timestamp:HH}}/"
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _one_of(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _known(*values: Any) -> bool:
+    return all(v is not UNRESOLVED for v in values)
+
+
 # --- prefixes -----------------------------------------------------------------------
 
-EXPRESSION_RE: Final = re.compile(r"!\{([^}:]*):([^}]*)\}")
-# The pattern letters of java.time.format.DateTimeFormatter that make sense in a path.
-_TIMESTAMP_LETTERS: Final = frozenset("yMdHhmsSEaDwWuk")
-MAX_PREFIX_LENGTH: Final = 1024
-ERROR_OUTPUT_TYPE: Final = "!{firehose:error-output-type}"
+
+@dataclass(frozen=True)
+class Expression:
+    """One ``!{namespace:value}`` in a prefix."""
+
+    namespace: str
+    value: str
 
 
-def prefix_expressions(prefix: str) -> list[tuple[str, str]]:
-    """``(namespace, value)`` of every ``!{namespace:value}`` in a prefix."""
-    return EXPRESSION_RE.findall(prefix)
+_EXPRESSION_RE: Final = re.compile(r"!\{([^{}:]*):([^{}]*)\}")
 
 
-def partition_keys(prefix: str) -> list[str]:
-    """The ``!{partitionKeyFromQuery:key}`` keys a prefix uses."""
-    return [value for namespace, value in prefix_expressions(prefix) if namespace == "partitionKeyFromQuery"]
-
-
-def _check_timestamp_pattern(pattern: str) -> str | None:
-    text = re.sub(r"'[^']*'", "", pattern)  # quoted literals
-    bad = sorted({c for c in text if c.isalpha() and c not in _TIMESTAMP_LETTERS})
-    if not pattern:
-        return "!{timestamp:} needs a DateTimeFormatter pattern such as yyyy/MM/dd"
-    if bad:
-        return f"!{{timestamp:{pattern}}} uses pattern letters {''.join(bad)!r} that are not date or time fields"
-    return None
-
-
-def check_prefixes(prefix: Any, error_output_prefix: Any, *, dynamic_partitioning: bool = False) -> list[Problem]:
-    """A stream's S3 ``Prefix`` and ``ErrorOutputPrefix`` (paths ``prefix`` and
-    ``error_output_prefix``), as Firehose validates them when the stream is created:
-
-    - expressions are ``!{timestamp:<pattern>}``, ``!{firehose:random-string}``,
-      ``!{firehose:error-output-type}`` (error prefix only) and, with dynamic partitioning,
-      ``!{partitionKeyFromQuery:<key>}`` / ``!{partitionKeyFromLambda:<key>}`` (prefix only);
-    - a prefix with expressions needs an error prefix, and an error prefix with expressions
-      needs ``!{firehose:error-output-type}``;
-    - dynamic partitioning needs at least one partition key in the prefix;
-    - each is at most 1024 characters.
-    """
-    if prefix is UNRESOLVED or error_output_prefix is UNRESOLVED:
-        return []
+def parse_prefix(prefix: str) -> tuple[list[Expression], list[Problem]]:
+    """The expressions in an S3 prefix, and the grammar problems (FDG s3-prefixes):
+    ``!{`` only opens an expression, expressions do not nest, namespaces are
+    ``timestamp``, ``firehose``, ``partitionKeyFromQuery`` and ``partitionKeyFromLambda``,
+    ``timestamp`` values are Java DateTimeFormatter patterns, ``firehose`` values are
+    ``random-string`` and ``error-output-type``."""
+    expressions: list[Expression] = []
     problems: list[Problem] = []
-    prefix = prefix or ""
-    error_output_prefix = error_output_prefix or ""
-    for field, value, is_error in (("prefix", prefix, False), ("error_output_prefix", error_output_prefix, True)):
+    position = 0
+    while (start := prefix.find("!{", position)) != -1:
+        match = _EXPRESSION_RE.match(prefix, start)
+        if match is None:
+            problems.append(
+                Problem((), f"{_show(prefix[start:start + 40])} at character {start} is not a complete "
+                        f"!{{namespace:value}} expression; '!{{' may only open one (they do not nest)")
+            )
+            position = start + 2
+            continue
+        namespace, value = match.groups()
+        expressions.append(Expression(namespace, value))
+        problems += _check_expression(namespace, value)
+        position = match.end()
+    return expressions, problems
+
+
+def _check_expression(namespace: str, value: str) -> list[Problem]:
+    where = f"!{{{namespace}:{value}}}"
+    if namespace not in NAMESPACES:
+        return [Problem((), f"{where}: unknown namespace {namespace!r}; Firehose knows {_one_of(NAMESPACES)}")]
+    if namespace == "firehose" and value not in FIREHOSE_VALUES:
+        return [Problem((), f"{where}: the firehose namespace takes {_one_of(FIREHOSE_VALUES)}, not {value!r}")]
+    if namespace == "timestamp":
+        return _check_date_time_pattern(value, where)
+    if namespace.startswith("partitionKey") and not PARTITION_KEY_RE.fullmatch(value):
+        return [Problem((), f"{where}: a partition key id is 1-64 characters of A-Z, a-z, 0-9, '_' and '-'")]
+    return []
+
+
+def _check_date_time_pattern(value: str, where: str) -> list[Problem]:
+    if not value:
+        return [Problem((), f"{where}: the timestamp namespace needs a Java DateTimeFormatter pattern such as yyyy/MM/dd")]
+    if value.count("'") % 2:
+        return [Problem((), f"{where}: unbalanced single quote in the DateTimeFormatter pattern")]
+    unquoted = "".join(part for index, part in enumerate(value.split("'")) if index % 2 == 0)
+    bad = sorted({c for c in unquoted if (c.isascii() and c.isalpha() and c not in _DATE_TIME_LETTERS) or c in _DATE_TIME_RESERVED})
+    if bad:
+        return [
+            Problem(
+                (),
+                f"{where}: {''.join(bad)!r} {'is' if len(bad) == 1 else 'are'} not DateTimeFormatter pattern letters; "
+                f"quote literal text ('year='yyyy) or use letters such as yyyy, MM, dd, HH",
+            )
+        ]
+    return []
+
+
+def check_prefixes(
+    prefix: Any,
+    error_output_prefix: Any,
+    *,
+    destination: str = "s3",
+    partition_keys: Sequence[str] = (),
+) -> list[Problem]:
+    """A destination's ``Prefix`` and ``ErrorOutputPrefix`` (FDG s3-prefixes, dynamic partitioning).
+
+    - Both at most 1024 characters (CFN) and each well formed (:func:`parse_prefix`).
+    - ``!{firehose:error-output-type}`` only in the error prefix; an error prefix that has
+      expressions must contain it.
+    - The error prefix is required when the prefix has expressions or when dynamic
+      partitioning is on (``partition_keys`` non-empty).
+    - ``!{partitionKeyFromQuery:k}`` only with dynamic partitioning, only for keys the
+      query defines, and every defined key used; never in the error prefix.
+      ``partitionKeyFromLambda`` needs a Lambda processor, which these streams never use.
+    - Redshift staging: no expressions in the prefix and no error prefix.
+
+    Problems are located at ``prefix`` and ``error_output_prefix``.
+    """
+    problems: list[Problem] = []
+    parsed: dict[str, list[Expression]] = {}
+    for field, value in (("prefix", prefix), ("error_output_prefix", error_output_prefix)):
+        if value is UNRESOLVED or value is None:
+            continue
+        if not isinstance(value, str):
+            problems.append(Problem((field,), f"must be a string; got {_show(value)}"))
+            continue
         if len(value) > MAX_PREFIX_LENGTH:
-            problems.append(Problem((field,), f"{field} is {len(value)} characters long; Firehose allows at most {MAX_PREFIX_LENGTH}"))
-        if value.count("!{") != len(prefix_expressions(value)):
-            problems.append(Problem((field,), f"{field} {value!r} has an unterminated or malformed !{{...}} expression"))
-        for namespace, expression in prefix_expressions(value):
-            message = None
-            if namespace == "timestamp":
-                message = _check_timestamp_pattern(expression)
-            elif namespace == "firehose":
-                if expression == "error-output-type" and not is_error:
-                    message = "!{firehose:error-output-type} is allowed only in the error output prefix"
-                elif expression not in ("random-string", "error-output-type"):
-                    message = f"!{{firehose:{expression}}} is unknown; use !{{firehose:random-string}} or !{{firehose:error-output-type}}"
-            elif namespace in ("partitionKeyFromQuery", "partitionKeyFromLambda"):
-                if is_error:
-                    message = f"!{{{namespace}:...}} is not allowed in the error output prefix"
-                elif not dynamic_partitioning:
-                    message = f"!{{{namespace}:{expression}}} needs dynamic partitioning enabled"
-            else:
-                message = f"unknown expression namespace {namespace!r}; use timestamp, firehose or partitionKeyFromQuery"
-            if message:
-                problems.append(Problem((field,), message))
-    if prefix_expressions(prefix) and not error_output_prefix:
-        problems.append(Problem(("error_output_prefix",), "a prefix with !{...} expressions needs an error output prefix"))
-    if prefix_expressions(error_output_prefix) and ERROR_OUTPUT_TYPE not in error_output_prefix:
+            problems.append(Problem((field,), f"is {len(value)} characters long; Firehose allows at most {MAX_PREFIX_LENGTH}"))
+        expressions, grammar = parse_prefix(value)
+        problems += [p.under(field) for p in grammar]
+        parsed[field] = expressions
+    if prefix is UNRESOLVED or error_output_prefix is UNRESOLVED:
+        return problems
+    main = parsed.get("prefix", [])
+    errors = parsed.get("error_output_prefix", [])
+    has_error_prefix = bool(error_output_prefix)
+    if destination == "redshift":
+        if main:
+            problems.append(Problem(("prefix",), "a Redshift stream's staging prefix cannot contain expressions: COPY reads a fixed prefix"))
+        if has_error_prefix:
+            problems.append(Problem(("error_output_prefix",), "a Redshift stream's staging configuration takes no error output prefix"))
+        return problems
+    if any(e.namespace == "firehose" and e.value == "error-output-type" for e in main):
+        problems.append(Problem(("prefix",), "!{firehose:error-output-type} may only appear in the error output prefix"))
+    if errors and not any(e.namespace == "firehose" and e.value == "error-output-type" for e in errors):
         problems.append(
-            Problem(("error_output_prefix",), f"an error output prefix with expressions must include {ERROR_OUTPUT_TYPE}")
+            Problem(("error_output_prefix",), "an error output prefix with expressions must contain !{firehose:error-output-type}")
         )
-    if dynamic_partitioning and not any(ns.startswith("partitionKeyFrom") for ns, _ in prefix_expressions(prefix)):
-        problems.append(Problem(("prefix",), "dynamic partitioning needs at least one !{partitionKeyFromQuery:<key>} in the prefix"))
-    return problems
-
-
-# --- buffering, compression, retries ------------------------------------------------
-
-S3_BUFFER_MIB: Final = (1, 128)
-DYNAMIC_PARTITIONING_MIN_BUFFER_MIB: Final = 64
-OPENSEARCH_BUFFER_MIB: Final = (1, 100)
-BUFFER_SECONDS: Final = (0, 900)
-RETRY_SECONDS: Final = (0, 7200)
-COMPRESSION_FORMATS: Final = ("GZIP", "UNCOMPRESSED", "ZIP", "Snappy", "HADOOP_SNAPPY")
-# COPY reads GZIP or plain objects; Firehose refuses the others for a Redshift staging bucket.
-REDSHIFT_COMPRESSION_FORMATS: Final = ("GZIP", "UNCOMPRESSED")
-
-
-def _range(value: Any, bounds: tuple[int, int], path: str, what: str) -> list[Problem]:
-    if value is UNRESOLVED or value is None:
-        return []
-    low, high = bounds
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        return [Problem((path,), f"{what} {value!r} is out of range; Firehose allows {low}-{high}")]
-    return []
-
-
-def check_buffering(seconds: Any, mib: Any, *, destination: str = "s3", dynamic_partitioning: bool = False) -> list[Problem]:
-    """Buffering hints (paths ``buffering_seconds``, ``buffering_mib``). Dynamic
-    partitioning needs a buffer of at least 64 MiB."""
-    bounds = OPENSEARCH_BUFFER_MIB if destination == "opensearch" else S3_BUFFER_MIB
-    problems = _range(seconds, BUFFER_SECONDS, "buffering_seconds", "buffering interval (seconds)")
-    problems += _range(mib, bounds, "buffering_mib", "buffer size (MiB)")
-    if dynamic_partitioning and isinstance(mib, int) and not problems and mib < DYNAMIC_PARTITIONING_MIN_BUFFER_MIB:
+    if main and not has_error_prefix:
+        problems.append(Problem(("error_output_prefix",), "required when the prefix contains expressions (Firehose rejects an empty one)"))
+    elif partition_keys and not has_error_prefix:
+        problems.append(Problem(("error_output_prefix",), "required with dynamic partitioning: Firehose writes records it cannot partition there"))
+    for field, expressions in (("prefix", main), ("error_output_prefix", errors)):
+        if any(e.namespace == "partitionKeyFromLambda" for e in expressions):
+            problems.append(
+                Problem((field,), "partitionKeyFromLambda needs a Lambda processor; these streams partition with "
+                        "partitionKeyFromQuery (a JQ query over the SES record)")
+            )
+    if any(e.namespace == "partitionKeyFromQuery" for e in errors):
         problems.append(
-            Problem(("buffering_mib",), f"dynamic partitioning needs a buffer of at least {DYNAMIC_PARTITIONING_MIN_BUFFER_MIB} MiB; got {mib}")
+            Problem(("error_output_prefix",), "the error output prefix cannot use partitionKeyFromQuery: failed records may have no key")
         )
+    used = [e.value for e in main if e.namespace == "partitionKeyFromQuery"]
+    defined = set(partition_keys)
+    if used and not defined:
+        problems.append(Problem(("prefix",), "partitionKeyFromQuery expressions need dynamic partitioning (partition_by)"))
+    elif defined:
+        for key in dict.fromkeys(used):
+            if key not in defined:
+                problems.append(
+                    Problem(("prefix",), f"!{{partitionKeyFromQuery:{key}}} names a key the query does not extract "
+                            f"(it extracts {_one_of(sorted(defined))})")
+                )
+        for key in sorted(defined - set(used)):
+            problems.append(
+                Problem(("prefix",), f"dynamic partitioning extracts {key!r} but the prefix never uses "
+                        f"!{{partitionKeyFromQuery:{key}}}; every partition key must appear in the prefix")
+            )
     return problems
-
-
-def check_compression(value: Any, *, destination: str = "s3") -> list[Problem]:
-    """A compression format (path ``compression``); Redshift staging only GZIP/UNCOMPRESSED."""
-    if value is UNRESOLVED:
-        return []
-    allowed = REDSHIFT_COMPRESSION_FORMATS if destination == "redshift" else COMPRESSION_FORMATS
-    if value not in allowed:
-        why = " (COPY reads only GZIP or uncompressed objects)" if destination == "redshift" and value in COMPRESSION_FORMATS else ""
-        return [Problem(("compression",), f"compression {value!r} is not allowed{why}; use one of {', '.join(allowed)}")]
-    return []
-
-
-def check_retry_seconds(value: Any) -> list[Problem]:
-    """Retry duration for Redshift and OpenSearch destinations (path ``retry_seconds``)."""
-    return _range(value, RETRY_SECONDS, "retry_seconds", "retry duration (seconds)")
 
 
 # --- dynamic partitioning -----------------------------------------------------------
 
-# The fields of an SES record a stream can partition on, as JQ expressions over the record.
-PARTITION_FIELDS: Final = {
-    "event_type": ("eventType", ".eventType"),
-    "configuration_set": ("configurationSet", '.mail.tags["ses:configuration-set"][0]'),
-}
 
-
-def metadata_query(fields: Iterable[str]) -> str:
-    """The JQ metadata-extraction query producing the partition keys of ``fields``."""
-    return "{" + ",".join(f"{PARTITION_FIELDS[f][0]}:{PARTITION_FIELDS[f][1]}" for f in fields) + "}"
-
-
-def check_partitioning(fields: Any) -> list[Problem]:
-    """Partition fields (path ``partition_by``): known names, no repeats."""
-    if fields is UNRESOLVED or not fields:
+def check_partition_by(options: Any) -> list[Problem]:
+    """``partition_by``: a list of :data:`PARTITION_KEYS` options, each at most once."""
+    if options is UNRESOLVED or options is None:
         return []
+    if isinstance(options, str) or not isinstance(options, Sequence):
+        return [Problem((), f"partition_by must be a list of {_one_of(PARTITION_KEYS)}; got {_show(options)}")]
     problems = []
-    for index, name in enumerate(fields):
-        if name not in PARTITION_FIELDS:
-            problems.append(Problem(("partition_by", index), f"unknown partition field {name!r}; use {', '.join(PARTITION_FIELDS)}"))
-    if len(set(fields)) != len(list(fields)):
-        problems.append(Problem(("partition_by",), "a partition field is listed twice"))
+    for index, option in enumerate(options):
+        if option not in PARTITION_KEYS:
+            problems.append(Problem((index,), f"unknown partition key {_show(option)}; use {_one_of(PARTITION_KEYS)}"))
+        elif option in options[:index]:
+            problems.append(Problem((index,), f"partition key {option!r} is listed twice"))
     return problems
 
 
-def partitioned_prefix(base: str, fields: Iterable[str]) -> str:
-    """``base`` followed by ``eventType=!{partitionKeyFromQuery:eventType}/`` per field
-    (Hive style, so Athena and Glue see partitions)."""
-    return base + "".join(f"{PARTITION_FIELDS[f][0]}=!{{partitionKeyFromQuery:{PARTITION_FIELDS[f][0]}}}/" for f in fields)
+# --- buffering and retries ----------------------------------------------------------
+
+
+def check_buffering(
+    interval_seconds: Any, size_mib: Any, limits: BufferingLimits = S3_BUFFERING, *, dynamic_partitioning: bool = False
+) -> list[Problem]:
+    """Buffering hints within the destination's limits; dynamic partitioning needs at
+    least 64 MiB and 60 s (FDG). Problems at ``buffering_interval`` and ``buffering_size``."""
+    problems = []
+    reason = " with dynamic partitioning" if dynamic_partitioning else ""
+    if dynamic_partitioning:
+        limits = BufferingLimits(
+            max(limits.min_seconds, DYNAMIC_PARTITIONING_BUFFERING.min_seconds),
+            min(limits.max_seconds, DYNAMIC_PARTITIONING_BUFFERING.max_seconds),
+            max(limits.min_mib, DYNAMIC_PARTITIONING_BUFFERING.min_mib),
+            min(limits.max_mib, DYNAMIC_PARTITIONING_BUFFERING.max_mib),
+        )
+    if _known(interval_seconds) and interval_seconds is not None:
+        if not isinstance(interval_seconds, int | float) or not limits.min_seconds <= interval_seconds <= limits.max_seconds:
+            problems.append(
+                Problem(("buffering_interval",), f"{_show(interval_seconds)} s is out of range; Firehose allows "
+                        f"{limits.min_seconds}-{limits.max_seconds} seconds{reason}")
+            )
+    if _known(size_mib) and size_mib is not None:
+        if not isinstance(size_mib, int) or not limits.min_mib <= size_mib <= limits.max_mib:
+            problems.append(
+                Problem(("buffering_size",), f"{_show(size_mib)} MiB is out of range; Firehose allows "
+                        f"{limits.min_mib}-{limits.max_mib} MiB{reason}")
+            )
+    return problems
+
+
+def check_retry_seconds(value: Any) -> list[Problem]:
+    """A retry duration: 0-7200 seconds (CFN RetryOptions)."""
+    if not _known(value) or value is None:
+        return []
+    if not isinstance(value, int | float) or not 0 <= value <= MAX_RETRY_SECONDS:
+        return [Problem((), f"retry duration {_show(value)} s is out of range; Firehose allows 0-{MAX_RETRY_SECONDS} seconds")]
+    return []
+
+
+def check_compression(value: Any, allowed: Sequence[str] = COMPRESSION_FORMATS) -> list[Problem]:
+    """A ``CompressionFormat`` the destination can read (Redshift: GZIP or UNCOMPRESSED)."""
+    return check_choice(value, allowed, "compression")
 
 
 # --- OpenSearch ---------------------------------------------------------------------
 
-ROTATION_PERIODS: Final = ("NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth")
-OPENSEARCH_BACKUP_MODES: Final = ("FailedDocumentsOnly", "AllDocuments")
-MAX_INDEX_NAME_LENGTH: Final = 80  # Firehose's IndexName; OpenSearch allows 255 bytes with the suffix
-_INDEX_FORBIDDEN: Final = set('\\/*?"<>| ,#:')
+# OpenSearch index names: lowercase, not starting with '-', '_' or '+', not '.' or '..',
+# none of \ / * ? " < > | space , # (and ':' is deprecated); at most 255 bytes, and
+# Firehose caps IndexName at 80 characters (it appends the rotation suffix).
+_INDEX_FORBIDDEN: Final = frozenset('\\/*?"<>| ,#:')
 
 
 def check_index_name(value: Any) -> list[Problem]:
-    """An OpenSearch index name as Firehose and OpenSearch accept it (path ``index``):
-    1-80 characters, lowercase, none of ``\\ / * ? " < > | space , # :``, not starting with
-    ``-``, ``_`` or ``+``, not ``.`` or ``..``."""
-    if value is UNRESOLVED:
+    """An OpenSearch index name as Firehose's ``IndexName``."""
+    if not _known(value):
         return []
-    path = ("index",)
     if not isinstance(value, str) or not value:
-        return [Problem(path, "the index name must be a non-empty string")]
+        return [Problem((), f"index name must be a non-empty string; got {_show(value)}")]
     problems = []
     if len(value) > MAX_INDEX_NAME_LENGTH:
-        problems.append(Problem(path, f"index name is {len(value)} characters long; Firehose allows at most {MAX_INDEX_NAME_LENGTH}"))
+        problems.append(Problem((), f"index name is {len(value)} characters long; Firehose allows at most {MAX_INDEX_NAME_LENGTH}"))
     if value != value.lower():
-        problems.append(Problem(path, f"index name {value!r} has upper-case letters; OpenSearch index names are lowercase"))
-    bad = "".join(sorted(set(value) & _INDEX_FORBIDDEN))
+        problems.append(Problem((), f"index name {_show(value)} has upper-case letters; OpenSearch index names are lowercase"))
+    bad = "".join(dict.fromkeys(c for c in value if c in _INDEX_FORBIDDEN or ord(c) < 32))
     if bad:
-        problems.append(Problem(path, f"index name {value!r} contains {bad!r}; OpenSearch refuses \\ / * ? \" < > | space , # :"))
+        problems.append(Problem((), f"index name {_show(value)} contains {_show(bad)}; OpenSearch forbids \\ / * ? \" < > | , # : and spaces"))
     if value[0] in "-_+":
-        problems.append(Problem(path, f"index name {value!r} starts with {value[0]!r}; OpenSearch refuses names starting with -, _ or +"))
+        problems.append(Problem((), f"index name {_show(value)} starts with {value[0]!r}; OpenSearch index names cannot start with -, _ or +"))
     if value in (".", ".."):
-        problems.append(Problem(path, "index name cannot be '.' or '..'"))
+        problems.append(Problem((), f"index name {_show(value)} is reserved"))
+    elif value.startswith("."):
+        problems.append(Problem((), f"index name {_show(value)} starts with '.': OpenSearch reserves those for hidden and system indexes"))
     return problems
 
 
-def check_rotation(value: Any) -> list[Problem]:
-    """An index rotation period (path ``rotation``)."""
-    if value is UNRESOLVED or value in ROTATION_PERIODS:
-        return []
-    return [Problem(("rotation",), f"unknown index rotation {value!r}; use one of {', '.join(ROTATION_PERIODS)}")]
+def check_index_rotation(value: Any) -> list[Problem]:
+    """``IndexRotationPeriod``: NoRotation, OneHour, OneDay, OneWeek or OneMonth."""
+    return check_choice(value, INDEX_ROTATIONS, "index rotation")
 
 
 def check_opensearch_backup_mode(value: Any) -> list[Problem]:
-    if value is UNRESOLVED or value in OPENSEARCH_BACKUP_MODES:
-        return []
-    return [Problem(("backup",), f"unknown S3 backup mode {value!r}; use one of {', '.join(OPENSEARCH_BACKUP_MODES)}")]
-
-
-def rotated_index(index: str, rotation: str, year: int, month: int, day: int, hour: int, week: int) -> str:
-    """The index Firehose writes to for an arrival time (es-index-rotation.html): ``myindex``,
-    ``myindex-2016-02-25-13``, ``myindex-2016-02-25``, ``myindex-2016-w08``, ``myindex-2016-02``."""
-    return {
-        "NoRotation": index,
-        "OneHour": f"{index}-{year:04d}-{month:02d}-{day:02d}-{hour:02d}",
-        "OneDay": f"{index}-{year:04d}-{month:02d}-{day:02d}",
-        "OneWeek": f"{index}-{year:04d}-w{week:02d}",
-        "OneMonth": f"{index}-{year:04d}-{month:02d}",
-    }[rotation]
+    """``S3BackupMode`` of an OpenSearch stream: FailedDocumentsOnly or AllDocuments."""
+    return check_choice(value, OPENSEARCH_BACKUP_MODES, "backup mode")
 
 
 # --- Redshift -----------------------------------------------------------------------
 
-REDSHIFT_IDENTIFIER_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,126}")
-JDBC_URL_RE: Final = re.compile(r"jdbc:redshift://[^:/\s]+:\d+/[^\s/?]+(\?.*)?")
-
-
-def check_redshift_identifier(value: Any, what: str, path: str) -> list[Problem]:
-    """A Redshift table or column name: a letter or ``_`` first, then letters, digits, ``_``
-    or ``$``, at most 127 bytes (unquoted identifiers; Firehose does not quote them)."""
-    if value is UNRESOLVED:
-        return []
-    if isinstance(value, str) and REDSHIFT_IDENTIFIER_RE.fullmatch(value):
-        return []
-    return [Problem((path,), f"{what} {value!r} is not a Redshift identifier: a letter or _ then letters, digits, _ or $ (at most 127)")]
+# CFN RedshiftDestinationConfiguration.ClusterJDBCURL.
+JDBC_URL_RE: Final = re.compile(
+    r"jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\.)+(redshift(-serverless)?)\.([a-zA-Z0-9.\-]+):\d{1,5}/[a-zA-Z0-9_$-]+"
+)
+SECRET_ARN_RE: Final = re.compile(r"arn:[^:]+:secretsmanager:[a-zA-Z0-9\-]+:\d{12}:secret:[a-zA-Z0-9\-/_+=.@]+")
+TABLE_NAME_RE: Final = re.compile(r"([a-z_][a-z0-9_$]{0,126}\.)?[a-z_][a-z0-9_$]{0,126}")
 
 
 def check_jdbc_url(value: Any) -> list[Problem]:
-    """``jdbc:redshift://<endpoint>:<port>/<database>`` (path ``jdbc_url``)."""
-    if value is UNRESOLVED:
+    """A Redshift (provisioned or Serverless) JDBC URL as CloudFormation accepts it."""
+    if not _known(value) or value is None:
         return []
     if isinstance(value, str) and JDBC_URL_RE.fullmatch(value):
         return []
-    return [Problem(("jdbc_url",), f"{value!r} is not a Redshift JDBC URL such as jdbc:redshift://cluster.abc123.us-east-1.redshift.amazonaws.com:5439/dev")]
+    return [
+        Problem((), f"JDBC URL {_show(value)} is not of the form jdbc:redshift://<host>.redshift[-serverless].<region>"
+                ".amazonaws.com:<port>/<database>")
+    ]
 
 
 def check_secret_arn(value: Any) -> list[Problem]:
-    """A Secrets Manager secret ARN (path ``secret_arn``): Firehose reads the Redshift
-    user name and password from it; the template never holds a password."""
-    if value is UNRESOLVED:
+    """A Secrets Manager secret ARN (the only way these streams take Redshift credentials)."""
+    if not _known(value):
         return []
-    if isinstance(value, str) and re.fullmatch(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+", value):
+    if value is None:
+        return [Problem((), "a Redshift stream needs a Secrets Manager secret (keys username and password); plaintext passwords are not accepted")]
+    if isinstance(value, str) and SECRET_ARN_RE.fullmatch(value):
         return []
-    return [Problem(("secret_arn",), f"{value!r} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)")]
+    return [Problem((), f"{_show(value)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)")]
 
+
+def check_table_name(value: Any) -> list[Problem]:
+    """A Redshift table name, optionally schema-qualified, unquoted and lowercase (the DDL
+    and the COPY command use it as is)."""
+    if not _known(value) or (isinstance(value, str) and TABLE_NAME_RE.fullmatch(value)):
+        return []
+    return [Problem((), f"table name {_show(value)} must be [schema.]name of lowercase letters, digits, '_' and '$', not starting with a digit")]
+
+
+def check_choice(value: Any, allowed: Mapping[str, Any] | Sequence[str], what: str) -> list[Problem]:
+    """``value`` is one of ``allowed``."""
+    if not _known(value) or value in allowed:
+        return []
+    return [Problem((), f"unknown {what} {_show(value)}; use one of {_one_of(allowed)}")]
+
+
+# --- buckets ------------------------------------------------------------------------
+
+# S3: objects must stay 30 days before a transition to the infrequent-access classes.
+_MIN_DAYS_BEFORE_TRANSITION: Final = {"STANDARD_IA": 30, "ONEZONE_IA": 30}
+STORAGE_CLASSES: Final = ("STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")
+
+
+def check_lifecycle(transition_days: Any, storage_class: Any, expire_days: Any) -> list[Problem]:
+    """Event bucket lifecycle: a known storage class, at least 30 days before an
+    infrequent-access transition (S3), expiry after the transition. Problems at
+    ``transition_after``, ``transition_storage_class`` and ``expire_after``."""
+    problems = []
+    if _known(storage_class) and storage_class is not None and storage_class not in STORAGE_CLASSES:
+        problems.append(Problem(("transition_storage_class",), f"unknown storage class {_show(storage_class)}; use one of {_one_of(STORAGE_CLASSES)}"))
+    for field, days in (("transition_after", transition_days), ("expire_after", expire_days)):
+        if _known(days) and days is not None and (not isinstance(days, int | float) or days < 1):
+            problems.append(Problem((field,), f"{_show(days)} days: must be at least 1 day"))
+    if _known(transition_days) and isinstance(transition_days, int | float):
+        minimum = _MIN_DAYS_BEFORE_TRANSITION.get(storage_class, 0)
+        if transition_days < minimum:
+            problems.append(Problem(("transition_after",), f"S3 keeps objects {minimum} days before a transition to {storage_class}; got {transition_days}"))
+        if _known(expire_days) and isinstance(expire_days, int | float) and expire_days <= transition_days:
+            problems.append(Problem(("expire_after",), f"objects expire after {expire_days} days, before their transition after {transition_days}: drop one"))
+    return problems

@@ -1,88 +1,61 @@
-"""``S3DeliveryStream``: a Kinesis Data Firehose stream archiving SES event records in S3."""
+"""``S3DeliveryStream``: a Firehose stream archiving SES event records in S3, optionally
+partitioned by event type and configuration set for Athena and Glue."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kinesisfirehose as firehose
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from ses_metrics import rules
+from ses_metrics import firehose, rules
+from ses_metrics.delivery._firehose import (
+    OBJECT_KEY_REASON,
+    Cfn,
+    DeliveryStreamBase,
+    acknowledge_wildcards,
+    check_name,
+    encryption_configuration,
+    known,
+    known_seconds,
+    s3_statements,
+    seconds,
+    static_part,
+)
+from ses_metrics.delivery.buckets import AccessLogsBucket, EventBucket, log_server_access, secure_bucket_props
 
-COMPRESSION_FORMATS = ("GZIP", "UNCOMPRESSED", "ZIP", "Snappy", "HADOOP_SNAPPY")
+__all__ = ["AccessLogsBucket", "EventBucket", "S3DeliveryStream", "log_server_access", "secure_bucket_props"]
 
-
-def secure_bucket_props() -> dict[str, object]:
-    """Bucket settings every ses-metrics bucket gets: SSE-S3, TLS only, no public access,
-    bucket-owner-enforced objects, retained when the stack is deleted."""
-    return {
-        "encryption": s3.BucketEncryption.S3_MANAGED,
-        "enforce_ssl": True,
-        "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
-        "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        "removal_policy": cdk.RemovalPolicy.RETAIN,
-    }
-
-
-class AccessLogsBucket(s3.Bucket):
-    """The bucket receiving S3 server access logs of the event buckets.
-
-    Secured like them (``secure_bucket_props``), objects owned by the bucket owner as
-    S3 log delivery requires, logs expire after ``expiration`` (default 365 days).
-    """
-
-    def __init__(self, scope: Construct, construct_id: str, *, expiration: cdk.Duration | None = None) -> None:
-        super().__init__(
-            scope,
-            construct_id,
-            **secure_bucket_props(),
-            lifecycle_rules=[s3.LifecycleRule(expiration=expiration or cdk.Duration.days(365))],
-        )
-        cdk.Validations.of(self).acknowledge(
-            cdk.Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="This is the server access log bucket itself; logging it into another bucket would only move the problem.",
-            )
-        )
+COMPRESSION_FORMATS = firehose.COMPRESSION_FORMATS
 
 
-def log_server_access(bucket: s3.Bucket, logs: s3.IBucket, prefix: str) -> None:
-    """Send ``bucket``'s server access logs to ``logs`` under ``prefix``.
-
-    Grants S3 log delivery through the log bucket's policy (scoped to this source bucket
-    and account), never an ACL, so both buckets stay BucketOwnerEnforced. The L2's
-    ``server_access_logs_bucket`` does the same only under an app-wide feature flag.
-    """
-    cfn = bucket.node.default_child
-    assert isinstance(cfn, s3.CfnBucket)
-    cfn.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
-        destination_bucket_name=logs.bucket_name, log_file_prefix=prefix
-    )
-    logs.add_to_resource_policy(
-        iam.PolicyStatement(
-            principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
-            actions=["s3:PutObject"],
-            resources=[logs.arn_for_objects(f"{prefix}*")],
-            conditions={
-                "ArnLike": {"aws:SourceArn": bucket.bucket_arn},
-                "StringEquals": {"aws:SourceAccount": cdk.Stack.of(bucket).account},
-            },
-        )
-    )
-
-
-class S3DeliveryStream(Construct):
+class S3DeliveryStream(DeliveryStreamBase):
     """A Firehose stream (direct PUT) that writes SES event records to S3.
 
-    By default it creates the bucket: SSE-S3, TLS only, public access blocked, versioned
-    (noncurrent versions expire after 30 days, incomplete uploads are aborted after 7),
-    retained on stack deletion, server access logs into ``access_logs_bucket`` or a new
-    ``AccessLogsBucket``. Records are GZIP-compressed under ``prefix`` (Firehose adds
-    ``YYYY/MM/dd/HH/``), failed records go under ``error_output_prefix``, the stream is
-    encrypted with an AWS-owned key, and Firehose's role may write only those two prefixes
-    of that one bucket.
+    By default it creates an ``EventBucket`` (SSE-S3, TLS only, public access blocked,
+    versioned, retained, server access logs into ``access_logs_bucket`` or a new
+    ``AccessLogsBucket``); pass ``bucket`` to use another (an ``EventBucket`` with KMS or
+    lifecycle options, or an existing bucket). Records are GZIP-compressed (``.gz``
+    objects) under ``prefix`` (Firehose adds ``YYYY/MM/dd/HH/`` unless the prefix has
+    ``!{timestamp:...}`` expressions), failed records go under ``error_output_prefix``,
+    buffers flush every 300 s or 5 MiB, the stream is encrypted with an AWS-owned key (or
+    ``encryption_key``), delivery errors are logged to a new CloudWatch log group (1 year,
+    or ``log_group``; ``logging=False`` turns it off), and Firehose's role may write only
+    those prefixes of that bucket (and use its KMS key for them only).
+
+    ``partition_by`` (``["event_type"]``, ``["configuration_set"]`` or both) turns on
+    dynamic partitioning: a JQ query extracts the keys from each record and, unless
+    ``prefix`` already uses them, the prefix becomes
+    ``<prefix>eventType=!{partitionKeyFromQuery:eventType}/.../year=!{timestamp:yyyy}/month=.../day=.../hour=.../``.
+    Firehose then needs buffers of at least 64 MiB (the default becomes 64) and an error
+    prefix; records it cannot partition are retried for ``partition_retry_duration``
+    (default 300 s). Dynamic partitioning cannot be turned on or off on an existing stream.
     """
+
+    LOG_STREAMS = ("DestinationDelivery",)
 
     def __init__(
         self,
@@ -96,106 +69,77 @@ class S3DeliveryStream(Construct):
         error_output_prefix: str = "ses-events-errors/",
         compression: str = "GZIP",
         buffering_interval: cdk.Duration | None = None,
-        buffering_size_mib: int = 5,
+        buffering_size_mib: int | None = None,
+        partition_by: Sequence[str] = (),
+        partition_retry_duration: cdk.Duration | None = None,
+        encryption_key: kms.IKey | None = None,
+        logging: bool = True,
+        log_group: logs.ILogGroup | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        problems: list[rules.Problem] = []
-        if delivery_stream_name is not None and not cdk.Token.is_unresolved(delivery_stream_name):
-            problems += rules.under(rules.check_delivery_stream_name(delivery_stream_name), "delivery_stream_name")
-        if compression not in COMPRESSION_FORMATS:
-            problems.append(
-                rules.Problem(("compression",), f"unknown compression {compression!r}; use one of {', '.join(COMPRESSION_FORMATS)}")
-            )
+        partition_by = list(partition_by)
+        problems = check_name(delivery_stream_name)
+        problems += rules.under(firehose.check_compression(compression), "compression")
+        problems += rules.under(firehose.check_partition_by(partition_by), "partition_by")
+        keys = [firehose.PARTITION_KEYS[o].key for o in partition_by if o in firehose.PARTITION_KEYS]
+        if keys and isinstance(prefix, str) and "partitionKeyFromQuery" not in prefix:
+            prefix = firehose.partitioned_prefix(prefix, [o for o in partition_by if o in firehose.PARTITION_KEYS])
+        if buffering_size_mib is None:
+            buffering_size_mib = 64 if keys else 5
+        problems += firehose.check_prefixes(known(prefix), known(error_output_prefix), partition_keys=keys)
+        problems += firehose.check_buffering(
+            known_seconds(buffering_interval), known(buffering_size_mib), dynamic_partitioning=bool(keys)
+        )
+        problems += rules.under(firehose.check_retry_seconds(known_seconds(partition_retry_duration)), "partition_retry_duration")
         rules.raise_for(problems, f"S3DeliveryStream {self.node.path}")
 
-        if bucket is None:
-            bucket = s3.Bucket(
-                self,
-                "Bucket",
-                **secure_bucket_props(),
-                versioned=True,
-                lifecycle_rules=[
-                    s3.LifecycleRule(
-                        noncurrent_version_expiration=cdk.Duration.days(30),
-                        abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+        self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
+        self.prefix = prefix
+        self.error_output_prefix = error_output_prefix
+        self._create_role(
+            "Assumed by Amazon Data Firehose to write SES event records to S3", logging=logging, log_group=log_group
+        )
+        prefixes = [prefix, error_output_prefix]
+        self.policy.add_statements(*s3_statements(self.bucket, prefixes))
+        acknowledge_wildcards(self.policy, [self.bucket.arn_for_objects(f"{static_part(p)}*") for p in prefixes], OBJECT_KEY_REASON)
+
+        dynamic = None
+        processing = None
+        if keys:
+            dynamic = Cfn.DynamicPartitioningConfigurationProperty(
+                enabled=True,
+                retry_options=Cfn.RetryOptionsProperty(duration_in_seconds=seconds(partition_retry_duration, 300)),
+            )
+            processing = Cfn.ProcessingConfigurationProperty(
+                enabled=True,
+                processors=[
+                    Cfn.ProcessorProperty(
+                        type="MetadataExtraction",
+                        parameters=[
+                            Cfn.ProcessorParameterProperty(
+                                parameter_name="MetadataExtractionQuery",
+                                parameter_value=firehose.metadata_extraction_query(partition_by),
+                            ),
+                            Cfn.ProcessorParameterProperty(parameter_name="JsonParsingEngine", parameter_value="JQ-1.6"),
+                        ],
                     )
                 ],
             )
-            log_server_access(bucket, access_logs_bucket or AccessLogsBucket(self, "AccessLogs"), f"{cdk.Names.unique_id(self)}/")
-        self.bucket = bucket
-        self.prefix = prefix
-        self.error_output_prefix = error_output_prefix
-
-        stack = cdk.Stack.of(self)
-        self.role = iam.Role(
-            self,
-            "Role",
-            description="Assumed by Kinesis Data Firehose to write SES event records to S3",
-            assumed_by=iam.ServicePrincipal(
-                "firehose.amazonaws.com", conditions={"StringEquals": {"sts:ExternalId": stack.account}}
-            ),
-        )
-        object_arns = [bucket.arn_for_objects(f"{p}*") for p in dict.fromkeys((prefix, error_output_prefix))]
-        policy = iam.Policy(
-            self,
-            "S3Delivery",
-            roles=[self.role],
-            statements=[
-                iam.PolicyStatement(
-                    actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
-                    resources=[bucket.bucket_arn],
-                ),
-                iam.PolicyStatement(
-                    actions=["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources=object_arns
-                ),
-            ],
-        )
-        for arn in object_arns:
-            cdk.Validations.of(policy).acknowledge(
-                cdk.Acknowledgment(
-                    id=f"AwsSolutions-IAM5[Resource::{_nag_resource(stack, arn)}]",
-                    reason="Firehose names every object itself (time path and random suffix); the wildcard is limited to this stream's prefix in this bucket.",
-                )
-            )
-
-        self.resource = firehose.CfnDeliveryStream(
-            self,
-            "Resource",
-            delivery_stream_name=delivery_stream_name,
-            delivery_stream_type="DirectPut",
-            delivery_stream_encryption_configuration_input=firehose.CfnDeliveryStream.DeliveryStreamEncryptionConfigurationInputProperty(
-                key_type="AWS_OWNED_CMK"
-            ),
-            extended_s3_destination_configuration=firehose.CfnDeliveryStream.ExtendedS3DestinationConfigurationProperty(
-                bucket_arn=bucket.bucket_arn,
+        self._create_stream(
+            delivery_stream_name,
+            encryption_key,
+            extended_s3_destination_configuration=Cfn.ExtendedS3DestinationConfigurationProperty(
+                bucket_arn=self.bucket.bucket_arn,
                 role_arn=self.role.role_arn,
                 prefix=prefix,
                 error_output_prefix=error_output_prefix,
                 compression_format=compression,
-                buffering_hints=firehose.CfnDeliveryStream.BufferingHintsProperty(
-                    interval_in_seconds=int((buffering_interval or cdk.Duration.seconds(300)).to_seconds()),
-                    size_in_m_bs=buffering_size_mib,
+                buffering_hints=Cfn.BufferingHintsProperty(
+                    interval_in_seconds=seconds(buffering_interval, 300), size_in_m_bs=buffering_size_mib
                 ),
+                encryption_configuration=encryption_configuration(self.bucket),
+                cloud_watch_logging_options=self._logging("DestinationDelivery"),
+                dynamic_partitioning_configuration=dynamic,
+                processing_configuration=processing,
             ),
         )
-        # Firehose checks its role's permissions when the stream is created.
-        self.resource.node.add_dependency(policy)
-        self.delivery_stream_arn: str = self.resource.attr_arn
-        self.delivery_stream_name: str = self.resource.ref
-
-
-def _nag_resource(stack: cdk.Stack, arn: str) -> str:
-    """An ARN as cdk-nag spells it in a finding id (``<Logical.Arn>/prefix/*``)."""
-    resolved = stack.resolve(arn)
-    if isinstance(resolved, str):
-        return resolved
-    parts = resolved["Fn::Join"][1]
-    out = ""
-    for part in parts:
-        if isinstance(part, str):
-            out += part
-        elif "Fn::GetAtt" in part:
-            out += "<{}.{}>".format(*part["Fn::GetAtt"])
-        elif "Ref" in part:
-            out += f"<{part['Ref']}>"
-    return out

@@ -442,7 +442,12 @@ class _Builder:
                     role.policies.append(document)
 
     def finish_roles(self) -> None:
+        # Only the roles SES or Firehose assume are evaluated; others (e.g. a deployment
+        # Lambda's) may use managed policies the simulator never needs to know.
         for role in self.topology.roles.values():
+            trust = json.dumps(role.trust_policy)
+            if "ses.amazonaws.com" not in trust and "firehose.amazonaws.com" not in trust:
+                continue
             for arn in role.unknown_managed_policies:
                 self.topology.warnings.append(
                     f"{role.resource}: managed policy {arn} is not in the templates; the simulator does not know what it allows"
