@@ -138,7 +138,7 @@ def ses_metrics_lint(ses_metrics_stacks: list[StackTemplate]) -> LintReport:
 
 # -- assertion helpers ----------------------------------------------------------------------
 
-def _observed(result: Any, send: SendRef | None) -> tuple[Observations, SendRef]:
+def _observed(result: SendResult | Sequence[SendResult] | SimulationResult, send: SendRef | None) -> tuple[Observations, SendRef]:
     """Observations of ``result`` and the reference of the send to check."""
     from ses_metrics.simulator import SendResult, SimulationResult
 
@@ -159,7 +159,7 @@ def _assert(expectation: Expectation, observed: Observations) -> None:
 
 
 def assert_reaches(
-    result: Any,
+    result: SendResult | Sequence[SendResult] | SimulationResult,
     event: str | None,
     destination: str,
     *,
@@ -180,7 +180,7 @@ def assert_reaches(
     )
 
 
-def assert_never_reaches(result: Any, event: str | None, destination: str, *, send: SendRef | None = None) -> None:
+def assert_never_reaches(result: SendResult | Sequence[SendResult] | SimulationResult, event: str | None, destination: str, *, send: SendRef | None = None) -> None:
     """Assert that no ``event`` (no event at all when None) of the send reaches ``destination``."""
     __tracebackhide__ = True
     observed, ref = _observed(result, send)
