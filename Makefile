@@ -12,6 +12,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 # The CDK CLI runs `python3 app.py` (cdk.json): put the venv first on its PATH.
 CDK := PATH="$(BIN):$$PATH" npx --no-install cdk
+SCENARIOS := $(wildcard examples/*.yaml)
 
 .PHONY: demo test install install-dev synth clean
 
@@ -36,11 +37,14 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 synth: install
 	$(CDK) synth --quiet
 
-## make demo: install, synthesize the example platform app, print what it declares,
-## then simulate the bundled scenario against the synthesized template
+## make demo: install, synthesize the example platform app (cdk-nag and ses-metrics lint run
+## inside), print what it declares, simulate the bundled scenario, then run the CI checks
+## (lint with the scenarios' tags, and every scenario's expectations)
 demo: synth
 	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
 	$(BIN)/ses-metrics simulate cdk.out --scenario examples/scenario.yaml --out cdk.out/simulation
+	$(BIN)/ses-metrics lint cdk.out $(addprefix --scenario ,$(SCENARIOS))
+	$(BIN)/ses-metrics check cdk.out $(SCENARIOS) --junit cdk.out/ses-metrics-junit.xml
 
 ## make test: install with dev tools, run the whole suite
 test: install-dev

@@ -6,21 +6,25 @@ import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
 from ses_metrics.config import load_config
+from ses_metrics.policy_validation import SesMetricsChecks
 from stacks.platform_stack import PlatformStack
 
 DEFAULT_CONFIG = "ses-metrics.yaml"
 
 
-def build_app(app: cdk.App | None = None, *, config_path: str | None = None, nag: bool = True) -> cdk.App:
+def build_app(app: cdk.App | None = None, *, config_path: str | None = None, nag: bool = True, lint: bool = True) -> cdk.App:
     """The app for ``config_path`` (else cdk.json context ``config``, else ses-metrics.yaml).
 
-    cdk-nag's AwsSolutions pack runs as a policy-validation plugin, so an
-    unacknowledged finding fails ``cdk synth``. Raises ``ConfigError`` for a bad file.
+    Two policy-validation plugins run inside ``cdk synth``: cdk-nag's AwsSolutions pack
+    (``nag``) and ses-metrics lint (``lint``; event destinations that can never receive
+    events and the other findings of ``ses-metrics lint``). An unacknowledged error of
+    either fails the synth. Raises ``ConfigError`` for a bad file.
     """
     app = app or cdk.App()
     path = config_path or app.node.try_get_context("config") or DEFAULT_CONFIG
     config = load_config(path)
     PlatformStack(app, config.stack_name, config=config)
-    if nag:
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    plugins = ([AwsSolutionsChecks(app)] if nag else []) + ([SesMetricsChecks()] if lint else [])
+    if plugins:
+        cdk.Validations.of(app).add_plugins(*plugins)
     return app

@@ -9,6 +9,8 @@ from ses_metrics.config import json_schema
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
+pytest_plugins = ["pytester"]
+
 
 def test_readme_leads_with_the_two_commands():
     first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1)
@@ -56,3 +58,25 @@ def test_readme_shows_the_example_redshift_ddl():
 
     r = load_config(ROOT / "ses-metrics.yaml").stream("events-warehouse").redshift
     assert table_contract(r.table, r.columns, r.message_tags).ddl in README
+
+
+def test_readme_shows_the_example_workflow_as_it_is():
+    assert (ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8").rstrip("\n") in README
+
+
+def test_readme_pytest_example_runs_with_the_plugin(pytester):
+    """The README's pytest configuration and tests, in a copy of this project's layout: two
+    tests and one per expectation of the bundled scenarios, all passing."""
+    import shutil
+
+    from ses_metrics.simulator import load_scenario
+
+    [toml] = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if "ses_metrics_app" in b]
+    [tests] = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "ses_metrics_simulator" in b]
+    pytester.makepyprojecttoml(toml + f"pythonpath = [{str(ROOT)!r}]\n")
+    shutil.copy(ROOT / "ses-metrics.yaml", pytester.path)
+    shutil.copytree(ROOT / "examples", pytester.path / "examples")
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_email_events.py").write_text(tests)
+    expectations = sum(len(load_scenario(p).expect) for p in (ROOT / "examples").glob("*.yaml"))
+    pytester.runpytest().assert_outcomes(passed=2 + expectations)

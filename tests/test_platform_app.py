@@ -7,6 +7,8 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 from cfnlint.api import lint
 from conftest import EXAMPLE_CONFIG, FIXTURES
@@ -139,6 +141,21 @@ def test_cdk_nag_fails_synth_on_an_unacknowledged_finding():
     s3.Bucket(stack, "Unencrypted", enforce_ssl=False)
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
+
+
+def test_ses_metrics_lint_fails_synth_on_a_destination_ses_can_never_publish_to():
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(FIXTURES / "minimal.yaml"), nag=False)
+    stack = app.node.find_child("SesMetricsMinimal")
+    topic = sns.Topic(stack, "Fifo", fifo=True)
+    ses.CfnConfigurationSetEventDestination(
+        stack, "ToFifo", configuration_set_name="minimal",
+        event_destination=ses.CfnConfigurationSetEventDestination.EventDestinationProperty(
+            matching_event_types=["bounce"], enabled=True, sns_destination=ses.CfnConfigurationSetEventDestination.SnsDestinationProperty(topic_arn=topic.topic_arn)
+        ),
+    )
+    with pytest.raises(RuntimeError, match="ValidationFailed") as raised:
+        app.synth()
+    assert "ses-metrics::SM207" in str(raised.value)
 
 
 def test_config_file_comes_from_cdk_context():

@@ -95,6 +95,13 @@ def test_link_tag_dimension_with_click_is_fine():
     assert rules.check_dimensions([("link", "LINK_TAG", "none")], [EventType.CLICK]) == []
 
 
+def test_a_default_equal_to_a_value_real_tags_use_is_a_warning():
+    [problem] = rules.check_default_not_in_use("campaign", "spring", ["spring", "summer"])
+    assert (problem.path, problem.severity) == (("default",), Severity.WARNING)
+    assert "untagged messages are counted as 'spring' too" in problem.message
+    assert rules.check_default_not_in_use("campaign", "none", ["spring"]) == []
+
+
 def test_destination_kinds_exactly_one():
     assert rules.check_destination_kinds(["sns"]) == []
     assert "needs one target" in rules.check_destination_kinds([])[0].message

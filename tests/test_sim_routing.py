@@ -21,6 +21,7 @@ from simkit import (
 
 from ses_metrics.simulator import Engagement, Simulator
 from ses_metrics.simulator.events import Click
+from ses_metrics.simulator.router import NeverReceives
 
 OK = "success@simulator.amazonses.com"
 OTHER_SET_ARN = "arn:aws:ses:us-east-1:111122223333:configuration-set/other"
@@ -300,3 +301,15 @@ def test_observers_see_every_event_after_routing():
     sim.observers.append(lambda event: seen.append(event.type.record))
     sim.send_email(**simple("complaint@simulator.amazonses.com"))
     assert seen == ["Send", "Delivery", "Complaint"]
+
+
+def test_verdicts_say_per_destination_whether_ses_can_ever_publish_to_it():
+    t = with_sns(with_firehose(base(), trust={"Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]}), fifo=True)
+    t["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))
+    t["Resources"]["Off"] = destination("off", None, enabled=False, **cloudwatch(("campaign", "messageTag", "none")))
+    verdicts = {v.destination.name: v for v in Simulator(t).router.verdicts()}
+    assert {name: v.never for name, v in verdicts.items()} == {
+        "archive": NeverReceives.ROLE_NOT_ASSUMABLE, "alerts": NeverReceives.FIFO_TOPIC, "metrics": None, "off": NeverReceives.DISABLED,
+    }
+    assert verdicts["metrics"].receives and verdicts["archive"].reason.startswith("SES cannot assume role")
+    assert all(v.configuration_set.name == "marketing" for v in verdicts.values())

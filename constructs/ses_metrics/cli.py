@@ -234,20 +234,40 @@ class _UsageError(Exception):
     pass
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
-    from ses_metrics.simulator import ScenarioError, Simulator, TemplateError, load_scenario
-    from ses_metrics.simulator.report import print_result, write_out
-
+def _parameters(args: argparse.Namespace) -> dict[str, str]:
     parameters = {}
     for item in args.parameter or []:
         name, sep, value = item.partition("=")
         if not sep:
             raise _UsageError(f"--parameter {item!r}: use NAME=VALUE")
         parameters[name] = value
+    return parameters
+
+
+def _load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
+    """Every scenario, or a usage error listing the problems of every file."""
+    from ses_metrics.simulator import ScenarioError, load_scenario
+
+    scenarios, errors = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as error:
+            errors.append(str(error))
+    if errors:
+        raise _UsageError("\n".join(errors))
+    return scenarios
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from ses_metrics.simulator import Simulator, TemplateError
+    from ses_metrics.simulator.report import print_result, write_out
+
+    parameters = _parameters(args)
+    [scenario] = _load_scenarios([args.scenario])
     try:
-        scenario = load_scenario(args.scenario)
         simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters)
-    except (ScenarioError, TemplateError) as error:
+    except TemplateError as error:
         print(f"ses-metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.backend == "moto" and not args.moto_endpoint:
@@ -272,6 +292,117 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         print_result(result, _console(), out=args.out, verbose=args.verbose)
     return EXIT_OK
+
+
+def _topology(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from ses_metrics.simulator import TemplateError
+    from ses_metrics.simulator.topology import build_topology
+
+    try:
+        return build_topology(args.template, _simulation_options(args).environment, _parameters(args))
+    except TemplateError as error:
+        raise _UsageError(str(error)) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
+    from ses_metrics import junit
+    from ses_metrics.expectations import Status, check
+    from ses_metrics.simulator import Simulator
+
+    scenarios = _load_scenarios(args.scenarios)
+    topology = _topology(args)
+    suites = []
+    for scenario in scenarios:
+        started = time.perf_counter()
+        simulator = Simulator(topology, options=_simulation_options(args))
+        results = check(simulator.run(scenario), scenario.expect)
+        suites.append(junit.SuiteResult(scenario.source, results, time.perf_counter() - started, simulator.warnings))
+    if args.junit:
+        junit.write(args.junit, suites)
+    failed = sum(s.count(Status.FAILED) + s.count(Status.ERROR) for s in suites)
+    if args.format == "json":
+        document = {
+            "template": args.template,
+            "scenarios": [{"file": s.source, "expectations": [r.to_json() for r in s.results], "warnings": s.warnings} for s in suites],
+            "summary": {status.value: sum(s.count(status) for s in suites) for status in Status},
+        }
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_check(suites, args.junit)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _print_check(suites, junit_path: str | None) -> None:  # noqa: ANN001 - junit.SuiteResult, imported lazily
+    from rich.markup import escape
+
+    from ses_metrics.expectations import Status
+
+    console = _console()
+    marks = {Status.PASSED: "[green]✓[/green]", Status.FAILED: "[red]✗[/red]", Status.ERROR: "[red]![/red]"}
+    for suite in suites:
+        console.print(f"[bold]{escape(suite.source)}[/bold]", soft_wrap=True)
+        if not suite.results:
+            console.print("  [yellow]no expectations: add an expect: list to check what the sends lead to[/yellow]")
+        for result in suite.results:
+            console.print(f"  {marks[result.status]} expect\\[{result.index}] {escape(result.description)}", soft_wrap=True)
+            if result.message:
+                label = "actual" if result.status is Status.FAILED else "error"
+                console.print(f"      [red]{label}:[/red] {escape(result.message)}", soft_wrap=True)
+        for warning in suite.warnings:
+            console.print(f"  [yellow]warning[/yellow] {escape(warning)}", soft_wrap=True)
+    counts = {status: sum(s.count(status) for s in suites) for status in Status}
+    total = sum(counts.values())
+    style = "green" if total == counts[Status.PASSED] else "red"
+    console.print(
+        f"[{style}]{len(suites)} scenario(s), {total} expectation(s): {counts[Status.PASSED]} passed, "
+        f"{counts[Status.FAILED]} failed, {counts[Status.ERROR]} could not be checked[/{style}]"
+        + (f"; JUnit report: {escape(junit_path)}" if junit_path else ""),
+        soft_wrap=True,
+    )
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from ses_metrics.lint import lint
+    from ses_metrics.simulator import TemplateError
+
+    scenarios = _load_scenarios(args.scenario or [])
+    try:
+        report = lint(args.template, scenarios=scenarios, options=_simulation_options(args), parameters=_parameters(args))
+    except TemplateError as error:
+        raise _UsageError(str(error)) from None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        from rich.markup import escape
+
+        console = _console()
+        for finding in report.findings:
+            style = "red" if finding.is_error else "yellow"
+            console.print(
+                f"[{style}]{finding.severity.value:<7}[/{style}] [bold]{finding.id}[/bold] {finding.rule.name}  {escape(finding.where)}\n"
+                f"        {escape(finding.message)}\n        [dim]fix:[/dim] {escape(finding.rule.fix)}",
+                soft_wrap=True,
+            )
+        for note in report.notes:
+            console.print(f"[dim]note[/dim]    {escape(note)}", soft_wrap=True)
+        errors, warnings = len(report.errors), len(report.warnings)
+        style = "red" if errors else "yellow" if warnings else "green"
+        console.print(
+            f"[{style}]{escape(args.template)}: {report.configuration_sets} configuration set(s), {report.destinations} event destination(s): "
+            f"{errors} error(s), {warnings} warning(s)[/{style}]",
+            soft_wrap=True,
+        )
+    return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _simulation_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--account", default="111122223333", help="the simulated AWS account (default %(default)s)")
+    parser.add_argument("--region", default="us-east-1", help="the simulated region (default %(default)s)")
+    parser.add_argument("--start", help="the clock of the first send (ISO 8601; default 2026-01-01T00:00:00Z)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of message and object IDs (default %(default)s)")
+    parser.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,14 +430,25 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--json", action="store_true", help="print one JSON document (sends, events, summary, warnings)")
     simulate.add_argument("--out", metavar="DIR", help="write every sink as files under DIR")
     simulate.add_argument("-v", "--verbose", action="store_true", help="also list destinations that do not match an event's type")
-    simulate.add_argument("--account", default="111122223333", help="the simulated AWS account (default %(default)s)")
-    simulate.add_argument("--region", default="us-east-1", help="the simulated region (default %(default)s)")
-    simulate.add_argument("--start", help="the clock of the first send (ISO 8601; default 2026-01-01T00:00:00Z)")
-    simulate.add_argument("--seed", type=int, default=0, help="seed of message and object IDs (default %(default)s)")
-    simulate.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
+    _simulation_arguments(simulate)
     simulate.add_argument("--backend", choices=("memory", "moto"), default="memory", help="also write S3, SNS->SQS and EventBridge->SQS into moto (default %(default)s)")
     simulate.add_argument("--moto-endpoint", metavar="URL", help="the moto server --backend moto writes to")
     simulate.set_defaults(run=cmd_simulate)
+
+    check = commands.add_parser("check", help="run scenarios and check their expect: lists; exit 1 on any failed expectation")
+    check.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
+    check.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files with expect: lists (YAML or JSON)")
+    check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE (for CI test reports)")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or one JSON document")
+    _simulation_arguments(check)
+    check.set_defaults(run=cmd_check)
+
+    lint = commands.add_parser("lint", help="find event destinations that can never receive events and other problems no send reveals")
+    lint.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
+    lint.add_argument("--scenario", action="append", metavar="FILE", help="scenario files whose tags real sends use (checks SM301; repeatable)")
+    lint.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or one JSON document")
+    _simulation_arguments(lint)
+    lint.set_defaults(run=cmd_lint)
     return parser
 
 

@@ -459,17 +459,46 @@ def check_dimensions(dimensions: Sequence[tuple[Any, Any, Any]], events: Iterabl
     event_set = set(events)
     for index, (name, source, default) in enumerate(dimensions):
         problems += under(check_dimension(name, source, default), index)
-        parsed, _ = parse_dimension_source(source)
-        if parsed is DimensionSource.LINK_TAG and event_set and EventType.CLICK not in event_set:
-            problems.append(
-                Problem(
-                    (index, "source"),
-                    f"link-tag dimension {name!r} on a destination that does not match click events: "
-                    f"only Click events carry link tags, so every value will be the default {default!r}",
-                    Severity.WARNING,
-                )
-            )
+        problems += under(check_link_tag_dimension(name, source, default, event_set), index)
     return problems + check_unique([name for name, _, _ in dimensions], "dimension name")
+
+
+def check_link_tag_dimension(name: Any, source: Any, default: Any, events: Iterable[EventType]) -> list[Problem]:
+    """A warning at ``source`` for a link-tag dimension on a destination that does not match
+    Click events: only Click events carry link tags, so every value would be the default."""
+    parsed, _ = parse_dimension_source(source)
+    event_set = set(events)
+    if parsed is not DimensionSource.LINK_TAG or not event_set or EventType.CLICK in event_set:
+        return []
+    return [
+        Problem(
+            ("source",),
+            f"link-tag dimension {name!r} on a destination that does not match click events: "
+            f"only Click events carry link tags, so every value will be the default {default!r}",
+            Severity.WARNING,
+        )
+    ]
+
+
+def check_default_not_in_use(name: str, default: str, values_in_use: Iterable[str]) -> list[Problem]:
+    """A dimension's default must differ from every value real messages give it.
+
+    SES publishes the default for a message without the tag (header, link tag), so a
+    default equal to a real value (``campaign`` defaulting to ``spring`` while a spring
+    campaign runs) adds every untagged message to that value's metric, and CloudWatch can
+    no longer tell the two apart. ``values_in_use`` are the values sends are known to use
+    (only the caller knows them: the templates do not say). A warning at ``default``.
+    """
+    if default not in set(values_in_use):
+        return []
+    return [
+        Problem(
+            ("default",),
+            f"dimension {name!r} defaults to {default!r}, a value real messages use: untagged messages are counted "
+            f"as {default!r} too, and the metric cannot tell them apart; choose a default no tag uses, such as 'none'",
+            Severity.WARNING,
+        )
+    ]
 
 
 # --- message tags and headers (sends) -----------------------------------------------

@@ -130,14 +130,14 @@ class Simulator:
         self.messages.templates.update(scenario.templates)
         if scenario.start is not None:
             self._clock = to_ms(scenario.start)
-        results: list[SendResult] = []
+        groups: list[list[SendResult]] = []
         for send in scenario.sends:
             if send.operation == "SendBulkEmail":
-                results += self._send_bulk(send, validate=False)
+                groups.append(self._send_bulk(send, validate=False))
             else:
-                results.append(self._send(send, validate=False))
+                groups.append([self._send(send, validate=False)])
         self.flush()
-        return SimulationResult(self, results)
+        return SimulationResult(self, [result for group in groups for result in group], groups)
 
     def flush(self) -> int:
         """Write buffered Firehose records to S3 (as Firehose does when its buffer interval ends)."""
@@ -212,11 +212,15 @@ class Simulator:
 
 
 class SimulationResult:
-    """The outcome of a scenario, in the shape ``ses-metrics simulate --json`` prints."""
+    """The outcome of a scenario, in the shape ``ses-metrics simulate --json`` prints.
 
-    def __init__(self, simulator: Simulator, sends: list[SendResult]):
+    ``by_send[i]`` holds the results of the scenario's ``sends[i]`` (one per entry of a bulk
+    send); by default each result is its own send."""
+
+    def __init__(self, simulator: Simulator, sends: list[SendResult], by_send: list[list[SendResult]] | None = None):
         self.simulator = simulator
         self.sends = sends
+        self.by_send = by_send if by_send is not None else [[send] for send in sends]
 
     def events(self) -> Iterator[EventOutcome]:
         for send in self.sends:

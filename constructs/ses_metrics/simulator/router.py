@@ -16,12 +16,14 @@ For every destination exactly one outcome, a delivery or a drop with a reason:
 
 IAM decisions do not depend on the event, so they are made once per destination when the
 router is built: a destination SES can never publish to drops every event with the same
-reason. What cannot be checked (a role or topic outside the templates, an AWS managed
-policy) is delivered with a note, never dropped on a guess.
+reason. ``Router.verdicts()`` exposes that static decision per destination (``ses-metrics
+lint`` reports it). What cannot be checked (a role or topic outside the templates, an AWS
+managed policy) is delivered with a note, never dropped on a guess.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,12 +74,43 @@ class _Drop(Exception):
     """Raised by a delivery action when this event cannot be delivered."""
 
 
+class NeverReceives(str, enum.Enum):
+    """Why an event destination can never receive an event, whatever is sent."""
+
+    DISABLED = "disabled"
+    REFUSED = "refused"  # SES would refuse the definition (name, target count, event types, dimensions)
+    UNRESOLVED_TARGET = "unresolved-target"  # no target, or its ARN does not resolve
+    ROLE_NOT_ASSUMABLE = "role-not-assumable"  # SES (or Firehose, for the stream's role) cannot assume it
+    ACTION_DENIED = "action-denied"  # a role, topic, bucket or key policy denies the write
+    TOPIC_POLICY_MISSING = "topic-policy-missing"
+    FIFO_TOPIC = "fifo-topic"
+    NOT_DEFAULT_BUS = "not-default-bus"
+
+
+@dataclass(frozen=True)
+class DestinationVerdict:
+    """What the templates alone decide about one event destination: ``never`` is None when
+    SES can publish to it, else why it never receives anything (``reason``). ``notes`` say
+    what could not be checked."""
+
+    configuration_set: ConfigurationSet
+    destination: EventDestination
+    never: NeverReceives | None
+    reason: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def receives(self) -> bool:
+        return self.never is None
+
+
 @dataclass
 class _Route:
     destination: EventDestination
     action: Action | None  # None: every event is dropped with ``reason``
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    never: NeverReceives | None = None  # set whenever ``action`` is None
 
 
 class Router:
@@ -94,11 +127,17 @@ class Router:
         self.notes: list[str] = []
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
         self._tables: dict[str, dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]] = {}
+        self._verdicts: list[DestinationVerdict] = []
         for stream in topology.streams.values():
             if stream.s3 is not None:
                 firehose.register(stream)
         for configuration_set in topology.configuration_sets.values():
             self._tables[configuration_set.name] = self._table(configuration_set)
+
+    def verdicts(self) -> list[DestinationVerdict]:
+        """Per configuration set and event destination (template order), whether SES can
+        publish to it at all and, if not, why: the decision every event's routing starts from."""
+        return list(self._verdicts)
 
     def write(self, event: Event) -> None:
         """Route ``event`` into the sinks without recording deliveries and drops (long
@@ -135,15 +174,17 @@ class Router:
 
     def _table(self, configuration_set: ConfigurationSet) -> dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]:
         routes = [self._route(configuration_set, d) for d in configuration_set.destinations]
+        verdicts = [self._verdict(configuration_set, route) for route in routes]
+        self._verdicts += verdicts
         for route in routes:
             self.notes += [f"{configuration_set.name}/{route.destination.name}: {n}" for n in route.notes]
         table: dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]] = {}
         for event_type in EventType:
             entries: list[tuple[EventDestination, Action | dict[str, Any]]] = []
-            for route in routes:
+            for route, verdict in zip(routes, verdicts, strict=True):
                 d = route.destination
-                if not d.enabled:
-                    reason = "the event destination is disabled (Enabled: false)"
+                if verdict.never is NeverReceives.DISABLED:
+                    reason = verdict.reason
                 elif event_type not in d.event_types:
                     matched = ", ".join(e.cfn for e in EventType if e in d.event_types) or "nothing"
                     reason = f"the event destination matches {matched}, not {event_type.cfn}"
@@ -156,9 +197,19 @@ class Router:
             table[event_type.cfn] = entries
         return table
 
+    @staticmethod
+    def _verdict(configuration_set: ConfigurationSet, route: _Route) -> DestinationVerdict:
+        d = route.destination
+        if not d.enabled:
+            return DestinationVerdict(configuration_set, d, NeverReceives.DISABLED, "the event destination is disabled (Enabled: false)", tuple(route.notes))
+        if route.action is None:
+            assert route.never is not None, f"route to {d.name} drops every event without saying why"
+            return DestinationVerdict(configuration_set, d, route.never, route.reason, tuple(route.notes))
+        return DestinationVerdict(configuration_set, d, None, "", tuple(route.notes))
+
     def _route(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
         if d.problems:
-            return _Route(d, None, "SES would refuse this event destination: " + "; ".join(d.problems))
+            return _Route(d, None, "SES would refuse this event destination: " + "; ".join(d.problems), never=NeverReceives.REFUSED)
         if d.kind is DestinationKind.CLOUDWATCH:
             return _Route(d, self._cloudwatch(d))
         if d.kind is DestinationKind.FIREHOSE:
@@ -167,7 +218,7 @@ class Router:
             return self._sns(cs, d)
         if d.kind is DestinationKind.EVENTBRIDGE:
             return self._eventbridge(cs, d)
-        return _Route(d, None, "the event destination has no target")
+        return _Route(d, None, "the event destination has no target", never=NeverReceives.UNRESOLVED_TARGET)
 
     # -- CloudWatch ------------------------------------------------------------------
 
@@ -213,7 +264,7 @@ class Router:
     def _firehose(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
         notes: list[str] = []
         if not d.stream_arn or not d.role_arn:
-            return _Route(d, None, "the Firehose destination lacks a stream or role ARN that resolves")
+            return _Route(d, None, "the Firehose destination lacks a stream or role ARN that resolves", never=NeverReceives.UNRESOLVED_TARGET)
         role = self.topology.roles.get(d.role_arn)
         if role is None:
             notes.append(f"role {d.role_arn} is not in the templates: whether SES may assume it is not checked")
@@ -228,22 +279,24 @@ class Router:
                     d, None,
                     f"SES cannot assume role {role.name}: its trust policy does not admit ses.amazonaws.com with aws:SourceAccount "
                     f"{self.account} and aws:SourceArn {cs.arn} ({trust.reason})",
+                    never=NeverReceives.ROLE_NOT_ASSUMABLE,
                 )
             put = iam.evaluate(role.policies, iam.Request("firehose:PutRecordBatch", d.stream_arn))
             if not put.allowed:
                 if role.unknown_managed_policies and not put.reason.startswith("explicitly"):
                     notes.append(f"role {role.name} has managed policies outside the templates; firehose:PutRecordBatch is not checked")
                 else:
-                    return _Route(d, None, f"role {role.name} may not firehose:PutRecordBatch on {d.stream_arn} ({put.reason})")
+                    return _Route(d, None, f"role {role.name} may not firehose:PutRecordBatch on {d.stream_arn} ({put.reason})", never=NeverReceives.ACTION_DENIED)
         stream = self.topology.streams.get(d.stream_arn)
         name = d.name
         if stream is None:
             notes.append(f"delivery stream {d.stream_arn} is not in the templates: records are not followed to their destination")
             stream_name = d.stream_arn.rsplit("/", 1)[-1]
             return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, notes=notes)
-        reason = self._stream_problem(stream, notes)
-        if reason is not None:
-            return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes)
+        problem = self._stream_problem(stream, notes)
+        if problem is not None:
+            never, reason = problem
+            return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes, never)
         firehose = self.firehose
         if stream.s3 is None:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
@@ -256,7 +309,7 @@ class Router:
 
         return _Route(d, deliver, notes=notes)
 
-    def _stream_problem(self, stream: DeliveryStream, notes: list[str]) -> str | None:
+    def _stream_problem(self, stream: DeliveryStream, notes: list[str]) -> tuple[NeverReceives, str] | None:
         """Why a stream in the templates cannot write to its S3 bucket, if it cannot."""
         target = stream.s3
         role_arn = (target.role_arn if target else None) or stream.role_arn
@@ -272,14 +325,14 @@ class Router:
             resource_policy=True,
         )
         if not trust.allowed:
-            return f"Firehose cannot assume role {role.name} ({trust.reason})"
+            return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({trust.reason})"
         sample = evaluate_prefix(target.prefix, self.start, keys=_AnyKey())
         if "!{timestamp:" not in target.prefix and not target.dynamic_partitioning:
             sample += self.start.strftime("%Y/%m/%d/%H/")
         object_arn = f"{target.bucket_arn}/{sample}{stream.name}-1-object"
         put = iam.evaluate(role.policies, iam.Request("s3:PutObject", object_arn))
         if not put.allowed and not (role.unknown_managed_policies and not put.reason.startswith("explicitly")):
-            return f"role {role.name} may not s3:PutObject on {object_arn} ({put.reason})"
+            return NeverReceives.ACTION_DENIED, f"role {role.name} may not s3:PutObject on {object_arn} ({put.reason})"
         bucket = self.topology.buckets.get(target.bucket)
         if bucket is not None:
             denied = iam.evaluate(
@@ -288,13 +341,13 @@ class Router:
                 resource_policy=True,
             )
             if not denied.allowed:
-                return f"the policy of bucket {bucket.name} denies s3:PutObject to role {role.name} ({denied.reason})"
+                return NeverReceives.ACTION_DENIED, f"the policy of bucket {bucket.name} denies s3:PutObject to role {role.name} ({denied.reason})"
             if bucket.encryption == "aws:kms" and bucket.kms_key_arn:
                 key = self.topology.key(bucket.kms_key_arn)
                 if key is not None:
                     data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn))
                     if not data_key.allowed:
-                        return f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
+                        return NeverReceives.ACTION_DENIED, f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
         return None
 
     # -- SNS -------------------------------------------------------------------------
@@ -302,25 +355,25 @@ class Router:
     def _sns(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
         notes: list[str] = []
         if not d.topic_arn:
-            return _Route(d, None, "the SNS destination's topic ARN does not resolve")
+            return _Route(d, None, "the SNS destination's topic ARN does not resolve", never=NeverReceives.UNRESOLVED_TARGET)
         topic = self.topology.topics.get(d.topic_arn)
         if topic is None:
             notes.append(f"topic {d.topic_arn} is not in the templates: its policy is not checked")
             if d.topic_arn.endswith(".fifo"):
-                return _Route(d, None, f"topic {d.topic_arn} is a FIFO topic: SES publishes to standard topics only")
+                return _Route(d, None, f"topic {d.topic_arn} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
         else:
             if topic.fifo or topic.name.endswith(".fifo"):
-                return _Route(d, None, f"topic {topic.name} is a FIFO topic: SES publishes to standard topics only")
+                return _Route(d, None, f"topic {topic.name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
             if not topic.policies:
-                return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com")
+                return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com", never=NeverReceives.TOPIC_POLICY_MISSING)
             context = {"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn, "aws:SecureTransport": "true"}
             publish = iam.evaluate(topic.policies, iam.Request("sns:Publish", topic.arn, principal_service="ses.amazonaws.com", context=context), resource_policy=True)
             if not publish.allowed:
-                return _Route(d, None, f"the policy of topic {topic.name} does not let SES publish for configuration set {cs.name} ({publish.reason})")
+                return _Route(d, None, f"the policy of topic {topic.name} does not let SES publish for configuration set {cs.name} ({publish.reason})", never=NeverReceives.ACTION_DENIED)
             if topic.kms_key:
                 reason = self._topic_key_problem(topic.kms_key, topic.name, context, notes)
                 if reason:
-                    return _Route(d, None, reason)
+                    return _Route(d, None, reason, never=NeverReceives.ACTION_DENIED)
         sink = self.sns
         subscribers = receivers(topic)
         topic_arn = d.topic_arn
@@ -351,7 +404,7 @@ class Router:
 
     def _eventbridge(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
         if d.bus_arn != self.default_bus:
-            return _Route(d, None, f"event bus {d.bus_arn} is not this account's default bus ({self.default_bus}); SES publishes only to the default bus")
+            return _Route(d, None, f"event bus {d.bus_arn} is not this account's default bus ({self.default_bus}); SES publishes only to the default bus", never=NeverReceives.NOT_DEFAULT_BUS)
         sink = self.eventbridge
         name = d.name
         arn = cs.arn

@@ -1,0 +1,167 @@
+"""The pytest plugin (ses_metrics.testing): assertion helpers, fixtures, scenario files as
+tests, all through pytest itself (pytester) where pytest's behaviour is the point."""
+
+import json
+import textwrap
+
+import pytest
+from simkit import base, cloudwatch, destination, simple, with_sns
+
+from ses_metrics.simulator import Simulator, parse_scenario
+from ses_metrics.testing import assert_metric, assert_never_reaches, assert_reaches
+
+pytest_plugins = ["pytester"]
+
+BOUNCE = "bounce@simulator.amazonses.com"
+
+
+def template():
+    t = with_sns(base())
+    t["Resources"]["Metrics"] = destination("metrics", ["send", "bounce"], **cloudwatch(("campaign", "messageTag", "none")))
+    return t
+
+
+@pytest.fixture
+def sim():
+    return Simulator(template())
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def test_assert_reaches_passes(sim):
+    result = sim.send_email(**simple(BOUNCE, tags={"campaign": "spring"}))
+    assert_reaches(result, "bounce", "metrics", dimensions={"campaign": "spring"})
+    assert_reaches(result, "bounce", "alerts")
+
+
+def test_assert_reaches_fails_with_what_happened(sim):
+    result = sim.send_email(**simple(BOUNCE, tags={"campaign": "spring"}))
+    with pytest.raises(AssertionError) as raised:
+        assert_reaches(result, "bounce", "metrics", dimensions={"campaign": "summer"})
+    assert str(raised.value) == (
+        f"expected the Bounce of send '{result.message_id}' reaches metrics with dimensions campaign=summer:\n"
+        f"the Bounce of send '{result.message_id}' reached metrics, but campaign='spring', not 'summer': CloudWatch Bounce {{campaign=spring}}"
+    )
+
+
+def test_assert_never_reaches_passes_and_fails(sim):
+    result = sim.send_email(**simple(BOUNCE))
+    assert_never_reaches(result, "send", "alerts")
+    with pytest.raises(AssertionError, match=r"the Bounce of send '.*' reached alerts: SNS alerts"):
+        assert_never_reaches(result, "bounce", "alerts")
+
+
+def test_assert_metric_passes_and_fails_with_the_metrics_seen(sim):
+    sim.send_email(**simple(BOUNCE, tags={"campaign": "spring"}))
+    assert_metric(sim, "Bounce", {"campaign": "spring"}, 1)
+    with pytest.raises(AssertionError, match=r"sums to 1, not 2; Bounce metrics seen: \{campaign=spring\} = 1"):
+        assert_metric(sim, "bounce", {"campaign": "spring"}, 2)
+
+
+def test_helpers_take_a_scenario_result_and_a_send_name(sim):
+    scenario = parse_scenario({"sends": [{**simple(BOUNCE), "name": "welcome"}]})
+    result = sim.run(scenario)
+    assert_reaches(result, "bounce", "alerts", send="welcome")
+    with pytest.raises(AssertionError, match="the Send of send 'welcome' was dropped at alerts"):
+        assert_reaches(result, "send", "alerts", send="welcome")
+    assert_metric(result, "Send", {"campaign": "none"}, 1)
+
+
+# --- through pytest --------------------------------------------------------------------------
+
+SCENARIO = """
+defaults: {FromEmailAddress: news@example.com, ConfigurationSetName: marketing, Content: {Simple: {Subject: {Data: Hi}, Body: {Text: {Data: x}}}}}
+sends:
+  - name: spring
+    Destination: {ToAddresses: [bounce@simulator.amazonses.com]}
+    EmailTags: [{Name: campaign, Value: spring}]
+expect:
+  - {send: spring, event: bounce, reaches: metrics, with_dimensions: {campaign: spring}}
+  - {send: spring, event: bounce, reaches: metrics, with_dimensions: {campaign: summer}}
+  - {metric: Bounce, dimensions: {campaign: spring}, sums_to: 1}
+"""
+
+
+@pytest.fixture
+def project(pytester):
+    """A project whose templates are a file (no synthesis) and whose scenarios are opted in."""
+    pytester.makefile(".json", template=json.dumps(template()))
+    pytester.mkdir("scenarios")
+    (pytester.path / "scenarios" / "spring.yaml").write_text(SCENARIO)
+    pytester.makeini("[pytest]\nses_metrics_template = template.json\nses_metrics_scenarios = scenarios/*.yaml\n")
+    return pytester
+
+
+def test_scenario_files_are_collected_one_test_per_expectation(project):
+    result = project.runpytest("scenarios", "-v")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([
+        "scenarios/spring.yaml::expect[[]0[]] the Bounce of send 'spring' reaches metrics with dimensions campaign=spring PASSED*",
+        "*the Bounce of send 'spring' reached metrics, but campaign='spring', not 'summer': CloudWatch Bounce {campaign=spring}",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_scenario_files_are_not_collected_unless_asked(project):
+    project.makeini("[pytest]\nses_metrics_template = template.json\n")
+    project.runpytest("scenarios").assert_outcomes()
+
+
+def test_an_invalid_scenario_file_is_a_collection_error_naming_the_problem(project):
+    (project.path / "scenarios" / "bad.yaml").write_text(SCENARIO + "  - {send: autumn, reaches: metrics}\n")
+    result = project.runpytest("scenarios")
+    result.stdout.fnmatch_lines(["*bad.yaml: 1 problem:", "*expect[[]3[]].send: no send 'autumn'*"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
+def test_fixtures_give_a_fresh_simulator_and_the_lint_report(project):
+    project.makepyfile(textwrap.dedent("""
+        from ses_metrics.testing import assert_reaches
+
+        def test_bounce(ses_metrics_simulator, ses_metrics_lint):
+            result = ses_metrics_simulator.send_email(
+                FromEmailAddress="news@example.com", Destination={"ToAddresses": ["bounce@simulator.amazonses.com"]},
+                ConfigurationSetName="marketing", Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "x"}}}})
+            assert_reaches(result, "bounce", "alerts")
+            assert [f.id for f in ses_metrics_lint.findings] == ["SM102"]
+
+        def test_sinks_start_empty(ses_metrics_simulator):
+            assert ses_metrics_simulator.metrics.metrics() == []
+    """))
+    project.runpytest("test_fixtures_give_a_fresh_simulator_and_the_lint_report.py").assert_outcomes(passed=2)
+
+
+def test_the_app_fixture_synthesizes_the_app_named_in_the_ini_once(pytester):
+    pytester.makepyfile(emailapp=textwrap.dedent("""
+        import aws_cdk as cdk
+        from ses_metrics import Dimension, SendingConfigurationSet
+
+        BUILT = []
+
+        def build(app):
+            BUILT.append(app)
+            stack = cdk.Stack(app, "Email")
+            cs = SendingConfigurationSet(stack, "Marketing", configuration_set_name="marketing")
+            cs.add_cloudwatch_destination("metrics", dimensions=[Dimension.message_tag("campaign", default="none")])
+            return stack
+    """))
+    pytester.makepyfile(test_app=textwrap.dedent("""
+        import emailapp
+
+        def test_topology(ses_metrics_topology):
+            assert list(ses_metrics_topology.configuration_sets) == ["marketing"]
+
+        def test_once(ses_metrics_app, ses_metrics_stacks):
+            assert len(emailapp.BUILT) == 1 and ses_metrics_app.stack_name == "Email"
+            assert [s.name for s in ses_metrics_stacks] == ["Email"]
+    """))
+    pytester.makeini(f"[pytest]\nses_metrics_app = emailapp:build\npythonpath = {pytester.path}\n")
+    pytester.runpytest("test_app.py").assert_outcomes(passed=2)
+
+
+def test_without_configuration_the_fixtures_say_what_to_set(pytester):
+    pytester.makepyfile("def test_it(ses_metrics_simulator):\n    pass\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ses-metrics: nothing to check: set ses_metrics_app (module:callable) or ses_metrics_template*"])
