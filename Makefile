@@ -37,10 +37,14 @@ synth: install
 	$(CDK) synth --quiet
 
 ## make demo: install, synthesize the example platform app, print what it declares,
-## then simulate the bundled scenario against the synthesized template
+## simulate the bundled scenario against the synthesized template, then replay a day of
+## traffic (examples/replay-profile.yaml) with the template's alarms into an HTML report
+## and a PNG screenshot of it (headless Chromium; without it, how to install it is printed)
 demo: synth
 	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
 	$(BIN)/ses-metrics simulate cdk.out --scenario examples/scenario.yaml --out cdk.out/simulation
+	$(BIN)/ses-metrics replay cdk.out --profile examples/replay-profile.yaml --report cdk.out/replay/report.html
+	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
 ## make test: install with dev tools, run the whole suite
 test: install-dev
