@@ -38,13 +38,17 @@ synth: install
 	$(CDK) synth --quiet
 
 ## make demo: install, synthesize the example platform app (cdk-nag and ses-metrics lint run
-## inside), print what it declares, simulate the bundled scenario, then run the CI checks
-## (lint with the scenarios' tags, and every scenario's expectations)
+## inside), print what it declares, simulate the bundled scenario, run the CI checks (lint
+## with the scenarios' tags, and every scenario's expectations), then replay a day of
+## traffic (examples/replay/profile.yaml) with the template's alarms into an HTML report
+## and a PNG screenshot of it (headless Chromium; without it, how to install it is printed)
 demo: synth
 	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
 	$(BIN)/ses-metrics simulate cdk.out --scenario examples/scenario.yaml --out cdk.out/simulation
 	$(BIN)/ses-metrics lint cdk.out $(addprefix --scenario ,$(SCENARIOS))
 	$(BIN)/ses-metrics check cdk.out $(SCENARIOS) --junit cdk.out/ses-metrics-junit.xml
+	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
+	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
 ## make test: install with dev tools, run the whole suite
 test: install-dev

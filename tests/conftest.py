@@ -47,3 +47,20 @@ def marketing_set(stack: cdk.Stack, *, per_template: bool = False, **options: ob
             events=["send", "open"],
         )
     return cs
+
+
+@pytest.fixture(scope="session")
+def alarmed_template() -> dict:
+    """A synthesized template: the marketing set (reputation metrics on) with ReputationAlarms
+    (set-level and per-campaign alarms for campaigns spring and autumn from example.com) and
+    account-level ReputationAlarms."""
+    from aws_cdk.assertions import Template
+
+    from ses_metrics import ReputationAlarms
+
+    stack = new_stack()
+    cs = marketing_set(stack, reputation_metrics=True)
+    campaigns = [{"campaign": c, "ses:from-domain": "example.com"} for c in ("spring", "autumn")]
+    ReputationAlarms(stack, "Alarms", configuration_set=cs, dimension_alarms=campaigns)
+    ReputationAlarms(stack, "Account")
+    return Template.from_stack(stack).to_json()

@@ -3,6 +3,7 @@
 import json
 import re
 
+import pytest
 from conftest import ROOT
 
 from ses_metrics.config import json_schema
@@ -35,15 +36,22 @@ def test_committed_schema_matches_the_loader():
     assert committed == json_schema(), "regenerate: ses-metrics schema -o ses-metrics.schema.json"
 
 
-def test_readme_simulator_example_runs(tmp_path):
+@pytest.fixture(scope="module")
+def example_cdk_out(tmp_path_factory):
+    """The example platform app, synthesized."""
     import aws_cdk as cdk
     from conftest import EXAMPLE_CONFIG
 
     from stacks.app_builder import build_app
 
-    app = build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(tmp_path)), config_path=str(EXAMPLE_CONFIG), nag=False)
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(outdir)), config_path=str(EXAMPLE_CONFIG), nag=False)
     app.synth()
-    code = re.findall(r"```python\n(.*?)```", README, re.S)[1].replace('Simulator("cdk.out")', f"Simulator({str(tmp_path)!r})")
+    return outdir
+
+
+def test_readme_simulator_example_runs(example_cdk_out):
+    code = re.findall(r"```python\n(.*?)```", README, re.S)[1].replace('Simulator("cdk.out")', f"Simulator({str(example_cdk_out)!r})")
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["bounce"].event.type.record == "Bounce"
@@ -80,3 +88,23 @@ def test_readme_pytest_example_runs_with_the_plugin(pytester):
     (pytester.path / "tests" / "test_email_events.py").write_text(tests)
     expectations = sum(len(load_scenario(p).expect) for p in (ROOT / "examples").glob("*.yaml"))
     pytester.runpytest().assert_outcomes(passed=2 + expectations)
+
+
+def test_readme_replay_example_runs(example_cdk_out, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    [code] = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if 'replay("cdk.out"' in b]
+    code = code.replace('replay("cdk.out"', f"replay({str(example_cdk_out)!r}").replace('"examples/', f'"{ROOT}/examples/')
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    spring = next(a for a in namespace["result"].alarms if a.definition.name == "SesMetrics-marketing-bounce-rate-spring-sale-example.com")
+    assert [t.new for t in spring.transitions] == ["OK", "ALARM", "OK"]
+    assert (tmp_path / "replay.html").read_text().startswith("<!doctype html>")
+
+
+def test_readme_profile_example_is_a_valid_profile():
+    import yaml
+
+    from ses_metrics.replay import parse_profile
+
+    block = re.search(r"### Traffic profiles\n\n```yaml\n(.*?)```", README, re.S).group(1)
+    assert parse_profile(yaml.safe_load(block)).total_sends == 6 * 600

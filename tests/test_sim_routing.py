@@ -313,3 +313,46 @@ def test_verdicts_say_per_destination_whether_ses_can_ever_publish_to_it():
     }
     assert verdicts["metrics"].receives and verdicts["archive"].reason.startswith("SES cannot assume role")
     assert all(v.configuration_set.name == "marketing" for v in verdicts.values())
+
+
+def test_sinks_that_keep_no_payloads_count_what_a_kept_run_holds():
+    template = with_sns(with_firehose(base()))
+    kept, counted = Simulator(template), Simulator(template, keep_events=False, keep_payloads=False)
+    for sim in (kept, counted):
+        for _ in range(5):
+            sim.send_email(**simple(["bounce@simulator.amazonses.com", OK]))
+        sim.flush()
+    assert counted.s3.items() == [] and counted.sns.messages == {} and counted.eventbridge.events == {}
+    assert counted.s3.count() == kept.s3.count() == 1
+    assert counted.s3.bytes_written == kept.s3.bytes_written == {b: len(kept.s3.content(b, k)) for b, k, _ in kept.s3.items()}
+    assert counted.sns.published == {arn: len(m) for arn, m in kept.sns.messages.items()} == {"arn:aws:sns:us-east-1:111122223333:alerts": 5}
+    assert counted.firehose.records_put == {"archive": 15}
+
+
+def test_firehose_writes_only_the_buffers_whose_interval_ended():
+    from datetime import UTC, datetime
+
+    sim = Simulator(with_firehose(base()))
+    for minute in (0, 3, 7):  # 300-second buffering windows: [0, 5) and [5, 10)
+        sim.send_email(**simple(), at=datetime(2026, 1, 1, 0, minute, tzinfo=UTC))
+    written = sim.firehose.flush(before_ms=int(datetime(2026, 1, 1, 0, 9, tzinfo=UTC).timestamp() * 1000))
+    assert (written, sim.s3.count()) == (1, 1)
+    assert len(sim.s3.records(*sim.s3.items()[0][:2])) == 4  # Send and Delivery of the first two sends
+
+
+def test_the_routing_plan_gives_the_drops_route_gives():
+    template = with_sns(base())
+    sim = Simulator(template)
+    result = sim.send_email(**simple())
+    send = next(o for o in result.events if o.event.record["eventType"] == "Send")
+    plan = dict(sim.router.plan("marketing", send.event.type))
+    assert plan == {d["eventDestination"]: d["reason"] for d in send.drops} | {d["eventDestination"]: None for d in send.deliveries}
+    assert plan["alerts"] == "the event destination matches bounce, complaint, not send"
+
+
+def test_routing_without_keeping_events_counts_the_drops_decided_per_event():
+    sim = Simulator(cw_template(("X-Team", "emailHeader", "none")), keep_events=False)
+    sim.send_email(**raw("From: news@example.com\nTo: a@x.test\nX-Team: équipe\nSubject: s\n\nb", ConfigurationSetName="marketing"))
+    [((configuration_set, name, reason), count)] = sim.router.write_drops.items()
+    assert (configuration_set, name, count) == ("marketing", "metrics", 2)  # Send and Delivery
+    assert reason.startswith("header X-Team is 'équipe': SES publishes no metric")

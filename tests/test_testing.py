@@ -165,3 +165,19 @@ def test_without_configuration_the_fixtures_say_what_to_set(pytester):
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ses-metrics: nothing to check: set ses_metrics_app (module:callable) or ses_metrics_template*"])
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "matches"),
+    [
+        ("examples/scenario.yaml", "examples/*.yaml", True),
+        ("examples/replay/profile.yaml", "examples/*.yaml", False),  # * stays within one directory
+        ("examples/replay/profile.yaml", "examples/**/*.yaml", True),
+        ("examples/scenario.yaml", "examples/**/*.yaml", True),  # ** spans zero directories too
+        ("other/examples/scenario.yaml", "examples/*.yaml", False),
+    ],
+)
+def test_scenario_globs_follow_shell_semantics(path, pattern, matches):
+    from ses_metrics.testing import _glob_match
+
+    assert _glob_match(path.split("/"), pattern.split("/")) is matches

@@ -206,9 +206,19 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         relative = file_path.relative_to(parent.config.rootpath).as_posix()
     except ValueError:
         relative = file_path.as_posix()
-    if any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
+    if any(_glob_match(relative.split("/"), pattern.split("/")) for pattern in patterns):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
+
+
+def _glob_match(parts: list[str], pattern: list[str]) -> bool:
+    """Shell glob semantics over path segments: ``*`` stays within one directory, ``**``
+    spans any number (fnmatch alone lets ``examples/*.yaml`` match ``examples/a/b.yaml``)."""
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_glob_match(parts[i:], pattern[1:]) for i in range(len(parts) + 1))
+    return bool(parts) and fnmatch.fnmatchcase(parts[0], pattern[0]) and _glob_match(parts[1:], pattern[1:])
 
 
 class ScenarioFile(pytest.File):

@@ -67,16 +67,21 @@ class Simulator:
     """SES event publishing for the configuration sets in one or more templates."""
 
     def __init__(self, source: Any, *, options: SimulationOptions | None = None, parameters: Mapping[str, str] | None = None,
-                 keep_events: bool = True):
+                 keep_events: bool = True, keep_payloads: bool = True):
+        """``keep_events=False``: results carry no routed events and ``sends`` stays empty,
+        failed sends included (streaming). ``keep_payloads=False``: sinks count what they receive
+        (S3 objects and bytes, SNS messages, EventBridge events) without holding it, so
+        memory stays flat however long a replay runs; CloudWatch datapoints are always kept
+        (per-minute buckets)."""
         self.options = options or SimulationOptions()
         self.topology: Topology = source if isinstance(source, Topology) else build_topology(source, self.options.environment, parameters)
         self.ids = Ids(self.options.seed)
         self.metrics = MetricStore()
-        self.s3 = ObjectStore()
+        self.s3 = ObjectStore(keep_bodies=keep_payloads)
         self.firehose = FirehoseSink(self.s3, self.ids)
-        self.sns = TopicSink(self.ids)
+        self.sns = TopicSink(self.ids, keep_messages=keep_payloads)
         env = self.topology.environment
-        self.eventbridge = EventBusSink(self.topology.rules, self.ids, env.account, env.region)
+        self.eventbridge = EventBusSink(self.topology.rules, self.ids, env.account, env.region, keep_events=keep_payloads)
         self.router = Router(self.topology, metrics=self.metrics, firehose=self.firehose, sns=self.sns, eventbridge=self.eventbridge, start=self.options.start)
         self.messages = MessageFactory(self.topology, self.options, self.ids)
         self.event_factory = EventFactory(self.options, self.ids)
@@ -174,7 +179,8 @@ class Simulator:
             message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, template_data=template_data)
         except SendError as error:
             result = SendResult(index, send.name, send.operation, None, send.request.get("ConfigurationSetName"), {"code": error.code, "message": error.message})
-            self.sends.append(result)
+            if self.keep_events:
+                self.sends.append(result)
             return result
         events, notes = self.event_factory.events(message, send.engagement)
         result = SendResult(index, send.name, send.operation, message.message_id, message.configuration_set.name if message.configuration_set else None, notes=notes)
@@ -249,8 +255,8 @@ class SimulationResult:
             "drops": drops,
             "metrics": len(sim.metrics.metrics()),
             "s3Objects": sim.s3.count(),
-            "snsMessages": sum(len(m) for m in sim.sns.messages.values()),
-            "eventBridgeEvents": sum(len(e) for e in sim.eventbridge.events.values()),
+            "snsMessages": sum(sim.sns.published.values()),
+            "eventBridgeEvents": sum(sim.eventbridge.put_count.values()),
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -60,8 +60,9 @@ def _delivery_text(delivery: dict[str, Any], objects: dict[tuple[str, str], int]
     return f"EventBridge {delivery['detailType']} ({rules})"
 
 
-def _not_matching(drop: dict[str, Any]) -> bool:
-    return drop["reason"].startswith("the event destination matches ")
+def not_matching(reason: str) -> bool:
+    """Whether a drop reason is only a destination filtering event types as configured."""
+    return reason.startswith("the event destination matches ")
 
 
 def print_result(result: SimulationResult, console: Any, *, out: str | None = None, verbose: bool = False) -> None:
@@ -85,10 +86,10 @@ def print_result(result: SimulationResult, console: Any, *, out: str | None = No
             rows = [(d["eventDestination"], f"[green]✓ {_delivery_text(d, numbers)}[/green]") for d in outcome.deliveries]
             skipped = 0
             for drop in outcome.drops:
-                if _not_matching(drop) and not verbose:
+                if not_matching(drop["reason"]) and not verbose:
                     skipped += 1
                     continue
-                style = "dim" if _not_matching(drop) else "red"
+                style = "dim" if not_matching(drop["reason"]) else "red"
                 rows.append((drop["eventDestination"] or "-", f"[{style}]✗ {drop['reason']}[/{style}]"))
             if skipped:
                 rows.append(("", f"[dim]{skipped} other destination(s) do not match {outcome.event.type.cfn}[/dim]"))

@@ -24,6 +24,7 @@ managed policy) is delivered with a note, never dropped on a guess.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -125,6 +126,8 @@ class Router:
         self.account = env.account
         self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
         self.notes: list[str] = []
+        # Drops decided per event (a header value SES refuses) by ``write``: (set, destination, reason).
+        self.write_drops: Counter[tuple[str, str, str]] = Counter()
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
         self._tables: dict[str, dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]] = {}
         self._verdicts: list[DestinationVerdict] = []
@@ -145,12 +148,21 @@ class Router:
         configuration_set = event.message.configuration_set
         if configuration_set is None:
             return
-        for _, action in self._tables[configuration_set.name][event.type.cfn]:
+        for destination, action in self._tables[configuration_set.name][event.type.cfn]:
             if action.__class__ is not dict:
                 try:
                     action(event, False)  # type: ignore[operator]
-                except _Drop:
-                    pass
+                except _Drop as drop:
+                    self.write_drops[(configuration_set.name, destination.name, str(drop))] += 1
+
+    def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, str | None]]:
+        """For every event destination of the set: its name and why it drops every event of
+        this type (None: it delivers them, unless ``write_drops`` says otherwise). Decided
+        when the router was built; the reasons are those ``route`` gives."""
+        return [
+            (destination.name, action["reason"] if action.__class__ is dict else None)  # type: ignore[index]
+            for destination, action in self._tables[configuration_set][event_type.cfn]
+        ]
 
     def route(self, event: Event) -> EventOutcome:
         configuration_set = event.message.configuration_set

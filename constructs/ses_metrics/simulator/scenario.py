@@ -138,20 +138,24 @@ class Scenario:
     source: str = "<scenario>"
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """A scenario file (YAML or JSON); raises ``ScenarioError`` listing every problem."""
+def read_document(path: str | os.PathLike[str], error: type[ScenarioError] = ScenarioError) -> Any:
+    """A YAML or JSON file, parsed; raises ``error`` (a ``ScenarioError``) when it cannot be read."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(source, [Problem((), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(source, [Problem((), f"cannot read the file: {error}")]) from None
+        raise error(source, [Problem((), "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(source, [Problem((), f"cannot read the file: {problem}")]) from None
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise ScenarioError(source, [Problem((), f"not valid YAML or JSON: {error}")]) from None
-    return parse_scenario(data, source)
+        return json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as problem:
+        raise error(source, [Problem((), f"not valid YAML or JSON: {problem}")]) from None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """A scenario file (YAML or JSON); raises ``ScenarioError`` listing every problem."""
+    return parse_scenario(read_document(path), str(path))
 
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:

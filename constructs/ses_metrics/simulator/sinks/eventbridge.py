@@ -1,8 +1,11 @@
-"""The default EventBridge bus receiving SES events, and the rules that match them."""
+"""The default EventBridge bus receiving SES events, and the rules that match them.
+
+``put_count`` (per bus) and ``rule_matches`` (per rule name) count what arrives; with
+``keep_events=False`` (long replays) nothing else is kept and ``events`` stays empty."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,8 +16,11 @@ from ses_metrics.simulator.topology import EventRule
 
 
 class EventBusSink:
-    def __init__(self, rules: list[EventRule], ids: Ids, account: str, region: str):
+    def __init__(self, rules: list[EventRule], ids: Ids, account: str, region: str, *, keep_events: bool = True):
         self.rules = rules
+        self.keep_events = keep_events
+        self.put_count: Counter[str] = Counter()
+        self.rule_matches: Counter[str] = Counter()
         self.ids = ids
         self.account = account
         self.region = region
@@ -34,6 +40,10 @@ class EventBusSink:
             "resources": [configuration_set_arn],
             "detail": record,
         }
-        self.events[bus].append(envelope)
+        self.put_count[bus] += 1
+        if self.keep_events:
+            self.events[bus].append(envelope)
         matched = [r for r in self.rules if r.bus == bus and r.enabled and r.pattern is not None and matches(r.pattern, envelope)]
+        for rule in matched:
+            self.rule_matches[rule.name] += 1
         return envelope, matched

@@ -14,6 +14,11 @@ DateTimeFormatter pattern>}``, ``!{firehose:random-string}`` and, with dynamic p
 ``jq`` package) are evaluated. Records whose partitioning query fails are written under the
 error output prefix (``!{firehose:error-output-type}`` = ``partitioning-failed``) in
 Firehose's error-record shape.
+
+When the object store keeps no bodies (``ObjectStore(keep_bodies=False)``, long replays),
+buffers hold only their size: objects are still cut where Firehose would cut them and
+counted, but no record is kept. ``flush(before_ms=...)`` writes the buffers whose
+buffering window has ended, as Firehose does when its interval elapses.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -95,7 +101,9 @@ class FirehoseSink:
         self._buffers: dict[tuple[Any, ...], _Buffer] = {}
         self._queries: dict[str, Any] = {}
         self._streams: dict[str, DeliveryStream] = {}
-        self.failed: list[dict[str, Any]] = []
+        self.failed: list[dict[str, Any]] = []  # kept only with the store's bodies
+        self.failed_count = 0
+        self.records_put: Counter[str] = Counter()  # per stream name
         self.warnings: list[str] = []
 
     def put(self, stream: DeliveryStream, record: dict[str, Any], data: bytes, ms: int, delivery: dict[str, Any] | None) -> None:
@@ -126,8 +134,10 @@ class FirehoseSink:
             buffer = self._buffers.get(key)
             if buffer is None:
                 buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
-        buffer.records.append(data)  # newline-joined when written: no copy per record
+        if self.objects.keep_bodies:
+            buffer.records.append(data)  # newline-joined when written: no copy per record
         buffer.size += len(data) + 1
+        self.records_put[stream.name] += 1
         if delivery is not None:
             buffer.deliveries.append(delivery)
             delivery["bucket"] = target.bucket
@@ -135,10 +145,19 @@ class FirehoseSink:
         if buffer.size >= target.buffer_bytes:
             self._write(stream, target, self._buffers.pop(key))
 
-    def flush(self) -> int:
-        """Write every buffered object (end of a simulation); returns how many."""
-        buffers = self._buffers
-        self._buffers = {}
+    def flush(self, before_ms: int | None = None) -> int:
+        """Write every buffered object (end of a simulation), or with ``before_ms`` only
+        those whose buffering window ended by then; returns how many."""
+        if before_ms is None:
+            buffers = self._buffers
+            self._buffers = {}
+        else:
+            buffers = {}
+            for key in list(self._buffers):
+                target = self._streams[key[0]].s3
+                assert target is not None
+                if (key[-1] + 1) * target.window_seconds * 1000 <= before_ms:
+                    buffers[key] = self._buffers.pop(key)
         for key, buffer in sorted(buffers.items(), key=lambda item: item[1].first_arrival):
             stream = self._streams[key[0]]
             assert stream.s3 is not None
@@ -156,8 +175,11 @@ class FirehoseSink:
 
     def _write(self, stream: DeliveryStream, target: S3Target, buffer: _Buffer) -> None:
         key = self._key(stream, target, buffer.prefix, buffer.first_arrival)
-        body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
-        self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
+        if not self.objects.keep_bodies:
+            self.objects.put(target.bucket, key, None, size=buffer.size)
+        else:
+            body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
+            self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
         for delivery in buffer.deliveries:
             delivery["key"] = key
 
@@ -175,9 +197,13 @@ class FirehoseSink:
             "rawData": base64.b64encode(data).decode(),
         }
         key = self._key(stream, target, prefix, arrival)
-        self.objects.put(target.bucket, key, self._compress(target.compression, (json.dumps(document) + "\n").encode(), key=key))
+        content = (json.dumps(document) + "\n").encode()
+        body = self._compress(target.compression, content, key=key) if self.objects.keep_bodies else None
+        self.objects.put(target.bucket, key, body, size=len(content))
         delivery.update({"bucket": target.bucket, "key": key, "error": message})
-        self.failed.append(delivery)
+        self.failed_count += 1
+        if self.objects.keep_bodies:
+            self.failed.append(delivery)
 
     def _compress(self, compression: str, data: bytes, *, key: str) -> bytes:
         try:

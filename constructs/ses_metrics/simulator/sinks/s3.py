@@ -4,6 +4,10 @@ Objects written by a Firehose stream keep their records uncompressed until someo
 the object's bytes (``get``, ``items``, ``--out``); then they are compressed once, as the
 stream's configuration says. Reading records (``records``) needs no compression at all.
 Routing thus never pays for GZIP, and what a reader sees is what Firehose would write.
+
+With ``keep_bodies=False`` (long replays) the store counts objects and their
+uncompressed bytes per bucket and keeps nothing else: memory does not grow with the
+data written, and ``keys``/``items`` stay empty.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import gzip
 import io
 import json
 import zipfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -35,11 +39,21 @@ class LazyObject:
 
 
 class ObjectStore:
-    def __init__(self) -> None:
+    def __init__(self, *, keep_bodies: bool = True) -> None:
+        self.keep_bodies = keep_bodies
         self._objects: dict[str, dict[str, bytes | LazyObject]] = defaultdict(dict)
+        self.objects_written: Counter[str] = Counter()  # per bucket
+        self.bytes_written: Counter[str] = Counter()  # per bucket, uncompressed
 
-    def put(self, bucket: str, key: str, body: bytes | LazyObject) -> None:
-        self._objects[bucket][key] = body
+    def put(self, bucket: str, key: str, body: bytes | LazyObject | None, *, size: int | None = None) -> None:
+        """Store an object (``body`` may be None when bodies are not kept; ``size`` is
+        then its uncompressed length)."""
+        self.objects_written[bucket] += 1
+        if size is None:
+            size = len(body.content) if isinstance(body, LazyObject) else len(body or b"")
+        self.bytes_written[bucket] += size
+        if self.keep_bodies and body is not None:
+            self._objects[bucket][key] = body
 
     def get(self, bucket: str, key: str) -> bytes:
         body = self._objects[bucket][key]
@@ -52,7 +66,8 @@ class ObjectStore:
         return sorted(k for k in self._objects.get(bucket, {}) if k.startswith(prefix))
 
     def count(self) -> int:
-        return sum(len(objects) for objects in self._objects.values())
+        """Objects written (kept or only counted)."""
+        return sum(self.objects_written.values())
 
     def items(self) -> list[tuple[str, str, bytes]]:
         return [(b, k, self.get(b, k)) for b in sorted(self._objects) for k in sorted(self._objects[b])]
