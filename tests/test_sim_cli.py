@@ -43,7 +43,7 @@ def test_json_output_has_designs_shape(capsys, files):
     code, out, _ = run(capsys, "simulate", str(files[0]), "--scenario", str(files[1]), "--json")
     document = json.loads(out)
     assert code == 0
-    assert set(document) == {"sends", "events", "summary", "warnings"}
+    assert set(document) == {"sends", "events", "summary", "redshift", "opensearch", "warnings"}
     ok, bad = document["sends"]
     assert ok["configurationSet"] == "marketing" and ok["error"] is None and ok["messageId"].startswith("010001")
     assert bad == {"messageId": None, "configurationSet": "missing", "error": {"code": "NotFoundException", "message": "Configuration set <missing> does not exist."}, "name": "bad"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from ses_metrics.rules import UNRESOLVED, Problem
@@ -360,6 +361,36 @@ def check_index_name(value: Any) -> list[Problem]:
 def check_index_rotation(value: Any) -> list[Problem]:
     """``IndexRotationPeriod``: NoRotation, OneHour, OneDay, OneWeek or OneMonth."""
     return check_choice(value, INDEX_ROTATIONS, "index rotation")
+
+
+def index_rotation_suffix(rotation: str, moment: datetime) -> str:
+    """What Firehose appends to ``IndexName`` for a record arriving at ``moment`` (UTC):
+    NoRotation ``""``, OneHour ``-YYYY-MM-DD-HH``, OneDay ``-YYYY-MM-DD``, OneWeek
+    ``-YYYY-w<week>``, OneMonth ``-YYYY-MM`` (FDG es-index-rotation). Unknown values: OneDay,
+    Firehose's default.
+
+    The weeks follow the page's note: a week starts on Sunday and week 1 is the first week
+    with a Saturday in the year, i.e. the Sunday-to-Saturday week holding January 1 (so
+    December 27-31 can belong to week 1 of the next year, whose number the suffix then
+    carries), zero-padded to two digits as in its example ``2020-w33``. The same page's
+    table contradicts the note: it gives ``myindex-2016-w08`` for 2016-02-25, which is the
+    ISO week; by the note's rule that day is in week 09. The note, being the explicit rule,
+    is followed.
+    """
+    if rotation == "NoRotation":
+        return ""
+    if rotation == "OneHour":
+        return moment.strftime("-%Y-%m-%d-%H")
+    if rotation == "OneMonth":
+        return moment.strftime("-%Y-%m")
+    if rotation == "OneWeek":
+        day = moment.date()
+        sunday = day - timedelta(days=(day.weekday() + 1) % 7)  # the Sunday starting this week
+        year = (sunday + timedelta(days=6)).year  # the week belongs to the year of its Saturday
+        first = date(year, 1, 1)
+        week_one = first - timedelta(days=(first.weekday() + 1) % 7)
+        return f"-{year}-w{(sunday - week_one).days // 7 + 1:02d}"
+    return moment.strftime("-%Y-%m-%d")
 
 
 def check_opensearch_backup_mode(value: Any) -> list[Problem]:

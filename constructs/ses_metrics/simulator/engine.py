@@ -27,6 +27,8 @@ from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, Simulati
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
+from ses_metrics.simulator.sinks.opensearch import OpenSearchSink
+from ses_metrics.simulator.sinks.redshift import RedshiftSink
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.sinks.sns import TopicSink
 from ses_metrics.simulator.topology import Topology, build_topology
@@ -79,6 +81,10 @@ class Simulator:
         self.metrics = MetricStore()
         self.s3 = ObjectStore(keep_bodies=keep_payloads)
         self.firehose = FirehoseSink(self.s3, self.ids)
+        # Where Redshift and OpenSearch streams' records end up (loaded when objects are written).
+        self.redshift = RedshiftSink(self.s3, self.ids)
+        self.opensearch = OpenSearchSink(self.s3, self.ids)
+        self.firehose.destinations.update(redshift=self.redshift, opensearch=self.opensearch)
         self.sns = TopicSink(self.ids, keep_messages=keep_payloads)
         env = self.topology.environment
         self.eventbridge = EventBusSink(self.topology.rules, self.ids, env.account, env.region, keep_events=keep_payloads)
@@ -106,7 +112,7 @@ class Simulator:
 
     @property
     def warnings(self) -> list[str]:
-        return self.topology.warnings + self.router.notes + self.firehose.warnings
+        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings
 
     # -- sending ---------------------------------------------------------------------
 
@@ -257,6 +263,11 @@ class SimulationResult:
             "s3Objects": sim.s3.count(),
             "snsMessages": sum(sim.sns.published.values()),
             "eventBridgeEvents": sum(sim.eventbridge.put_count.values()),
+            "redshiftRowsLoaded": sum(sim.redshift.rows_loaded.values()),
+            "redshiftLoadErrors": len(sim.redshift.load_errors),
+            "redshiftRecordsNotLoaded": sum(sim.redshift.records_failed.values()),
+            "openSearchDocuments": sum(sim.opensearch.indexed.values()),
+            "openSearchFailedDocuments": sum(sim.opensearch.failed_count.values()),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -264,5 +275,13 @@ class SimulationResult:
             "sends": [s.to_json() for s in self.sends],
             "events": [outcome.to_json() for outcome in self.events()],
             "summary": self.summary(),
+            "redshift": {
+                "loads": self.simulator.redshift.loads,
+                "loadErrors": [error.to_json() for error in self.simulator.redshift.load_errors],
+            },
+            "opensearch": {
+                "indexes": {index: self.simulator.opensearch.indexed[index] for index in self.simulator.opensearch.indexes},
+                "failed": self.simulator.opensearch.failed,
+            },
             "warnings": self.simulator.warnings,
         }

@@ -34,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, Protocol
 
 from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.sinks.s3 import LazyObject, ObjectStore
@@ -83,6 +83,22 @@ def evaluate_prefix(prefix: str, moment: datetime, *, keys: dict[str, str] | Non
     return _EXPRESSION.sub(replace, prefix)
 
 
+class Destination(Protocol):
+    """What a stream delivers to after S3 (Redshift's COPY, OpenSearch's bulk index)."""
+
+    def stages(self, stream: DeliveryStream) -> bool:
+        """Whether the stream writes each buffer to its S3 configuration as an object."""
+
+    def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
+                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+        """One buffer's records (and their deliveries, when each record has one)."""
+
+
+def staged_object_key(prefix: str, stream: str, moment: datetime, uuid: str, extension: str = "") -> str:
+    """Firehose's object name: ``<prefix><stream>-1-YYYY-MM-dd-HH-mm-ss-<uuid><extension>``."""
+    return f"{prefix}{stream}-1-{moment.strftime('%Y-%m-%d-%H-%M-%S')}-{uuid}{extension}"
+
+
 @dataclass
 class _Buffer:
     first_arrival: datetime
@@ -105,6 +121,9 @@ class FirehoseSink:
         self.failed_count = 0
         self.records_put: Counter[str] = Counter()  # per stream name
         self.warnings: list[str] = []
+        # The sinks behind Redshift and OpenSearch streams, by DeliveryStream.kind: each gets
+        # every object the stream writes (or, when it ``stages`` nothing, would write).
+        self.destinations: dict[str, Destination] = {}
 
     def put(self, stream: DeliveryStream, record: dict[str, Any], data: bytes, ms: int, delivery: dict[str, Any] | None) -> None:
         """Accept one record arriving at ``ms`` (epoch milliseconds); ``delivery`` (if any)
@@ -171,17 +190,24 @@ class FirehoseSink:
 
     def _key(self, stream: DeliveryStream, target: S3Target, prefix: str, moment: datetime) -> str:
         extension = target.file_extension if target.file_extension is not None else _EXTENSIONS.get(target.compression, "")
-        return f"{prefix}{stream.name}-1-{moment.strftime('%Y-%m-%d-%H-%M-%S')}-{self.ids.uuid()}{extension}"
+        return staged_object_key(prefix, stream.name, moment, self.ids.uuid(), extension)
 
     def _write(self, stream: DeliveryStream, target: S3Target, buffer: _Buffer) -> None:
-        key = self._key(stream, target, buffer.prefix, buffer.first_arrival)
-        if not self.objects.keep_bodies:
-            self.objects.put(target.bucket, key, None, size=buffer.size)
-        else:
-            body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
-            self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
-        for delivery in buffer.deliveries:
-            delivery["key"] = key
+        destination = self.destinations.get(stream.kind)
+        key = None
+        if destination is None or destination.stages(stream):
+            key = self._key(stream, target, buffer.prefix, buffer.first_arrival)
+            if not self.objects.keep_bodies:
+                self.objects.put(target.bucket, key, None, size=buffer.size)
+            else:
+                body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
+                self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
+            for delivery in buffer.deliveries:
+                delivery["key"] = key
+        if destination is not None and self.objects.keep_bodies:
+            # Deliveries line up with records only when every record was routed with one.
+            deliveries = buffer.deliveries if len(buffer.deliveries) == len(buffer.records) else None
+            destination.deliver(stream, target.bucket, key, buffer.records, deliveries, buffer.first_arrival)
 
     def _write_error(self, stream: DeliveryStream, target: S3Target, data: bytes, arrival: datetime, error_type: str, message: str,
                      delivery: dict[str, Any]) -> None:

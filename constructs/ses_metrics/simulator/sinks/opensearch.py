@@ -1,0 +1,273 @@
+"""OpenSearch: the documents a Firehose-to-OpenSearch stream indexes, with dynamic mapping.
+
+Each buffer a stream flushes is one bulk request: every record becomes a document (the
+record itself) in ``IndexName`` plus the rotation suffix of the buffer's arrival time
+(``ses_metrics.firehose.index_rotation_suffix``: OneHour ``-YYYY-MM-DD-HH``, OneDay
+``-YYYY-MM-DD``, OneWeek ``-YYYY-wWW``, OneMonth ``-YYYY-MM``; default OneDay).
+
+- Document IDs: with ``DocumentIdOptions.DefaultDocumentIdFormat`` ``FIREHOSE_DEFAULT``
+  (the default) Firehose sets them; AWS does not document their form, so the simulator
+  uses unique, seeded decimal IDs shaped like those seen in failed-document backups
+  (``<56 digits>.<record index>``); with ``NO_DOCUMENT_ID`` OpenSearch generates a
+  20-character ID.
+- Mapping: dynamic, per index, as OpenSearch builds it: a field's type is fixed by the
+  first document that has it (string -> ``text``, or ``date`` when it parses as
+  ``strict_date_optional_time``; integer -> ``long``; other number -> ``float``; boolean
+  -> ``boolean``; object -> ``object``; an array takes its first non-null element's type).
+  A later document that conflicts is rejected whole with ``mapper_parsing_exception``: a
+  concrete value where an object is mapped, an object where a value is mapped, a
+  non-numeric string in a numeric field, an unparseable date, a non-boolean in a boolean
+  field. Numbers into ``text`` and numeric strings into numbers are coerced, as OpenSearch
+  does. More than 1,000 mapped fields in an index (``index.mapping.total_fields.limit``)
+  is ``illegal_argument_exception``. A rejected document adds nothing to the mapping.
+- Backup (``S3BackupMode``): ``FailedDocumentsOnly`` (the default) writes only rejected
+  documents, ``AllDocuments`` also every record, as objects of the stream's S3
+  configuration. Rejected documents go under ``<prefix>AmazonOpenSearchService-failed/``
+  (then ``YYYY/MM/dd/HH/``), one JSON line each in Firehose's failed-document shape:
+  ``attemptsMade, arrivalTimestamp, errorCode, errorMessage, attemptEndingTimestamp,
+  esDocumentId, esIndexName, esTypeName, rawData`` (base64). Mapping errors are not
+  retried (a retry cannot succeed), so ``attemptsMade`` is 1.
+
+``sim.opensearch.documents(index)``, ``search(index, term={field: value})`` (dotted field
+paths; an array matches when it contains the value), ``count_by(index, field)``,
+``indexes``, ``mapping(index)`` and ``failed`` (the backup documents) show what happened.
+An ``index`` argument is an index's full name or the stream's ``IndexName`` (all its
+rotated indexes).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from ses_metrics.firehose import index_rotation_suffix
+from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
+from ses_metrics.simulator.sinks.s3 import ObjectStore
+from ses_metrics.simulator.topology import DeliveryStream
+
+FAILED_FOLDER = "AmazonOpenSearchService-failed/"
+FIELDS_LIMIT = 1000
+# strict_date_optional_time, the first of OpenSearch's dynamic date formats (SES's timestamps).
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
+_NUMERIC = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+
+
+class MappingConflict(Exception):
+    """A document OpenSearch rejects: ``type`` (``mapper_parsing_exception``, ...) and reason."""
+
+    def __init__(self, type_: str, reason: str):
+        super().__init__(reason)
+        self.type, self.reason = type_, reason
+
+
+def _value_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "date" if _DATE.fullmatch(value) else "text"
+    if isinstance(value, dict):
+        return "object"
+    return None
+
+
+def map_document(document: dict[str, Any], mapping: dict[str, str], document_id: str) -> dict[str, str]:
+    """The fields ``document`` adds to ``mapping`` (field path -> type); ``MappingConflict``
+    if OpenSearch would reject it. ``mapping`` itself is not changed."""
+    added: dict[str, str] = {}
+
+    def preview(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+    def visit(path: str, value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(path, item)
+            return
+        if value is None:
+            return
+        mapped = mapping.get(path) or added.get(path)
+        if mapped is None:
+            kind = _value_type(value)
+            if kind is None:
+                return
+            added[path] = kind
+            mapped = kind
+        elif mapped == "object" and not isinstance(value, dict):
+            raise MappingConflict(
+                "mapper_parsing_exception",
+                f"object mapping for [{path}] tried to parse field [{path.rsplit('.', 1)[-1]}] as object, but found a concrete value",
+            )
+        elif mapped != "object" and (isinstance(value, dict) or not _coerces(mapped, value)):
+            raise MappingConflict(
+                "mapper_parsing_exception",
+                f"failed to parse field [{path}] of type [{mapped}] in document with id '{document_id}'. Preview of field's value: '{preview(value)[:100]}'",
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(f"{path}.{key}" if path else key, item)
+
+    for key, item in document.items():
+        visit(key, item)
+    if len(mapping) + len(added) > FIELDS_LIMIT:
+        raise MappingConflict("illegal_argument_exception", f"Limit of total fields [{FIELDS_LIMIT}] has been exceeded")
+    return added
+
+
+def _coerces(mapped: str, value: Any) -> bool:
+    """Whether a value fits a mapped field type (OpenSearch coerces numbers and numeric strings)."""
+    if mapped == "text":
+        return not isinstance(value, dict)
+    if mapped in ("long", "float"):
+        return (isinstance(value, int | float) and not isinstance(value, bool)) or (isinstance(value, str) and bool(_NUMERIC.fullmatch(value)))
+    if mapped == "boolean":
+        return isinstance(value, bool) or value in ("true", "false", "")
+    if mapped == "date":
+        return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and bool(_DATE.fullmatch(value)))
+    return True
+
+
+def _field(document: Any, path: str) -> list[Any]:
+    """Every value at a dotted path (arrays flattened)."""
+    values = [document]
+    for part in path.split("."):
+        following = []
+        for value in values:
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and part in item:
+                    following.append(item[part])
+        values = following
+    flat: list[Any] = []
+    for value in values:
+        flat.extend(value if isinstance(value, list) else [value])
+    return flat
+
+
+class OpenSearchSink:
+    """Every Firehose-to-OpenSearch stream's indexes, in memory."""
+
+    def __init__(self, objects: ObjectStore, ids: Any):
+        self.objects = objects
+        self.ids = ids
+        self._documents: dict[str, dict[str, dict[str, Any]]] = {}  # index -> id -> document
+        self._mappings: dict[str, dict[str, str]] = {}
+        self._bases: dict[str, set[str]] = {}  # IndexName -> rotated index names
+        self.failed: list[dict[str, Any]] = []  # failed-document backups, as written
+        self.indexed: Counter[str] = Counter()  # documents per index
+        self.failed_count: Counter[str] = Counter()  # rejected documents per index
+
+    # -- the API ---------------------------------------------------------------------
+
+    @property
+    def indexes(self) -> list[str]:
+        return sorted(self._documents)
+
+    def documents(self, index: str) -> list[dict[str, Any]]:
+        """Every document of an index (or of every rotated index of an ``IndexName``), in indexing order."""
+        return [document for name in self._resolve(index) for document in self._documents[name].values()]
+
+    def get(self, index: str, document_id: str) -> dict[str, Any] | None:
+        for name in self._resolve(index):
+            if document_id in self._documents[name]:
+                return self._documents[name][document_id]
+        return None
+
+    def search(self, index: str, *, term: dict[str, Any]) -> list[dict[str, Any]]:
+        """Documents whose every ``term`` field (a dotted path) equals the value (or, for an array, contains it)."""
+        return [d for d in self.documents(index) if all(value in _field(d, field) for field, value in term.items())]
+
+    def count_by(self, index: str, field: str) -> dict[Any, int]:
+        """Documents per value of ``field`` (a terms aggregation); documents without it are not counted."""
+        counts: Counter[Any] = Counter()
+        for document in self.documents(index):
+            for value in dict.fromkeys(v for v in _field(document, field) if not isinstance(v, dict | list)):
+                counts[value] += 1
+        return dict(counts.most_common())
+
+    def mapping(self, index: str) -> dict[str, str]:
+        """The dynamic mapping of one index: field path -> type."""
+        return dict(self._mappings[self._resolve(index)[0]])
+
+    # -- Firehose's side -------------------------------------------------------------
+
+    def stages(self, stream: DeliveryStream) -> bool:
+        """Only ``AllDocuments`` writes every record to S3."""
+        return str(stream.properties.get("S3BackupMode") or "FailedDocumentsOnly") == "AllDocuments"
+
+    def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
+                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+        """Index one buffer (a bulk request); back up the documents OpenSearch rejects."""
+        props = stream.properties
+        base = str(props.get("IndexName") or "")
+        index = base + index_rotation_suffix(str(props.get("IndexRotationPeriod") or "OneDay"), arrival)
+        firehose_ids = ((props.get("DocumentIdOptions") or {}).get("DefaultDocumentIdFormat") or "FIREHOSE_DEFAULT") == "FIREHOSE_DEFAULT"
+        documents = self._documents.setdefault(index, {})
+        mapping = self._mappings.setdefault(index, {})
+        self._bases.setdefault(base, set()).add(index)
+        batch = self.ids.hex(24)
+        prefix = f"{int(batch, 16):056d}"[-56:]
+        ms = int(arrival.timestamp() * 1000)
+        failures: list[tuple[int, dict[str, Any]]] = []
+        for position, raw in enumerate(records):
+            document_id = f"{prefix}.{position}" if firehose_ids else self.ids.hex(10)
+            entry: dict[str, Any] = {"index": index, "id": document_id}
+            try:
+                document = json.loads(raw)
+                if not isinstance(document, dict):
+                    raise MappingConflict("mapper_parsing_exception", "failed to parse: the document is not a JSON object")
+                mapping.update(map_document(document, mapping, document_id))
+            except ValueError as error:
+                failure = MappingConflict("mapper_parsing_exception", f"failed to parse: {error}")
+            except MappingConflict as error:
+                failure = error
+            else:
+                documents[document_id] = document
+                self.indexed[index] += 1
+                entry["document"] = document
+                if deliveries is not None:
+                    deliveries[position]["opensearch"] = entry
+                continue
+            self.failed_count[index] += 1
+            entry["error"] = f"{failure.type}: {failure.reason}"
+            failures.append((position, {
+                "attemptsMade": 1,
+                "arrivalTimestamp": ms,
+                "errorCode": "400",
+                "errorMessage": json.dumps({"type": failure.type, "reason": failure.reason}),
+                "attemptEndingTimestamp": ms,
+                "esDocumentId": document_id,
+                "esIndexName": index,
+                "esTypeName": str(props.get("TypeName") or ""),
+                "rawData": base64.b64encode(raw).decode(),
+            }))
+            if deliveries is not None:
+                deliveries[position]["opensearch"] = entry
+        if failures:
+            self._back_up(stream, arrival, failures, deliveries)
+
+    def _back_up(self, stream: DeliveryStream, arrival: datetime, failures: list[tuple[int, dict[str, Any]]],
+                 deliveries: list[dict[str, Any]] | None) -> None:
+        target = stream.s3
+        if target is None:
+            return
+        extension = {"GZIP": ".gz"}.get(target.compression, "")
+        key = staged_object_key(f"{target.prefix}{FAILED_FOLDER}{arrival.strftime('%Y/%m/%d/%H/')}", stream.name, arrival, self.ids.uuid(), extension)
+        content = "".join(json.dumps(failure) + "\n" for _, failure in failures).encode()
+        self.objects.put(target.bucket, key, compress(target.compression if extension else "UNCOMPRESSED", content, key))
+        for position, failure in failures:
+            self.failed.append({"bucket": target.bucket, "key": key, **failure})
+            if deliveries is not None:
+                deliveries[position]["key"] = key
+
+    def _resolve(self, index: str) -> list[str]:
+        names = [index] if index in self._documents else sorted(self._bases.get(index, ()))
+        if not names:
+            raise KeyError(f"no OpenSearch index {index!r}; indexes: {', '.join(self.indexes) or 'none yet'}")
+        return names

@@ -1,0 +1,576 @@
+"""Redshift: the COPY a Firehose-to-Redshift stream runs on each staged object, into an
+embedded DuckDB database.
+
+Firehose stages records in S3 (``RedshiftDestinationConfiguration.S3Configuration``) and
+then runs ``COPY <DataTableName> (<DataTableColumns>) FROM 's3://<staged object>' <CopyOptions>``.
+The simulator does the same when a staged object is written (a buffer fills, or ``flush``):
+
+- The table: created from the DDL in the stream's ``ses-metrics`` metadata (what
+  ``RedshiftDeliveryStream`` deploys), else from ``DataTableColumns`` as ``VARCHAR(65535)``
+  each (Redshift's longest). Redshift types map to DuckDB's (VARCHAR(n) and CHAR(n) ->
+  VARCHAR, with the length kept here and enforced in UTF-8 bytes as Redshift does).
+- CopyOptions: ``JSON 's3://...'`` (a JSONPaths file: taken from the simulated S3 store,
+  else from the stream's metadata, which is what the construct deploys to that key),
+  ``JSON 'auto'`` / ``'auto ignorecase'``, ``GZIP`` (must match how the object was
+  staged), ``MAXERROR [AS] n`` (default 0), ``TRUNCATECOLUMNS`` (the only way a value is
+  ever cut), ``EMPTYASNULL``, ``BLANKSASNULL``; ``REGION``, ``TIMEFORMAT``, ``DATEFORMAT``,
+  ``ACCEPTINVCHARS``, ``COMPUPDATE``, ``STATUPDATE`` change nothing here; anything else is
+  a warning. A COPY without ``JSON`` (pipe-delimited text) is a COPY error.
+- Values: a path missing from the record, or JSON null, loads NULL; an object or array
+  loads as its compact JSON text; numbers and booleans in a text column load as their JSON
+  text. A string longer than its ``VARCHAR(n)`` in bytes is load error 1204 ("String length
+  exceeds DDL length"), NULL in a NOT NULL column 1213, a non-integer in an integer column
+  1207, a non-boolean in a BOOLEAN column 1210, a bad timestamp 1206, a bad date 1205,
+  a line that is not a JSON object 1216.
+- Atomicity: a COPY is one transaction. With ``MAXERROR 0`` (Firehose's and Redshift's
+  default) an object with any bad record loads **no** row, and Firehose, after its retries,
+  skips the object and writes a manifest naming it (``{"entries": [{"url", "mandatory"}]}``,
+  Redshift's manifest format, which is what Firehose writes "to the errors/ folder" for a
+  manual backfill) under ``<staging prefix>errors/manifests/YYYY/MM/dd/HH/``. With
+  ``MAXERROR n`` up to ``n`` bad records are skipped and the rest load. Every bad record is
+  listed in ``load_errors`` (``STL_LOAD_ERRORS``'s columns), where Redshift, aborting at
+  the first error, would list one: here a failed object tells you everything wrong in it.
+
+``sim.redshift.query(sql)`` runs SQL over the loaded tables; ``tables``, ``rows(table)``,
+``load_errors`` and ``loads`` (one entry per COPY) show the rest. With ``keep_payloads=False``
+nothing is loaded (there are no records to load).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ses_metrics.redshift_columns import parse_jsonpath, resolve
+from ses_metrics.simulator.sinks.firehose import staged_object_key
+from ses_metrics.simulator.sinks.s3 import ObjectStore
+from ses_metrics.simulator.topology import DeliveryStream
+
+# Redshift's default lengths: VARCHAR without n is VARCHAR(256), TEXT is VARCHAR(256), CHAR is CHAR(1).
+_TEXT_TYPES = {"VARCHAR": 256, "CHARACTER VARYING": 256, "NVARCHAR": 256, "TEXT": 256, "CHAR": 1, "CHARACTER": 1, "NCHAR": 1, "BPCHAR": 256}
+_DUCK_TYPES = {
+    "BIGINT": "BIGINT", "INT8": "BIGINT", "INTEGER": "INTEGER", "INT": "INTEGER", "INT4": "INTEGER", "SMALLINT": "SMALLINT",
+    "INT2": "SMALLINT", "BOOLEAN": "BOOLEAN", "BOOL": "BOOLEAN", "DOUBLE PRECISION": "DOUBLE", "FLOAT8": "DOUBLE",
+    "FLOAT": "DOUBLE", "REAL": "REAL", "FLOAT4": "REAL", "DATE": "DATE", "TIMESTAMP": "TIMESTAMP",
+    "TIMESTAMP WITHOUT TIME ZONE": "TIMESTAMP", "TIMESTAMPTZ": "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
+}
+_INT_RANGES = {"BIGINT": 2**63, "INTEGER": 2**31, "SMALLINT": 2**15}
+_IGNORED_OPTIONS = {"REGION", "TIMEFORMAT", "DATEFORMAT", "ACCEPTINVCHARS", "COMPUPDATE", "STATUPDATE", "ROUNDEC", "ACCEPTANYDATE"}
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\S+")
+MANIFEST_FOLDER = "errors/manifests/"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A table column: its Redshift type, the DuckDB type it loads into, its length in bytes
+    (text types) and whether it is NOT NULL."""
+
+    name: str
+    type: str
+    duck_type: str
+    max_bytes: int | None = None
+    not_null: bool = False
+
+
+def parse_ddl(ddl: str) -> tuple[str, list[ColumnSpec]]:
+    """``CREATE TABLE name (column type [NOT NULL], ...)`` -> the table and its columns;
+    ``ValueError`` naming what it cannot read (table constraints, ENCODE and the like
+    are skipped)."""
+    match = re.match(r"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)\s*\((.*)\)", ddl, re.S | re.I)
+    if match is None:
+        raise ValueError(f"not a CREATE TABLE statement: {ddl[:60]!r}")
+    parts, depth, current = [], 0, ""
+    for char in match.group(2):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    columns = []
+    for part in (p.strip() for p in parts):
+        words = part.split()
+        if not words or words[0].upper() in ("PRIMARY", "UNIQUE", "FOREIGN", "CONSTRAINT", "CHECK"):
+            continue
+        definition = " ".join(words[1:])
+        not_null = bool(re.search(r"\bNOT\s+NULL\b", definition, re.I))
+        type_ = re.split(r"\s+(?:NOT\s+NULL|NULL|ENCODE|DEFAULT|DISTKEY|SORTKEY|PRIMARY|UNIQUE|REFERENCES|IDENTITY|COLLATE)\b", definition, maxsplit=1, flags=re.I)[0]
+        columns.append(column_spec(words[0].strip('"'), type_.strip(), not_null))
+    return match.group(1).strip('"'), columns
+
+
+def column_spec(name: str, type_: str, not_null: bool = False) -> ColumnSpec:
+    """A column of Redshift type ``type_`` (``VARCHAR(256)``, ``BIGINT``, ...)."""
+    match = re.fullmatch(r"([A-Za-z][A-Za-z0-9 ]*?)\s*(?:\(\s*(\d+|MAX)\s*(?:,\s*\d+\s*)?\))?", type_.strip(), re.I)
+    base = (match.group(1) if match else type_).upper()
+    if base in _TEXT_TYPES:
+        size = match.group(2) if match else None
+        length = 65535 if size and size.upper() == "MAX" else int(size) if size else _TEXT_TYPES[base]
+        return ColumnSpec(name, type_, "VARCHAR", length, not_null)
+    if base in ("DECIMAL", "NUMERIC"):
+        return ColumnSpec(name, type_, type_.upper(), None, not_null)
+    return ColumnSpec(name, type_, _DUCK_TYPES.get(base, "VARCHAR"), None, not_null)
+
+
+@dataclass
+class CopyCommand:
+    """A stream's ``CopyCommand``, parsed: table, columns, and what its options ask for."""
+
+    table: str
+    columns: list[str] | None
+    options: str
+    jsonpaths_url: str | None = None
+    auto: bool = False
+    ignorecase: bool = False
+    gzip: bool = False
+    max_error: int = 0
+    truncate: bool = False
+    empty_as_null: bool = False
+    blanks_as_null: bool = False
+    problems: list[str] = field(default_factory=list)  # make every COPY fail
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, copy_command: dict[str, Any]) -> CopyCommand:
+        columns = copy_command.get("DataTableColumns")
+        command = cls(
+            str(copy_command.get("DataTableName") or ""),
+            [c.strip().strip('"') for c in str(columns).split(",") if c.strip()] if columns else None,
+            str(copy_command.get("CopyOptions") or ""),
+        )
+        tokens = _TOKEN.findall(command.options)
+        index, fmt = 0, None
+        while index < len(tokens):
+            word = tokens[index].upper()
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if word == "FORMAT":
+                index += 2 if following and following.upper() == "AS" else 1
+                continue
+            if word == "JSON":
+                fmt = "json"
+                if following and following.startswith("'"):
+                    argument = following[1:-1].replace("''", "'")
+                    if argument.lower() in ("auto", "auto ignorecase"):
+                        command.auto, command.ignorecase = True, argument.lower() == "auto ignorecase"
+                    else:
+                        command.jsonpaths_url = argument
+                    index += 1
+                else:
+                    command.auto = True  # JSON without an argument is 'auto'
+            elif word == "GZIP":
+                command.gzip = True
+            elif word == "MAXERROR":
+                index += 1 if following and following.upper() == "AS" else 0
+                value = tokens[index + 1] if index + 1 < len(tokens) else ""
+                if not value.isdigit():
+                    command.problems.append(f"CopyOptions: MAXERROR needs a number, not {value!r}")
+                else:
+                    command.max_error = int(value)
+                index += 1
+            elif word == "TRUNCATECOLUMNS":
+                command.truncate = True
+            elif word == "EMPTYASNULL":
+                command.empty_as_null = True
+            elif word == "BLANKSASNULL":
+                command.blanks_as_null = True
+            elif word in _IGNORED_OPTIONS:
+                if following and following.startswith("'") or word == "REGION":
+                    index += 1
+            elif word in ("CSV", "AVRO", "PARQUET", "ORC", "DELIMITER", "FIXEDWIDTH", "SHAPEFILE"):
+                fmt = word.lower()
+            else:
+                command.warnings.append(f"CopyOptions: {tokens[index]!r} is not simulated (ignored)")
+            index += 1
+        if fmt != "json":
+            command.problems.append(
+                f"CopyOptions {command.options!r} do not load JSON ({fmt or 'pipe-delimited text'}): "
+                "the SES records Firehose stages are JSON lines, so every COPY would fail; add json 'auto' or json 's3://.../jsonpaths.json'"
+            )
+        if not command.table:
+            command.problems.append("CopyCommand has no DataTableName")
+        return command
+
+
+@dataclass
+class LoadError:
+    """One row of ``STL_LOAD_ERRORS`` (the columns a reader looks at)."""
+
+    table: str
+    filename: str
+    line_number: int
+    colname: str
+    type: str
+    raw_line: str
+    raw_field_value: str
+    err_code: int
+    err_reason: str
+    stream: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class _BadValue(Exception):
+    def __init__(self, code: int, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+Path = Callable[[Any], tuple[bool, Any]]
+
+
+def compile_jsonpath(path: str) -> Path:
+    """A JSONPath as Redshift reads it: bracket notation (what ses-metrics writes, followed
+    by ``redshift_columns.resolve``) or dot notation (jsonpath-ng); ``ValueError`` if neither."""
+    try:
+        parts = parse_jsonpath(path)
+    except ValueError:
+        pass
+    else:
+        return lambda record: resolve(record, parts)
+    from jsonpath_ng import parse  # only for paths ses-metrics does not write
+
+    try:
+        expression = parse(path)
+    except Exception as error:  # jsonpath-ng raises its own exception types
+        raise ValueError(f"invalid JSONPath {path!r}: {error}") from None
+
+    def find(record: Any) -> tuple[bool, Any]:
+        matches = expression.find(record)
+        return (True, matches[0].value) if matches else (False, None)
+
+    return find
+
+
+@dataclass
+class _Table:
+    name: str
+    columns: list[ColumnSpec]
+    stream: str
+
+
+class RedshiftSink:
+    """Every Firehose-to-Redshift stream's COPY, into one embedded DuckDB database."""
+
+    def __init__(self, objects: ObjectStore, ids: Any):
+        self.objects = objects
+        self.ids = ids
+        self._connection: Any = None
+        self._tables: dict[str, _Table] = {}
+        self._commands: dict[str, CopyCommand] = {}
+        self._paths: dict[str, list[Path] | str] = {}  # stream arn -> evaluators, or why there are none
+        self.load_errors: list[LoadError] = []
+        self.loads: list[dict[str, Any]] = []  # one per COPY: stream, table, file, rows, errors, status
+        self.rows_loaded: Counter[str] = Counter()  # per table
+        self.records_failed: Counter[str] = Counter()  # records of failed COPYs and skipped rows, per table
+        self.warnings: list[str] = []
+
+    # -- the API ---------------------------------------------------------------------
+
+    @property
+    def connection(self) -> Any:
+        """The DuckDB connection (created on first use: simulators without Redshift streams never import duckdb)."""
+        if self._connection is None:
+            import duckdb
+
+            self._connection = duckdb.connect(":memory:")
+        return self._connection
+
+    @property
+    def tables(self) -> list[str]:
+        return sorted(self._tables)
+
+    def columns(self, table: str) -> list[ColumnSpec]:
+        return list(self._table(table).columns)
+
+    def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Rows of a SQL query over the loaded tables (DuckDB's SQL, close to Redshift's for SELECTs)."""
+        return self.connection.execute(sql, parameters or []).fetchall()
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """Every row of ``table`` as ``{column: value}``, in load order."""
+        spec = self._table(table)
+        names = [c.name for c in spec.columns]
+        return [dict(zip(names, row, strict=True)) for row in self.query(f'SELECT * FROM "{spec.name}"')]
+
+    # -- Firehose's side -------------------------------------------------------------
+
+    def register(self, stream: DeliveryStream) -> None:
+        """Parse a stream's COPY and prepare its table (created on the first load)."""
+        command = CopyCommand.parse(stream.properties.get("CopyCommand") or {})
+        self._commands[stream.arn] = command
+        for warning in command.warnings:
+            self._warn(f"delivery stream {stream.name}: {warning}")
+
+    def stages(self, stream: DeliveryStream) -> bool:
+        return True  # Redshift COPY reads the staged object, so it is always written
+
+    def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
+                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+        """COPY one staged object (``records`` are its lines) into the stream's table."""
+        command = self._commands.get(stream.arn)
+        if command is None:
+            self.register(stream)
+            command = self._commands[stream.arn]
+        filename = f"s3://{bucket}/{key}"
+        table = self._ensure_table(stream, command)
+        problem = "; ".join(command.problems) or (None if table is not None else f"table {command.table!r} cannot be created")
+        if problem is None:
+            paths = self._jsonpaths(stream, command, table)  # type: ignore[arg-type]
+            problem = paths if isinstance(paths, str) else None
+        if problem is None:
+            compressed = key is not None and key.endswith(".gz")
+            if compressed != command.gzip:
+                problem = (f"the staged object is {'GZIP' if compressed else 'not'} compressed but the COPY options "
+                           f"{'lack' if compressed else 'have'} GZIP: Redshift cannot read it")
+        if problem is not None:
+            self._fail_copy(stream, command, filename, records, deliveries, arrival, problem)
+            return
+        assert table is not None and not isinstance(paths, str)
+        self._copy(stream, command, table, paths, filename, records, deliveries, arrival)
+
+    # -- internals -------------------------------------------------------------------
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def _table(self, table: str) -> _Table:
+        try:
+            return self._tables[table]
+        except KeyError:
+            raise KeyError(f"no Redshift table {table!r}; tables: {', '.join(self.tables) or 'none loaded yet'}") from None
+
+    def _ensure_table(self, stream: DeliveryStream, command: CopyCommand) -> _Table | None:
+        existing = self._tables.get(command.table)
+        if existing is not None:
+            return existing
+        columns: list[ColumnSpec] | None = None
+        ddl = stream.metadata.get("ddl")
+        if isinstance(ddl, str) and stream.metadata.get("table") == command.table:
+            try:
+                _, columns = parse_ddl(ddl)
+            except ValueError as error:
+                self._warn(f"delivery stream {stream.name}: the DDL in its metadata cannot be read ({error}); columns are VARCHAR(65535)")
+        if columns is None:
+            if not command.columns:
+                self._warn(f"delivery stream {stream.name}: no DDL in its metadata and no DataTableColumns: table {command.table} cannot be created")
+                return None
+            columns = [column_spec(name, "VARCHAR(65535)") for name in command.columns]
+        body = ", ".join(f'"{c.name}" {c.duck_type}{" NOT NULL" if c.not_null else ""}' for c in columns)
+        self.connection.execute(f'CREATE TABLE "{command.table}" ({body})')
+        table = self._tables[command.table] = _Table(command.table, columns, stream.name)
+        return table
+
+    def _jsonpaths(self, stream: DeliveryStream, command: CopyCommand, table: _Table) -> list[Path] | str:
+        """One evaluator per COPY column, or why the COPY fails."""
+        cached = self._paths.get(stream.arn)
+        if cached is not None:
+            return cached
+        targets = command.columns or [c.name for c in table.columns]
+        known = {c.name for c in table.columns}
+        missing = [c for c in targets if c not in known]
+        result: list[Path] | str
+        if missing:
+            result = f"column {missing[0]!r} of DataTableColumns is not in table {table.name}"
+        elif command.auto:
+            # 'auto': a column loads the record's top-level field of the same name.
+            result = [_auto_path(name, command.ignorecase) for name in targets]
+        else:
+            document = self._jsonpaths_document(stream, command.jsonpaths_url or "")
+            if isinstance(document, str):
+                result = document
+            else:
+                paths = document.get("jsonpaths") if isinstance(document, dict) else None
+                if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                    result = f"the JSONPaths file {command.jsonpaths_url} has no \"jsonpaths\" list of strings"
+                elif len(paths) != len(targets):
+                    result = f"the JSONPaths file {command.jsonpaths_url} has {len(paths)} paths for {len(targets)} columns: Redshift needs one per column"
+                else:
+                    try:
+                        result = [compile_jsonpath(p) for p in paths]
+                    except ValueError as error:
+                        result = f"the JSONPaths file {command.jsonpaths_url}: {error}"
+        self._paths[stream.arn] = result
+        return result
+
+    def _jsonpaths_document(self, stream: DeliveryStream, url: str) -> Any:
+        bucket, _, key = url.removeprefix("s3://").partition("/")
+        if key in self.objects.keys(bucket, key):
+            try:
+                return json.loads(self.objects.content(bucket, key))
+            except ValueError as error:
+                return f"the JSONPaths file {url} is not JSON: {error}"
+        if isinstance(stream.metadata.get("jsonpaths"), dict):
+            return stream.metadata["jsonpaths"]  # what RedshiftDeliveryStream deploys to that key
+        return f"the JSONPaths file {url} is neither in the templates' metadata nor in the simulated S3"
+
+    def _copy(self, stream: DeliveryStream, command: CopyCommand, table: _Table, paths: list[Path], filename: str,
+              records: list[bytes], deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+        targets = command.columns or [c.name for c in table.columns]
+        by_name = {c.name: c for c in table.columns}
+        specs = [by_name[name] for name in targets]
+        good: list[tuple[Any, ...]] = []
+        good_lines: list[int] = []
+        errors: list[LoadError] = []
+        for line_number, raw in enumerate(records, start=1):
+            try:
+                record = json.loads(raw)
+                if not isinstance(record, dict):
+                    raise ValueError("not a JSON object")
+            except ValueError as error:
+                errors.append(self._error(stream, table, filename, line_number, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
+                continue
+            row: list[Any] = []
+            bad = False
+            for spec, path in zip(specs, paths, strict=True):
+                found, value = path(record)
+                try:
+                    row.append(_load_value(spec, value if found else None, command))
+                except _BadValue as problem:
+                    raw_value = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+                    errors.append(self._error(stream, table, filename, line_number, spec.name, spec.type, raw, raw_value, problem.code, problem.reason))
+                    bad = True
+                    break  # Redshift reports a record's first bad field
+            if not bad:
+                good.append(tuple(row))
+                good_lines.append(line_number)
+        self.load_errors.extend(errors)
+        failed = len(errors) > command.max_error
+        status = "failed" if failed else "loaded"
+        if not failed and good:
+            self._insert(table, targets, good)
+            self.rows_loaded[table.name] += len(good)
+        skipped = len(records) if failed else len(errors)
+        self.records_failed[table.name] += skipped
+        manifest = self._write_manifest(stream, filename, arrival) if failed else None
+        reason = (f"{len(errors)} load error(s), MAXERROR {command.max_error}: the COPY of {filename} failed and loaded no row"
+                  if failed else None)
+        self.loads.append({"stream": stream.name, "table": table.name, "file": filename, "status": status,
+                           "rows": 0 if failed else len(good), "errors": len(errors), **({"manifest": manifest} if manifest else {})})
+        if deliveries is not None and len(deliveries) == len(records):
+            loaded = dict(zip(good_lines, good, strict=True)) if not failed else {}
+            errors_by_line = {e.line_number: e for e in errors}
+            for line_number, delivery in enumerate(deliveries, start=1):
+                entry: dict[str, Any] = {"table": table.name}
+                if line_number in loaded:
+                    entry["row"] = dict(zip(targets, _jsonable(loaded[line_number]), strict=True))
+                else:
+                    error = errors_by_line.get(line_number)
+                    entry["loadError"] = (f"{error.colname or 'record'}: {error.err_code} {error.err_reason}" if error
+                                          else f"not loaded: {reason}")
+                    if manifest:
+                        entry["manifest"] = manifest
+                delivery["redshift"] = entry
+
+    def _insert(self, table: _Table, targets: list[str], rows: list[tuple[Any, ...]]) -> None:
+        # One INSERT of unnested column lists: ~30x faster than executemany in DuckDB.
+        columns = [list(values) for values in zip(*rows, strict=True)]
+        names = ", ".join(f'"{t}"' for t in targets)
+        selects = ", ".join(f"unnest(${i + 1})" for i in range(len(targets)))
+        self.connection.execute(f'INSERT INTO "{table.name}" ({names}) SELECT {selects}', columns)
+
+    def _error(self, stream: DeliveryStream, table: _Table, filename: str, line: int, colname: str, type_: str, raw: bytes,
+               value: str, code: int, reason: str) -> LoadError:
+        # STL_LOAD_ERRORS keeps raw_line and raw_field_value as CHAR(1024).
+        return LoadError(table.name, filename, line, colname, type_, raw.decode("utf-8", "replace")[:1024], value[:1024], code, reason, stream.name)
+
+    def _fail_copy(self, stream: DeliveryStream, command: CopyCommand, filename: str, records: list[bytes],
+                   deliveries: list[dict[str, Any]] | None, arrival: datetime, problem: str) -> None:
+        """A COPY that fails before reading any record (bad options, JSONPaths, compression)."""
+        manifest = self._write_manifest(stream, filename, arrival)
+        self.records_failed[command.table] += len(records)
+        self.loads.append({"stream": stream.name, "table": command.table, "file": filename, "status": "failed", "rows": 0,
+                           "errors": 0, "error": problem, **({"manifest": manifest} if manifest else {})})
+        self._warn(f"delivery stream {stream.name}: COPY fails: {problem}")
+        for delivery in deliveries or []:
+            delivery["redshift"] = {"table": command.table, "loadError": f"COPY failed: {problem}", **({"manifest": manifest} if manifest else {})}
+
+    def _write_manifest(self, stream: DeliveryStream, filename: str, arrival: datetime) -> str | None:
+        """The manifest of a skipped object, as Firehose writes it for a manual backfill."""
+        target = stream.s3
+        if target is None:
+            return None
+        key = staged_object_key(f"{target.prefix}{MANIFEST_FOLDER}{arrival.strftime('%Y/%m/%d/%H/')}", stream.name, arrival, self.ids.uuid(), "")
+        body = (json.dumps({"entries": [{"url": filename, "mandatory": True}]}) + "\n").encode()
+        self.objects.put(target.bucket, key, body)
+        return f"s3://{target.bucket}/{key}"
+
+
+def _auto_path(name: str, ignorecase: bool) -> Path:
+    def find(record: Any) -> tuple[bool, Any]:
+        if name in record:
+            return True, record[name]
+        if ignorecase:
+            for key, value in record.items():
+                if key.lower() == name:
+                    return True, value
+        return False, None
+
+    return find
+
+
+def _load_value(spec: ColumnSpec, value: Any, command: CopyCommand) -> Any:
+    """A JSON value as Redshift's COPY loads it into ``spec``; ``_BadValue`` for a load error."""
+    if isinstance(value, str) and ((command.empty_as_null and value == "") or (command.blanks_as_null and value.strip() == "" and value)):
+        value = None
+    if value is None:
+        if spec.not_null:
+            raise _BadValue(1213, "Missing data for not-null field")
+        return None
+    duck = spec.duck_type
+    if duck == "VARCHAR":
+        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        encoded = text.encode("utf-8")
+        if spec.max_bytes is not None and len(encoded) > spec.max_bytes:
+            if not command.truncate:
+                raise _BadValue(1204, "String length exceeds DDL length")
+            text = encoded[: spec.max_bytes].decode("utf-8", "ignore")  # TRUNCATECOLUMNS cuts at a character boundary
+        return text
+    if duck in _INT_RANGES:
+        number = value if isinstance(value, int) and not isinstance(value, bool) else None
+        if number is None and isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            number = int(value)
+        if number is None:
+            raise _BadValue(1207, f"Invalid digit, Value '{str(value)[:1]}', Pos 0, Type: {duck.title()}")
+        if not -_INT_RANGES[duck] <= number < _INT_RANGES[duck]:
+            raise _BadValue(1204, f"Overflow, Value '{number}' out of range for type {duck.title()}")
+        return number
+    if duck == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "t", "1", "yes", "y", "on"):
+            return True
+        if text in ("false", "f", "0", "no", "n", "off"):
+            return False
+        raise _BadValue(1210, f"Invalid boolean value '{value}'")
+    if duck in ("DOUBLE", "REAL") or duck.startswith(("DECIMAL", "NUMERIC")):
+        try:
+            return float(value) if duck in ("DOUBLE", "REAL") else Decimal(str(value))
+        except (TypeError, ValueError, InvalidOperation):
+            raise _BadValue(1208 if duck in ("DOUBLE", "REAL") else 1209, f"Invalid numeric value '{value}'") from None
+    if duck == "DATE":
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            raise _BadValue(1205, f"Invalid Date Format - length must be 10 or more: '{value}'") from None
+    if duck in ("TIMESTAMP", "TIMESTAMPTZ"):
+        try:
+            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise _BadValue(1206, f"Invalid timestamp format or value: '{value}'") from None
+        return moment if duck == "TIMESTAMPTZ" else moment.replace(tzinfo=None)
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _jsonable(row: tuple[Any, ...]) -> list[Any]:
+    return [v if v is None or isinstance(v, str | int | float | bool) else str(v) for v in row]
