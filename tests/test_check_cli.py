@@ -25,7 +25,7 @@ FAILING = SENDS + """
 expect:
   - {send: spring, event: bounce, reaches: metrics, with_dimensions: {campaign: summer}}
   - {send: spring, event: bounce, never_reaches: archive}
-  - {send: spring, event: bounce, reaches: archive, becomes: {redshift_row: {campaign: spring}}}
+  - {send: spring, event: bounce, reaches: external, becomes: {redshift_row: {campaign: spring}}}
   - {send: spring, event: send, reaches: metrics}
 """
 
@@ -34,6 +34,9 @@ expect:
 def files(tmp_path):
     template = with_firehose(base())
     template["Resources"]["Metrics"] = destination("metrics", ["send", "bounce"], **cloudwatch(("campaign", "messageTag", "none")))
+    # A stream outside the templates: what reaches it cannot be followed further (could not be checked).
+    template["Resources"]["External"] = destination("external", ["bounce"], KinesisFirehoseDestination={
+        "DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
     (tmp_path / "t.json").write_text(json.dumps(template))
     for name, text in {"passing.yaml": PASSING, "failing.yaml": FAILING, "none.yaml": SENDS}.items():
         (tmp_path / name).write_text(text)
@@ -60,7 +63,7 @@ def test_a_failed_expectation_prints_what_happened_and_exits_1(capsys, files, mo
     assert code == 1
     assert "✗ expect[0] the Bounce of send 'spring' reaches metrics with dimensions campaign=summer" in out
     assert "actual: the Bounce of send 'spring' reached metrics, but campaign='spring', not 'summer': CloudWatch Bounce {campaign=spring}" in out
-    assert "! expect[2]" in out and "error: the Bounce of send 'spring' reached archive, but becomes.redshift_row" in out
+    assert "! expect[2]" in out and "error: the Bounce of send 'spring' reached external, but becomes.redshift_row cannot be checked: delivery stream elsewhere is not in the templates" in out
     assert "2 scenario(s), 6 expectation(s): 3 passed, 2 failed, 1 could not be checked" in out
 
 

@@ -120,11 +120,10 @@ def test_a_qualifier_for_another_destination_kind_fails():
     assert "with_dimensions applies to CloudWatch destinations, and alerts is sns" in message
 
 
-@pytest.mark.parametrize("sink", ["redshift_row", "opensearch_document"])
-def test_becomes_is_an_error_naming_the_missing_sink_never_a_pass(sink):
-    [(status, message)] = run({"send": "spring", "event": "bounce", "reaches": "archive", "becomes": {sink: {"campaign": "spring"}}})
-    assert status is Status.ERROR
-    assert f"becomes.{sink}" in message and "cannot be checked: this version of ses-metrics does not follow Firehose records that far" in message
+@pytest.mark.parametrize(("sink", "name"), [("redshift_row", "Redshift"), ("opensearch_document", "OpenSearch")])
+def test_becomes_on_an_s3_stream_fails_naming_where_the_stream_delivers(sink, name):
+    message = fails({"send": "spring", "event": "bounce", "reaches": "archive", "becomes": {sink: {"campaign": "spring"}}})
+    assert message == f"the Bounce of send 'spring' reached archive, but delivery stream archive delivers to Amazon S3, not to {name}"
 
 
 def test_becomes_uses_the_registered_checker_when_a_sink_provides_one(monkeypatch):

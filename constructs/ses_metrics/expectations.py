@@ -32,8 +32,11 @@ campaign=spring". Each item is one of four kinds, named by its verb:
   (CloudWatch: each named dimension has that value; others may exist), ``in_s3_prefix``
   (Firehose: the S3 key starts with it), ``matches_rule`` (EventBridge: that rule on the
   default bus matches the event), ``becomes`` (what the record turns into downstream:
-  ``{redshift_row: {column: value}}`` or ``{opensearch_document: {field: value}}``; the
-  sinks for these are not in this version, so using them is an error that says so);
+  ``{redshift_row: {column: value}}``: the row the stream's COPY loaded for that record
+  has those column values; ``{opensearch_document: {field: value}}``: the document
+  OpenSearch indexed for it has those fields, a dotted path reaching into objects; an
+  object or array value also matches the JSON text a column holds; a record that was not
+  followed that far, a stream outside the templates, is an error that says so);
 - ``never_reaches``: no event of ``event`` (any type when left out) from the send is
   delivered to that destination;
 - ``metric`` + ``sums_to``: the CloudWatch metric (a metric name or an event type) with
@@ -49,6 +52,7 @@ has fails rather than passing silently.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -203,27 +207,95 @@ def _at(outcome: EventOutcome, destination: str) -> tuple[dict[str, Any] | None,
 # -- becomes: what a record turns into downstream ------------------------------------------
 
 # Checkers for ``becomes``, by key: (delivery, expected) -> a mismatch, or None when it
-# matches. Raise NotSimulated when the sink that would produce it does not exist.
+# matches. They read what the Redshift and OpenSearch sinks wrote on the delivery
+# (delivery["redshift"], delivery["opensearch"]). NotSimulated: the record was not followed
+# that far (a stream outside the templates, or no payloads kept).
 BecomesChecker = Callable[[Mapping[str, Any], Mapping[str, Any]], str | None]
 
 
 class NotSimulated(Exception):
-    """An expectation needs a sink this version of ses-metrics does not have."""
+    """An expectation needs what the simulation did not follow (reported as could not be checked)."""
 
 
-def _not_simulated(what: str) -> BecomesChecker:
-    def check(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
-        raise NotSimulated(
-            f"{what} cannot be checked: this version of ses-metrics does not follow Firehose records that far "
-            f"(the record stops at {_describe_delivery(delivery)}); remove the expectation until the sink exists"
-        )
+_SINK_NAMES = {"redshift": "Redshift", "opensearch": "OpenSearch", "s3": "Amazon S3"}
 
-    return check
+
+def _downstream(delivery: Mapping[str, Any], kind: str, what: str) -> Mapping[str, Any] | str:
+    """The ``kind`` sink's entry for this record (``delivery[kind]``), or a mismatch; raises
+    NotSimulated when the record was not followed that far."""
+    destination = delivery.get("destination")
+    if destination is None:
+        raise NotSimulated(f"{what} cannot be checked: delivery stream {delivery['deliveryStream']} is not in the templates, so its records are not followed")
+    if destination != kind:
+        return f"delivery stream {delivery['deliveryStream']} delivers to {_SINK_NAMES.get(destination, destination)}, not to {_SINK_NAMES[kind]}"
+    entry = delivery.get(kind)
+    if entry is None:
+        raise NotSimulated(f"{what} cannot be checked: the record was not delivered past S3 (no flush, or a simulation that keeps no payloads)")
+    return entry
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    """Equal, or a JSON value equal to the JSON text a column holds (objects and arrays load as text)."""
+    if actual == expected:
+        return True
+    if isinstance(actual, str) and not isinstance(expected, str):
+        return actual == json.dumps(expected, separators=(",", ":"), ensure_ascii=False)
+    return False
+
+
+def _compact(value: Any, limit: int = 300) -> str:
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _redshift_row(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
+    entry = _downstream(delivery, "redshift", "becomes.redshift_row")
+    if isinstance(entry, str):
+        return entry
+    if "loadError" in entry:
+        return f"no row was loaded into table {entry['table']}: {entry['loadError']}"
+    row = entry["row"]
+    problems = [
+        f"table {entry['table']} has no column {column} (columns: {', '.join(row)})" if column not in row else f"{column}={row[column]!r}, not {value!r}"
+        for column, value in expected.items()
+        if column not in row or not _same(row[column], value)
+    ]
+    return f"the row loaded into {entry['table']} has {'; '.join(problems)}: row {_compact(row)}" if problems else None
+
+
+def _document_field(document: Any, path: str) -> tuple[bool, Any]:
+    """A field of a document by name, or by dotted path into its objects."""
+    if isinstance(document, dict) and path in document:
+        return True, document[path]
+    value = document
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False, None
+        value = value[part]
+    return True, value
+
+
+def _opensearch_document(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
+    entry = _downstream(delivery, "opensearch", "becomes.opensearch_document")
+    if isinstance(entry, str):
+        return entry
+    if "error" in entry:
+        return f"OpenSearch rejected document {entry['id']} in index {entry['index']} ({entry['error']}) and Firehose backed it up to S3"
+    problems = []
+    for field, value in expected.items():
+        found, actual = _document_field(entry["document"], field)
+        if not found:
+            problems.append(f"no field {field}")
+        elif not _same(actual, value):
+            problems.append(f"{field}={actual!r}, not {value!r}")
+    if not problems:
+        return None
+    return f"document {entry['id']} in index {entry['index']} has {'; '.join(problems)}: {_compact(entry['document'])}"
 
 
 BECOMES: dict[str, BecomesChecker] = {
-    "redshift_row": _not_simulated("becomes.redshift_row (the row the Firehose COPY writes to Redshift)"),
-    "opensearch_document": _not_simulated("becomes.opensearch_document (the document Firehose indexes in OpenSearch)"),
+    "redshift_row": _redshift_row,
+    "opensearch_document": _opensearch_document,
 }
 
 
