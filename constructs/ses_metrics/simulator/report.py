@@ -7,10 +7,15 @@
     DIR/s3/<bucket>/<key>                the objects Firehose wrote, byte for byte
     DIR/sns/<topic>.jsonl                SNS notifications, one per line
     DIR/eventbridge/<bus>.jsonl          EventBridge events, one per line
+    DIR/redshift/<table>.csv             the rows each Redshift table holds (header: its columns; NULL empty)
+    DIR/redshift/stl_load_errors.csv     the load errors, STL_LOAD_ERRORS's columns (with any Redshift table)
+    DIR/opensearch/<index>.ndjson        each indexed document as {"_index", "_id", "_source"}, one per line
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -39,7 +44,27 @@ def write_out(result: SimulationResult, directory: Path) -> list[Path]:
         write(directory / "sns" / f"{topic.rsplit(':', 1)[-1]}.jsonl", lines(messages))
     for bus, events in sim.eventbridge.events.items():
         write(directory / "eventbridge" / f"{bus}.jsonl", lines(events))
+    for table in sim.redshift.tables:
+        names = [c.name for c in sim.redshift.columns(table)]
+        write(directory / "redshift" / f"{table}.csv", _csv(names, [[row[n] for n in names] for row in sim.redshift.rows(table)]))
+    if sim.redshift.tables:
+        errors = [error.to_json() for error in sim.redshift.load_errors]
+        write(directory / "redshift" / "stl_load_errors.csv", _csv(LOAD_ERROR_COLUMNS, [[e[c] for c in LOAD_ERROR_COLUMNS] for e in errors]))
+    for index in sim.opensearch.indexes:
+        write(directory / "opensearch" / f"{index}.ndjson", lines(sim.opensearch.hits(index)))
     return written
+
+
+LOAD_ERROR_COLUMNS = ["table", "filename", "line_number", "colname", "type", "raw_line", "raw_field_value", "err_code", "err_reason", "stream"]
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """RFC 4180 CSV; NULL is an empty field."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue().encode()
 
 
 def _delivery_text(delivery: dict[str, Any], objects: dict[tuple[str, str], int]) -> str:
@@ -52,12 +77,47 @@ def _delivery_text(delivery: dict[str, Any], objects: dict[tuple[str, str], int]
         where = f" → S3 object #{number}" if number else ""
         if "error" in delivery:
             where += f" (error output: {delivery['error']})"
+        redshift, opensearch = delivery.get("redshift"), delivery.get("opensearch")
+        if redshift:
+            where += f" → Redshift {redshift['table']}: " + ("row loaded" if "row" in redshift else f"not loaded ({redshift['loadError']})")
+        if opensearch:
+            where += f" → OpenSearch {opensearch['index']}: " + (f"rejected ({opensearch['error']}), backed up" if "error" in opensearch else "indexed")
         return f"Firehose {delivery['deliveryStream']}{where}"
     if kind == "sns":
         subscribers = ", ".join(f"{s['protocol']}:{s['endpoint']}" for s in delivery["subscriptions"]) or "no subscriptions in the template"
         return f"SNS {delivery['topic'].rsplit(':', 1)[-1]} ({subscribers})"
     rules = ", ".join(r["name"] for r in delivery["rules"]) or "no rule matches"
     return f"EventBridge {delivery['detailType']} ({rules})"
+
+
+def _print_downstream(sim: Any, console: Any) -> None:
+    """Redshift COPYs and their load errors, OpenSearch indexes and their failed documents."""
+    from rich.table import Table
+
+    if sim.redshift.loads:
+        loads = Table(title="Redshift COPY (one per staged object)")
+        for column in ("Table", "Object", "Status", "Rows", "Load errors"):
+            loads.add_column(column, overflow="fold")
+        for load in sim.redshift.loads:
+            status = load["status"] if load["status"] == "loaded" else f"[red]{load['status']}{': ' + load['error'] if 'error' in load else ''}[/red]"
+            loads.add_row(load["table"], load["file"], status, str(load["rows"]), str(load["errors"]))
+        console.print(loads)
+    if sim.redshift.load_errors:
+        errors = Table(title="Redshift load errors (STL_LOAD_ERRORS)")
+        for column in ("Table", "Line", "Column", "Type", "Code", "Reason", "Value"):
+            errors.add_column(column, overflow="fold")
+        for error in sim.redshift.load_errors:
+            errors.add_row(error.table, str(error.line_number), error.colname, error.type, str(error.err_code), error.err_reason, error.raw_field_value[:80])
+        console.print(errors)
+    if sim.opensearch.indexes or sim.opensearch.failed:
+        indexes = Table(title="OpenSearch indexes")
+        for column in ("Index", "Documents", "Failed (backed up to S3)"):
+            indexes.add_column(column)
+        for index in sorted(set(sim.opensearch.indexes) | set(sim.opensearch.failed_count)):
+            indexes.add_row(index, str(sim.opensearch.indexed[index]), str(sim.opensearch.failed_count[index]))
+        console.print(indexes)
+        for failed in sim.opensearch.failed:
+            console.print(f"[red]✗ document {failed['esDocumentId']} in {failed['esIndexName']}: {failed['errorMessage']}[/red]")
 
 
 def not_matching(reason: str) -> bool:
@@ -119,11 +179,14 @@ def print_result(result: SimulationResult, console: Any, *, out: str | None = No
         for bucket, key, _ in objects:
             s3.add_row(str(numbers[(bucket, key)]), bucket, key, str(len(sim.s3.records(bucket, key))))
         console.print(s3)
+    _print_downstream(sim, console)
     summary = result.summary()
     console.print(
         f"{summary['sends']} send(s) ({summary['failedSends']} failed), {sum(summary['events'].values())} event(s), "
         f"{sum(summary['deliveries'].values())} deliveries, {sum(summary['drops'].values())} drops; "
-        f"{summary['snsMessages']} SNS message(s), {summary['eventBridgeEvents']} EventBridge event(s), {summary['s3Objects']} S3 object(s)"
+        f"{summary['snsMessages']} SNS message(s), {summary['eventBridgeEvents']} EventBridge event(s), {summary['s3Objects']} S3 object(s); "
+        f"Redshift: {summary['redshiftRowsLoaded']} row(s) loaded, {summary['redshiftLoadErrors']} load error(s); "
+        f"OpenSearch: {summary['openSearchDocuments']} document(s) indexed, {summary['openSearchFailedDocuments']} failed"
     )
     for warning in sim.warnings:
         console.print(f"[yellow]warning[/yellow] {warning}")

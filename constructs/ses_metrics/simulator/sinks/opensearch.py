@@ -173,6 +173,10 @@ class OpenSearchSink:
         """Every document of an index (or of every rotated index of an ``IndexName``), in indexing order."""
         return [document for name in self._resolve(index) for document in self._documents[name].values()]
 
+    def hits(self, index: str) -> list[dict[str, Any]]:
+        """Every document with its index and ID, as a search hit: ``{"_index", "_id", "_source"}``."""
+        return [{"_index": name, "_id": i, "_source": d} for name in self._resolve(index) for i, d in self._documents[name].items()]
+
     def get(self, index: str, document_id: str) -> dict[str, Any] | None:
         for name in self._resolve(index):
             if document_id in self._documents[name]:
