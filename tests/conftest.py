@@ -64,3 +64,15 @@ def alarmed_template() -> dict:
     ReputationAlarms(stack, "Alarms", configuration_set=cs, dimension_alarms=campaigns)
     ReputationAlarms(stack, "Account")
     return Template.from_stack(stack).to_json()
+
+
+@pytest.fixture(scope="session")
+def example_template() -> dict:
+    """The example platform app (``ses-metrics.yaml``) synthesized once per session, without
+    cdk-nag: the template ``cdk synth`` would write for stack SesMetrics."""
+    from aws_cdk.assertions import Template
+
+    from stacks.app_builder import build_app
+
+    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(EXAMPLE_CONFIG), nag=False)
+    return Template.from_stack(app.node.find_child("SesMetrics")).to_json()

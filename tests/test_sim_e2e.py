@@ -1,18 +1,14 @@
 """End to end: ses-metrics.yaml -> synth -> simulate -> deliveries, objects, metrics."""
 
-import aws_cdk as cdk
 import pytest
-from conftest import EXAMPLE_CONFIG, ROOT
+from conftest import ROOT
 
 from ses_metrics.simulator import Simulator, load_scenario
-from stacks.app_builder import build_app
 
 
 @pytest.fixture(scope="module")
-def result():
-    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(EXAMPLE_CONFIG), nag=False)
-    simulator = Simulator.from_stack(app.node.find_child("SesMetrics"))
-    return simulator.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
+def result(example_template):
+    return Simulator(example_template).run(load_scenario(ROOT / "examples" / "scenario.yaml"))
 
 
 def test_the_example_app_raises_no_simulator_warning(result):
