@@ -116,3 +116,17 @@ def test_bundled_example_scenario_is_valid():
     from ses_metrics.simulator import load_scenario
 
     assert len(load_scenario(ROOT / "examples" / "scenario.yaml").sends) == 5
+
+
+def test_out_writes_redshift_tables_load_errors_and_opensearch_indexes(capsys, tmp_path, example_template):
+    template = tmp_path / "example.template.json"
+    template.write_text(json.dumps(example_template))
+    out = tmp_path / "sim"
+    code, text, _ = run(capsys, "simulate", str(template), "--scenario", str(ROOT / "examples" / "scenario.yaml"), "--out", str(out))
+    assert code == 0
+    header, *rows = (out / "redshift" / "ses.csv").read_text().splitlines()
+    assert header.endswith(",bounce_type,bounce_sub_type,campaign") and rows
+    assert (out / "redshift" / "stl_load_errors.csv").read_text().startswith("table,filename,line_number,colname,type,raw_line,raw_field_value,err_code,err_reason")
+    hits = [json.loads(line) for line in (out / "opensearch" / "ses-events-2026-01-01.ndjson").read_text().splitlines()]
+    assert hits and set(hits[0]) == {"_index", "_id", "_source"}
+    assert f"Redshift: {len(rows)} row(s) loaded, 0 load error(s); OpenSearch: {len(hits)} document(s) indexed, 0 failed" in " ".join(text.split())
