@@ -4,13 +4,18 @@ tests, all through pytest itself (pytester) where pytest's behaviour is the poin
 import json
 import textwrap
 
+import aws_cdk.assertions  # noqa: F401
 import pytest
+import stacks.app_builder  # noqa: F401
 from simkit import base, cloudwatch, destination, simple, with_sns
 
 from ses_metrics.simulator import Simulator, parse_scenario
 from ses_metrics.testing import assert_metric, assert_never_reaches, assert_reaches
 
 pytest_plugins = ["pytester"]
+# The CDK modules the example_template fixture uses are imported at collection: pytester's
+# in-process runs drop modules first imported during them, and a CDK module imported twice
+# has two copies of its jsii types ("PolicyStatement ... got PolicyStatement").
 
 BOUNCE = "bounce@simulator.amazonses.com"
 
@@ -181,3 +186,25 @@ def test_scenario_globs_follow_shell_semantics(path, pattern, matches):
     from ses_metrics.testing import _glob_match
 
     assert _glob_match(path.split("/"), pattern.split("/")) is matches
+
+
+def test_the_capture_fixture_routes_the_applications_own_sends_to_redshift_rows(pytester, example_template):
+    pytester.makefile(".json", template=json.dumps(example_template))
+    pytester.makeini("[pytest]\nses_metrics_template = template.json\n")
+    pytester.makepyfile(
+        textwrap.dedent(
+            """
+            from sample_app import mailer
+
+            def test_newsletter_bounce_becomes_a_tagged_row(ses_metrics_capture):
+                message_id = mailer.send_newsletter(["bounce@simulator.amazonses.com"], "spring")
+                ses_metrics_capture.flush()
+                rows = ses_metrics_capture.redshift.query("SELECT event_type, campaign FROM ses WHERE message_id = ? ORDER BY 1", [message_id])
+                assert rows == [("Bounce", "spring"), ("Send", "spring")]
+
+            def test_each_test_starts_empty(ses_metrics_capture):
+                assert ses_metrics_capture.sends == []
+            """
+        )
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

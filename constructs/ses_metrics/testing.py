@@ -19,6 +19,8 @@ Fixtures (session-scoped unless noted; the app is synthesized once per session):
 - ``ses_metrics_stacks``: its synthesized templates (``StackTemplate`` list);
 - ``ses_metrics_topology``: what the simulator reads from them;
 - ``ses_metrics_simulator`` (per test): a fresh ``Simulator`` with empty sinks;
+- ``ses_metrics_capture`` (per test): the same, receiving every boto3 SES send the test
+  makes (``ses_metrics.simulator.capture``);
 - ``ses_metrics_lint``: the ``LintReport`` of the templates.
 
 Helpers, whose failures say what happened instead: ``assert_reaches``,
@@ -34,7 +36,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +129,20 @@ def ses_metrics_simulator(ses_metrics_topology: Topology) -> Simulator:
     from ses_metrics.simulator import Simulator
 
     return Simulator(ses_metrics_topology)
+
+
+@pytest.fixture
+def ses_metrics_capture(ses_metrics_topology: Topology) -> Iterator[Simulator]:
+    """A fresh simulator over the session's templates that receives every boto3 SES send
+    (``ses`` SendEmail, SendRawEmail, SendTemplatedEmail, SendBulkTemplatedEmail; ``sesv2``
+    SendEmail, SendBulkEmail) the test makes, from any code: ``capture`` from
+    ``ses_metrics.simulator.capture`` around the whole test. Firehose buffers are flushed
+    when the test ends; call ``flush()`` first to read S3 objects, Redshift rows or
+    OpenSearch documents inside the test."""
+    from ses_metrics.simulator.capture import capture
+
+    with capture(ses_metrics_topology) as simulator:
+        yield simulator
 
 
 @pytest.fixture(scope="session")
