@@ -423,7 +423,7 @@ class RedshiftSink:
         errors: list[LoadError] = []
         for line_number, raw in enumerate(records, start=1):
             try:
-                record = json.loads(raw)
+                record = _loads(raw)
                 if not isinstance(record, dict):
                     raise ValueError("not a JSON object")
             except ValueError as error:
@@ -505,6 +505,20 @@ class RedshiftSink:
         return f"s3://{target.bucket}/{key}"
 
 
+try:  # orjson (pinned; 3x faster) parses and writes the JSON text Redshift would see
+    import orjson
+
+    _loads = orjson.loads
+
+    def _dumps(value: Any) -> str:
+        return orjson.dumps(value).decode()
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
+    def _dumps(value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
 def _auto_path(name: str, ignorecase: bool) -> Path:
     def find(record: Any) -> tuple[bool, Any]:
         if name in record:
@@ -520,6 +534,8 @@ def _auto_path(name: str, ignorecase: bool) -> Path:
 
 def _load_value(spec: ColumnSpec, value: Any, command: CopyCommand) -> Any:
     """A JSON value as Redshift's COPY loads it into ``spec``; ``_BadValue`` for a load error."""
+    if type(value) is str and value and spec.duck_type == "VARCHAR" and (spec.max_bytes is None or len(value) * 4 <= spec.max_bytes):
+        return value  # the common case: UTF-8 takes at most 4 bytes a character, so it fits
     if isinstance(value, str) and ((command.empty_as_null and value == "") or (command.blanks_as_null and value.strip() == "" and value)):
         value = None
     if value is None:
@@ -528,7 +544,7 @@ def _load_value(spec: ColumnSpec, value: Any, command: CopyCommand) -> Any:
         return None
     duck = spec.duck_type
     if duck == "VARCHAR":
-        text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        text = value if isinstance(value, str) else _dumps(value)
         encoded = text.encode("utf-8")
         if spec.max_bytes is not None and len(encoded) > spec.max_bytes:
             if not command.truncate:
