@@ -76,3 +76,12 @@ def example_template() -> dict:
 
     app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(EXAMPLE_CONFIG), nag=False)
     return Template.from_stack(app.node.find_child("SesMetrics")).to_json()
+
+
+@pytest.fixture(scope="session")
+def example_result(example_template):
+    """``examples/scenario.yaml`` simulated once per session over the example template
+    (a ``SimulationResult``; its ``simulator`` holds every sink). Tests only read it."""
+    from ses_metrics.simulator import Simulator, load_scenario
+
+    return Simulator(example_template).run(load_scenario(ROOT / "examples" / "scenario.yaml"))

@@ -1,14 +1,11 @@
 """End to end: ses-metrics.yaml -> synth -> simulate -> deliveries, objects, metrics."""
 
 import pytest
-from conftest import ROOT
-
-from ses_metrics.simulator import Simulator, load_scenario
 
 
 @pytest.fixture(scope="module")
-def result(example_template):
-    return Simulator(example_template).run(load_scenario(ROOT / "examples" / "scenario.yaml"))
+def result(example_result):
+    return example_result
 
 
 def test_the_example_app_raises_no_simulator_warning(result):

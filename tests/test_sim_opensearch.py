@@ -8,11 +8,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from conftest import ROOT
 from simkit import simple
 
 from ses_metrics.firehose import index_rotation_suffix
-from ses_metrics.simulator import Simulator, load_scenario
+from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, map_document
 
 
@@ -27,10 +26,8 @@ def subject(text: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def sim(example_template):
-    simulator = Simulator(example_template)
-    simulator.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
-    return simulator
+def sim(example_result):
+    return example_result.simulator
 
 
 @pytest.fixture(scope="module")

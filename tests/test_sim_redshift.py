@@ -7,10 +7,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from conftest import ROOT
 from simkit import simple
 
-from ses_metrics.simulator import Simulator, load_scenario
+from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.sinks.redshift import CopyCommand, _BadValue, _load_value, column_spec, parse_ddl
 
 WAREHOUSE_COLUMNS = ["message_id", "event_type", "sending_account_id", "timestamp", "destination", "configuration_set", "bounce_type", "bounce_sub_type", "campaign"]
@@ -22,10 +21,8 @@ def warehouse(template: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def sim(example_template):
-    simulator = Simulator(example_template)
-    simulator.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
-    return simulator
+def sim(example_result):
+    return example_result.simulator
 
 
 @pytest.fixture(scope="module")
