@@ -149,3 +149,14 @@ def test_ddl_lengths_and_not_null_are_read():
         ("message_id", "VARCHAR", 200, True), ("n", "DECIMAL(10,2)", None, False), ("t", "VARCHAR", 256, False), ("c", "VARCHAR", 1, False)
     ]
     assert column_spec("x", "varchar(max)").max_bytes == 65535
+
+
+def test_json_auto_into_a_schema_qualified_table(example_template):
+    template = copy.deepcopy(example_template)
+    stream = warehouse(template)
+    del stream["Metadata"]
+    stream["Properties"]["RedshiftDestinationConfiguration"]["CopyCommand"] = {"DataTableName": "public.ses", "DataTableColumns": "eventtype", "CopyOptions": "json 'auto ignorecase'"}
+    simulator = Simulator(template)
+    simulator.send_email(**simple())
+    simulator.flush()
+    assert simulator.redshift.query("SELECT eventtype FROM public.ses ORDER BY 1") == [("Delivery",), ("Send",)]

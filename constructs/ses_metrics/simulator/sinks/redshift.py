@@ -299,7 +299,7 @@ class RedshiftSink:
         """Every row of ``table`` as ``{column: value}``, in load order."""
         spec = self._table(table)
         names = [c.name for c in spec.columns]
-        return [dict(zip(names, row, strict=True)) for row in self.query(f'SELECT * FROM "{spec.name}"')]
+        return [dict(zip(names, row, strict=True)) for row in self.query(f"SELECT * FROM {quote_table(spec.name)}")]
 
     # -- Firehose's side -------------------------------------------------------------
 
@@ -321,8 +321,10 @@ class RedshiftSink:
             self.register(stream)
             command = self._commands[stream.arn]
         filename = f"s3://{bucket}/{key}"
-        table = self._ensure_table(stream, command)
-        problem = "; ".join(command.problems) or (None if table is not None else f"table {command.table!r} cannot be created")
+        problem = "; ".join(command.problems) or None
+        table = self._ensure_table(stream, command) if problem is None else None
+        if problem is None and table is None:
+            problem = f"table {command.table!r} cannot be created"
         if problem is None:
             paths = self._jsonpaths(stream, command, table)  # type: ignore[arg-type]
             problem = paths if isinstance(paths, str) else None
@@ -366,7 +368,9 @@ class RedshiftSink:
                 return None
             columns = [column_spec(name, "VARCHAR(65535)") for name in command.columns]
         body = ", ".join(f'"{c.name}" {c.duck_type}{" NOT NULL" if c.not_null else ""}' for c in columns)
-        self.connection.execute(f'CREATE TABLE "{command.table}" ({body})')
+        if "." in command.table:  # public.ses: Redshift's schema becomes a DuckDB schema
+            self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{command.table.split(".")[0]}"')
+        self.connection.execute(f"CREATE TABLE {quote_table(command.table)} ({body})")
         table = self._tables[command.table] = _Table(command.table, columns, stream.name)
         return table
 
@@ -476,7 +480,7 @@ class RedshiftSink:
         columns = [list(values) for values in zip(*rows, strict=True)]
         names = ", ".join(f'"{t}"' for t in targets)
         selects = ", ".join(f"unnest(${i + 1})" for i in range(len(targets)))
-        self.connection.execute(f'INSERT INTO "{table.name}" ({names}) SELECT {selects}', columns)
+        self.connection.execute(f"INSERT INTO {quote_table(table.name)} ({names}) SELECT {selects}", columns)
 
     def _error(self, stream: DeliveryStream, table: _Table, filename: str, line: int, colname: str, type_: str, raw: bytes,
                value: str, code: int, reason: str) -> LoadError:
@@ -517,6 +521,11 @@ except ImportError:  # pragma: no cover
 
     def _dumps(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def quote_table(name: str) -> str:
+    """``schema.table`` or ``table`` as quoted SQL identifiers (``"public"."ses"``)."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split(".", 1))
 
 
 def _auto_path(name: str, ignorecase: bool) -> Path:
