@@ -266,8 +266,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     parameters = _parameters(args)
     [scenario] = _load_scenarios([args.scenario])
+    database = None
+    if args.redshift_url:
+        from ses_metrics.simulator.sinks.databases import PostgresDatabase
+
+        if not args.redshift_url.startswith(("postgresql://", "postgres://")):
+            raise _UsageError(f"--redshift-url {args.redshift_url!r}: give a postgresql:// URL")
+        try:
+            database = PostgresDatabase(args.redshift_url)
+        except RuntimeError as error:
+            raise _UsageError(str(error)) from None
     try:
-        simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters)
+        simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters, redshift_database=database)
     except TemplateError as error:
         print(f"ses-metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -469,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     _simulation_arguments(simulate)
     simulate.add_argument("--backend", choices=("memory", "moto"), default="memory", help="also write S3, SNS->SQS and EventBridge->SQS into moto (default %(default)s)")
     simulate.add_argument("--moto-endpoint", metavar="URL", help="the moto server --backend moto writes to")
+    simulate.add_argument("--redshift-url", metavar="URL", help="load Redshift streams' rows into this PostgreSQL (postgresql://user@host:port/db) instead of an in-memory DuckDB")
     simulate.set_defaults(run=cmd_simulate)
 
     check = commands.add_parser("check", help="run scenarios and check their expect: lists; exit 1 on any failed expectation")

@@ -48,6 +48,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ses_metrics.redshift_columns import parse_jsonpath, resolve
+from ses_metrics.simulator.sinks.databases import Database, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
@@ -260,10 +261,11 @@ class _Table:
 class RedshiftSink:
     """Every Firehose-to-Redshift stream's COPY, into one embedded DuckDB database."""
 
-    def __init__(self, objects: ObjectStore, ids: Any):
+    def __init__(self, objects: ObjectStore, ids: Any, database: Database | None = None):
+        """``database``: where rows go (default an in-memory DuckDB; ``PostgresDatabase`` for a real one)."""
         self.objects = objects
         self.ids = ids
-        self._connection: Any = None
+        self.database: Any = database or DuckDatabase()
         self._tables: dict[str, _Table] = {}
         self._commands: dict[str, CopyCommand] = {}
         self._paths: dict[str, list[Path] | str] = {}  # stream arn -> evaluators, or why there are none
@@ -277,12 +279,8 @@ class RedshiftSink:
 
     @property
     def connection(self) -> Any:
-        """The DuckDB connection (created on first use: simulators without Redshift streams never import duckdb)."""
-        if self._connection is None:
-            import duckdb
-
-            self._connection = duckdb.connect(":memory:")
-        return self._connection
+        """The database connection (DuckDB's is created on first use: simulators without Redshift streams never import duckdb)."""
+        return self.database.connection
 
     @property
     def tables(self) -> list[str]:
@@ -292,8 +290,9 @@ class RedshiftSink:
         return list(self._table(table).columns)
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Rows of a SQL query over the loaded tables (DuckDB's SQL, close to Redshift's for SELECTs)."""
-        return self.connection.execute(sql, parameters or []).fetchall()
+        """Rows of a SQL query over the loaded tables, in the database's SQL (DuckDB's by
+        default, close to Redshift's for SELECTs; placeholders ``?``)."""
+        return self.database.query(sql, parameters)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """Every row of ``table`` as ``{column: value}``, in load order."""
@@ -367,10 +366,8 @@ class RedshiftSink:
                 self._warn(f"delivery stream {stream.name}: no DDL in its metadata and no DataTableColumns: table {command.table} cannot be created")
                 return None
             columns = [column_spec(name, "VARCHAR(65535)") for name in command.columns]
-        body = ", ".join(f'"{c.name}" {c.duck_type}{" NOT NULL" if c.not_null else ""}' for c in columns)
-        if "." in command.table:  # public.ses: Redshift's schema becomes a DuckDB schema
-            self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{command.table.split(".")[0]}"')
-        self.connection.execute(f"CREATE TABLE {quote_table(command.table)} ({body})")
+        dialect = self.database.dialect
+        self.database.create_table(command.table, [(c.name, sql_type(c.duck_type, c.max_bytes, dialect), c.not_null) for c in columns])
         table = self._tables[command.table] = _Table(command.table, columns, stream.name)
         return table
 
@@ -451,7 +448,7 @@ class RedshiftSink:
         failed = len(errors) > command.max_error
         status = "failed" if failed else "loaded"
         if not failed and good:
-            self._insert(table, targets, good)
+            self.database.insert(table.name, targets, good)
             self.rows_loaded[table.name] += len(good)
         skipped = len(records) if failed else len(errors)
         self.records_failed[table.name] += skipped
@@ -474,13 +471,6 @@ class RedshiftSink:
                     if manifest:
                         entry["manifest"] = manifest
                 delivery["redshift"] = entry
-
-    def _insert(self, table: _Table, targets: list[str], rows: list[tuple[Any, ...]]) -> None:
-        # One INSERT of unnested column lists: ~30x faster than executemany in DuckDB.
-        columns = [list(values) for values in zip(*rows, strict=True)]
-        names = ", ".join(f'"{t}"' for t in targets)
-        selects = ", ".join(f"unnest(${i + 1})" for i in range(len(targets)))
-        self.connection.execute(f"INSERT INTO {quote_table(table.name)} ({names}) SELECT {selects}", columns)
 
     def _error(self, stream: DeliveryStream, table: _Table, filename: str, line: int, colname: str, type_: str, raw: bytes,
                value: str, code: int, reason: str) -> LoadError:
@@ -521,11 +511,6 @@ except ImportError:  # pragma: no cover
 
     def _dumps(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def quote_table(name: str) -> str:
-    """``schema.table`` or ``table`` as quoted SQL identifiers (``"public"."ses"``)."""
-    return ".".join('"' + part.replace('"', '""') + '"' for part in name.split(".", 1))
 
 
 def _auto_path(name: str, ignorecase: bool) -> Path:
