@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -12,12 +13,15 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from simkit import simple
 
 from ses_metrics.cli import main
+from ses_metrics.simulator import Simulator
+from ses_metrics.simulator.sinks.databases import PostgresDatabase
 
 INITDB, PG_CTL = shutil.which("initdb"), shutil.which("pg_ctl")
 needs_server = pytest.mark.skipif(not (INITDB and PG_CTL), reason="no PostgreSQL server here (initdb and pg_ctl are not on PATH); make test does not need one")
-pytest.importorskip("psycopg", reason="psycopg is not installed")
+psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (or finds no libpq)")
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -55,8 +59,6 @@ def postgres():
 
 @needs_server
 def test_simulate_loads_the_example_rows_into_postgresql(postgres, tmp_path, capsys, example_template):
-    import psycopg
-
     template = tmp_path / "example.template.json"
     template.write_text(json.dumps(example_template))
     code = main(["simulate", str(template), "--scenario", str(ROOT / "examples" / "scenario.yaml"), "--redshift-url", postgres, "--json"])
@@ -75,3 +77,18 @@ def test_an_unreachable_url_is_a_usage_error(capsys, example_template, tmp_path)
     template.write_text(json.dumps(example_template))
     code = main(["simulate", str(template), "--scenario", str(ROOT / "examples" / "scenario.yaml"), "--redshift-url", "postgresql://nobody@127.0.0.1:1/none"])
     assert code == 2 and "cannot connect to postgresql://nobody@127.0.0.1:1/none" in capsys.readouterr().err
+
+
+@needs_server
+def test_a_table_of_another_shape_fails_the_copy_with_postgresqls_reason(postgres, example_template):
+    with psycopg.connect(postgres) as connection:
+        connection.execute("CREATE TABLE drifted (x integer)")
+    template = copy.deepcopy(example_template)
+    stream = next(r for r in template["Resources"].values() if "RedshiftDestinationConfiguration" in r.get("Properties", {}))
+    stream["Properties"]["RedshiftDestinationConfiguration"]["CopyCommand"]["DataTableName"] = "drifted"
+    stream["Metadata"]["ses-metrics"]["table"] = "drifted"
+    simulator = Simulator(template, redshift_database=PostgresDatabase(postgres))
+    simulator.send_email(**simple())
+    simulator.flush()
+    [load] = simulator.redshift.loads
+    assert load["status"] == "failed" and 'the database refused the rows: column "message_id" of relation "drifted" does not exist' in load["error"]

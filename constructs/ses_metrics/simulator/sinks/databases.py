@@ -9,8 +9,13 @@ characters, never fewer than the bytes Redshift counts, so every checked row fit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Protocol
+
+
+class DatabaseError(Exception):
+    """The database refused a statement (a table of another shape already there, ...)."""
 
 
 def quote_table(name: str) -> str:
@@ -85,18 +90,29 @@ class PostgresDatabase:
             raise RuntimeError(f"cannot connect to {url}: {str(error).strip()}") from None
 
     def create_table(self, name: str, columns: Sequence[tuple[str, str, bool]]) -> None:
-        with self.connection.cursor() as cursor:
+        with self._transaction() as cursor:
             if _schema(name):
                 cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{_schema(name)}"')
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {quote_table(name)} ({_column_sql(columns)})")
-        self.connection.commit()
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
-        with self.connection.cursor() as cursor, cursor.copy(f"COPY {quote_table(table)} ({names}) FROM STDIN") as copy:
+        with self._transaction() as cursor, cursor.copy(f"COPY {quote_table(table)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        self.connection.commit()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """A cursor whose statements commit together; PostgreSQL's refusal becomes a DatabaseError."""
+        import psycopg
+
+        try:
+            with self.connection.cursor() as cursor:
+                yield cursor
+            self.connection.commit()
+        except psycopg.Error as error:
+            self.connection.rollback()
+            raise DatabaseError(str(error).strip()) from None
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         with self.connection.cursor() as cursor:

@@ -48,7 +48,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ses_metrics.redshift_columns import parse_jsonpath, resolve
-from ses_metrics.simulator.sinks.databases import Database, DuckDatabase, quote_table, sql_type
+from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
@@ -367,7 +367,11 @@ class RedshiftSink:
                 return None
             columns = [column_spec(name, "VARCHAR(65535)") for name in command.columns]
         dialect = self.database.dialect
-        self.database.create_table(command.table, [(c.name, sql_type(c.duck_type, c.max_bytes, dialect), c.not_null) for c in columns])
+        try:
+            self.database.create_table(command.table, [(c.name, sql_type(c.duck_type, c.max_bytes, dialect), c.not_null) for c in columns])
+        except DatabaseError as error:
+            self._warn(f"delivery stream {stream.name}: table {command.table} cannot be created: {error}")
+            return None
         table = self._tables[command.table] = _Table(command.table, columns, stream.name)
         return table
 
@@ -448,7 +452,11 @@ class RedshiftSink:
         failed = len(errors) > command.max_error
         status = "failed" if failed else "loaded"
         if not failed and good:
-            self.database.insert(table.name, targets, good)
+            try:
+                self.database.insert(table.name, targets, good)
+            except DatabaseError as error:
+                self._fail_copy(stream, command, filename, records, deliveries, arrival, f"the database refused the rows: {error}")
+                return
             self.rows_loaded[table.name] += len(good)
         skipped = len(records) if failed else len(errors)
         self.records_failed[table.name] += skipped
