@@ -248,6 +248,18 @@ def _compact(value: Any, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _differences(expected: Mapping[str, Any], lookup: Callable[[str], tuple[bool, Any]], missing: Callable[[str], str]) -> str:
+    """What differs between the expected values and those ``lookup`` finds ("" if nothing)."""
+    problems = []
+    for name, value in expected.items():
+        found, actual = lookup(name)
+        if not found:
+            problems.append(missing(name))
+        elif not _same(actual, value):
+            problems.append(f"{name}={actual!r}, not {value!r}")
+    return "; ".join(problems)
+
+
 def _redshift_row(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
     entry = _downstream(delivery, "redshift", "becomes.redshift_row")
     if isinstance(entry, str):
@@ -255,12 +267,9 @@ def _redshift_row(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> s
     if "loadError" in entry:
         return f"no row was loaded into table {entry['table']}: {entry['loadError']}"
     row = entry["row"]
-    problems = [
-        f"table {entry['table']} has no column {column} (columns: {', '.join(row)})" if column not in row else f"{column}={row[column]!r}, not {value!r}"
-        for column, value in expected.items()
-        if column not in row or not _same(row[column], value)
-    ]
-    return f"the row loaded into {entry['table']} has {'; '.join(problems)}: row {_compact(row)}" if problems else None
+    problems = _differences(expected, lambda column: (column in row, row.get(column)),
+                            lambda column: f"table {entry['table']} has no column {column} (columns: {', '.join(row)})")
+    return f"the row loaded into {entry['table']} has {problems}: row {_compact(row)}" if problems else None
 
 
 def _document_field(document: Any, path: str) -> tuple[bool, Any]:
@@ -281,16 +290,9 @@ def _opensearch_document(delivery: Mapping[str, Any], expected: Mapping[str, Any
         return entry
     if "error" in entry:
         return f"OpenSearch rejected document {entry['id']} in index {entry['index']} ({entry['error']}) and Firehose backed it up to S3"
-    problems = []
-    for field, value in expected.items():
-        found, actual = _document_field(entry["document"], field)
-        if not found:
-            problems.append(f"no field {field}")
-        elif not _same(actual, value):
-            problems.append(f"{field}={actual!r}, not {value!r}")
-    if not problems:
-        return None
-    return f"document {entry['id']} in index {entry['index']} has {'; '.join(problems)}: {_compact(entry['document'])}"
+    document = entry["document"]
+    problems = _differences(expected, lambda field: _document_field(document, field), lambda field: f"no field {field}")
+    return f"document {entry['id']} in index {entry['index']} has {problems}: {_compact(document)}" if problems else None
 
 
 BECOMES: dict[str, BecomesChecker] = {
