@@ -276,14 +276,29 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             database = PostgresDatabase(args.redshift_url)
         except RuntimeError as error:
             raise _UsageError(str(error)) from None
+    client = None
+    if args.opensearch_url:
+        try:
+            from opensearchpy import OpenSearch
+        except ImportError:
+            raise _UsageError("--opensearch-url needs the opensearch-py package: pip install opensearch-py") from None
+        if not args.opensearch_url.startswith(("http://", "https://")):
+            raise _UsageError(f"--opensearch-url {args.opensearch_url!r}: give an http:// or https:// URL")
+        client = OpenSearch(args.opensearch_url)
     try:
-        simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters, redshift_database=database)
+        simulator = Simulator(args.template, options=_simulation_options(args), parameters=parameters, redshift_database=database,
+                              opensearch_client=client)
     except TemplateError as error:
         print(f"ses-metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.backend == "moto" and not args.moto_endpoint:
         raise _UsageError("--backend moto needs --moto-endpoint URL (a running moto server, e.g. `moto_server -p 5000`)")
-    result = simulator.run(scenario)
+    try:
+        result = simulator.run(scenario)
+    except Exception as error:  # the cluster unreachable or refusing bulk requests: not a simulator bug
+        if client is None or type(error).__module__.split(".")[0] != "opensearchpy":
+            raise
+        raise _UsageError(f"--opensearch-url {args.opensearch_url}: {error}") from None
     if args.backend == "moto":
         from ses_metrics.simulator.moto_sinks import MotoSinks
 
@@ -479,6 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
     _simulation_arguments(simulate)
     simulate.add_argument("--backend", choices=("memory", "moto"), default="memory", help="also write S3, SNS->SQS and EventBridge->SQS into moto (default %(default)s)")
     simulate.add_argument("--moto-endpoint", metavar="URL", help="the moto server --backend moto writes to")
+    simulate.add_argument("--opensearch-url", metavar="URL", help="index OpenSearch streams' documents into this cluster (http(s)://host:port) instead of in memory")
     simulate.add_argument("--redshift-url", metavar="URL", help="load Redshift streams' rows into this PostgreSQL (postgresql://user@host:port/db) instead of an in-memory DuckDB")
     simulate.set_defaults(run=cmd_simulate)
 

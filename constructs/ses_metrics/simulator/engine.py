@@ -69,13 +69,16 @@ class Simulator:
     """SES event publishing for the configuration sets in one or more templates."""
 
     def __init__(self, source: Any, *, options: SimulationOptions | None = None, parameters: Mapping[str, str] | None = None,
-                 keep_events: bool = True, keep_payloads: bool = True, redshift_database: Any = None):
+                 keep_events: bool = True, keep_payloads: bool = True, redshift_database: Any = None,
+                 opensearch_client: Any = None):
         """``keep_events=False``: results carry no routed events and ``sends`` stays empty,
         failed sends included (streaming). ``keep_payloads=False``: sinks count what they receive
         (S3 objects and bytes, SNS messages, EventBridge events) without holding it, so
         memory stays flat however long a replay runs; CloudWatch datapoints are always kept
         (per-minute buckets). ``redshift_database``: where Redshift COPYs load (default an
-        in-memory DuckDB; ``sinks.databases.PostgresDatabase(url)`` for a real PostgreSQL)."""
+        in-memory DuckDB; ``sinks.databases.PostgresDatabase(url)`` for a real PostgreSQL).
+        ``opensearch_client``: an ``opensearchpy.OpenSearch`` that OpenSearch streams index into
+        (default the in-memory indexes with their simulated dynamic mapping)."""
         self.options = options or SimulationOptions()
         self.topology: Topology = source if isinstance(source, Topology) else build_topology(source, self.options.environment, parameters)
         self.ids = Ids(self.options.seed)
@@ -84,7 +87,7 @@ class Simulator:
         self.firehose = FirehoseSink(self.s3, self.ids)
         # Where Redshift and OpenSearch streams' records end up (loaded when objects are written).
         self.redshift = RedshiftSink(self.s3, self.ids, redshift_database)
-        self.opensearch = OpenSearchSink(self.s3, self.ids)
+        self.opensearch = OpenSearchSink(self.s3, self.ids, opensearch_client)
         self.firehose.destinations.update(redshift=self.redshift, opensearch=self.opensearch)
         self.sns = TopicSink(self.ids, keep_messages=keep_payloads)
         env = self.topology.environment

@@ -57,11 +57,25 @@ _NUMERIC = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
 
 class MappingConflict(Exception):
-    """A document OpenSearch rejects: ``type`` (``mapper_parsing_exception``, ...) and reason."""
+    """A document OpenSearch rejects: ``type`` (``mapper_parsing_exception``, ...), reason and HTTP status."""
 
-    def __init__(self, type_: str, reason: str):
+    def __init__(self, type_: str, reason: str, status: int = 400):
         super().__init__(reason)
-        self.type, self.reason = type_, reason
+        self.type, self.reason, self.status = type_, reason, status
+
+
+# (document ID, the document when indexed, the rejection otherwise)
+_Verdict = tuple[str, Any, "MappingConflict | None"]
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(raw)
+    except ValueError as error:
+        raise MappingConflict("mapper_parsing_exception", f"failed to parse: {error}") from None
+    if not isinstance(document, dict):
+        raise MappingConflict("mapper_parsing_exception", "failed to parse: the document is not a JSON object")
+    return document
 
 
 def _value_type(value: Any) -> str | None:
@@ -153,9 +167,13 @@ def _field(document: Any, path: str) -> list[Any]:
 class OpenSearchSink:
     """Every Firehose-to-OpenSearch stream's indexes, in memory."""
 
-    def __init__(self, objects: ObjectStore, ids: Any):
+    def __init__(self, objects: ObjectStore, ids: Any, client: Any = None):
+        """``client``: an ``opensearchpy.OpenSearch`` to index into a real cluster instead, whose
+        answer per document decides what is indexed and what is backed up (default: the
+        in-memory index and its dynamic mapping)."""
         self.objects = objects
         self.ids = ids
+        self.client = client
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}  # index -> id -> document
         self._mappings: dict[str, dict[str, str]] = {}
         self._bases: dict[str, set[str]] = {}  # IndexName -> rotated index names
@@ -213,48 +231,76 @@ class OpenSearchSink:
         index = base + index_rotation_suffix(str(props.get("IndexRotationPeriod") or "OneDay"), arrival)
         firehose_ids = ((props.get("DocumentIdOptions") or {}).get("DefaultDocumentIdFormat") or "FIREHOSE_DEFAULT") == "FIREHOSE_DEFAULT"
         documents = self._documents.setdefault(index, {})
-        mapping = self._mappings.setdefault(index, {})
         self._bases.setdefault(base, set()).add(index)
-        batch = self.ids.hex(24)
-        prefix = f"{int(batch, 16):056d}"[-56:]
+        prefix = f"{int(self.ids.hex(24), 16):056d}"[-56:]
+        ids = [f"{prefix}.{position}" if firehose_ids else self.ids.hex(10) for position in range(len(records))]
+        verdicts = (self._index_remotely if self.client is not None else self._index_locally)(index, ids, records, firehose_ids)
         ms = int(arrival.timestamp() * 1000)
         failures: list[tuple[int, dict[str, Any]]] = []
-        for position, raw in enumerate(records):
-            document_id = f"{prefix}.{position}" if firehose_ids else self.ids.hex(10)
+        for position, (raw, (document_id, document, failure)) in enumerate(zip(records, verdicts, strict=True)):
             entry: dict[str, Any] = {"index": index, "id": document_id}
-            try:
-                document = json.loads(raw)
-                if not isinstance(document, dict):
-                    raise MappingConflict("mapper_parsing_exception", "failed to parse: the document is not a JSON object")
-                mapping.update(map_document(document, mapping, document_id))
-            except ValueError as error:
-                failure = MappingConflict("mapper_parsing_exception", f"failed to parse: {error}")
-            except MappingConflict as error:
-                failure = error
-            else:
+            if failure is None:
                 documents[document_id] = document
                 self.indexed[index] += 1
                 entry["document"] = document
-                if deliveries is not None:
-                    deliveries[position]["opensearch"] = entry
-                continue
-            self.failed_count[index] += 1
-            entry["error"] = f"{failure.type}: {failure.reason}"
-            failures.append((position, {
-                "attemptsMade": 1,
-                "arrivalTimestamp": ms,
-                "errorCode": "400",
-                "errorMessage": json.dumps({"type": failure.type, "reason": failure.reason}),
-                "attemptEndingTimestamp": ms,
-                "esDocumentId": document_id,
-                "esIndexName": index,
-                "esTypeName": str(props.get("TypeName") or ""),
-                "rawData": base64.b64encode(raw).decode(),
-            }))
+            else:
+                self.failed_count[index] += 1
+                entry["error"] = f"{failure.type}: {failure.reason}"
+                failures.append((position, {
+                    "attemptsMade": 1,
+                    "arrivalTimestamp": ms,
+                    "errorCode": str(failure.status),
+                    "errorMessage": json.dumps({"type": failure.type, "reason": failure.reason}),
+                    "attemptEndingTimestamp": ms,
+                    "esDocumentId": document_id,
+                    "esIndexName": index,
+                    "esTypeName": str(props.get("TypeName") or ""),
+                    "rawData": base64.b64encode(raw).decode(),
+                }))
             if deliveries is not None:
                 deliveries[position]["opensearch"] = entry
         if failures:
             self._back_up(stream, arrival, failures, deliveries)
+
+    def _index_locally(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool) -> list[_Verdict]:
+        """Each record against the index's dynamic mapping, as OpenSearch would judge it."""
+        mapping = self._mappings.setdefault(index, {})
+        verdicts: list[_Verdict] = []
+        for document_id, raw in zip(ids, records, strict=True):
+            try:
+                document = _parse(raw)
+                mapping.update(map_document(document, mapping, document_id))
+            except MappingConflict as failure:
+                verdicts.append((document_id, None, failure))
+            else:
+                verdicts.append((document_id, document, None))
+        return verdicts
+
+    def _index_remotely(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool) -> list[_Verdict]:
+        """One bulk request to the real cluster; its answer per document is the verdict."""
+        verdicts: list[_Verdict | None] = [None] * len(records)
+        body: list[Any] = []
+        sent: list[int] = []
+        for position, (document_id, raw) in enumerate(zip(ids, records, strict=True)):
+            try:
+                document = _parse(raw)
+            except MappingConflict as failure:
+                verdicts[position] = (document_id, None, failure)
+                continue
+            body += [{"index": {"_index": index, **({"_id": document_id} if firehose_ids else {})}}, document]
+            sent.append(position)
+        if body:
+            response = self.client.bulk(body=body)  # type: ignore[union-attr]
+            for position, item in zip(sent, response["items"], strict=True):
+                result = next(iter(item.values()))
+                document_id = str(result.get("_id") or ids[position])
+                if int(result.get("status", 500)) >= 300:
+                    error = result.get("error") or {}
+                    failure = MappingConflict(str(error.get("type", "error")), str(error.get("reason", error)), int(result.get("status", 500)))
+                    verdicts[position] = (document_id, None, failure)
+                else:
+                    verdicts[position] = (document_id, _parse(records[position]), None)
+        return [v for v in verdicts if v is not None]
 
     def _back_up(self, stream: DeliveryStream, arrival: datetime, failures: list[tuple[int, dict[str, Any]]],
                  deliveries: list[dict[str, Any]] | None) -> None:
