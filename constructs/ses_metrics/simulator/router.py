@@ -357,7 +357,13 @@ class Router:
             if bucket.encryption == "aws:kms" and bucket.kms_key_arn:
                 key = self.topology.key(bucket.kms_key_arn)
                 if key is not None:
-                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn))
+                    # S3 calls KMS for the role: via s3.<region>, with the object's ARN (or, with an
+                    # S3 Bucket Key, the bucket's) as the encryption context
+                    context = {
+                        "kms:ViaService": f"s3.{self.topology.environment.region}.{self.topology.environment.url_suffix}",
+                        "kms:EncryptionContext:aws:s3:arn": target.bucket_arn if bucket.bucket_key else object_arn,
+                    }
+                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn, context=context))
                     if not data_key.allowed:
                         return NeverReceives.ACTION_DENIED, f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
         return None
