@@ -1,6 +1,6 @@
 """One synthesis shared by the hardening tests (security, checkov, generated configurations):
-the example app (ses-metrics.yaml, through ``build_app``) and three generated
-configurations (configgen.py), one stack each, in one app with CDK's built-in validation
+the example app (ses-metrics.yaml, through ``build_app``), three generated
+configurations (configgen.py) and a stream into a KMS-encrypted bucket, one stack each, in one app with CDK's built-in validation
 off and cdk-nag and ses-metrics lint as validation plugins, so an unacknowledged finding
 in any of them fails the synth. Cached for the session: synthesizing costs seconds."""
 
@@ -25,10 +25,11 @@ class Synthesized:
     outdir: Path
     example: dict[str, Any]  # the example app's template
     generated: list[tuple[dict[str, Any], dict[str, Any]]]  # (document, template)
+    kms: dict[str, Any]  # a stream into a KMS-encrypted EventBucket
 
     @property
     def templates(self) -> dict[str, dict[str, Any]]:
-        return {"SesMetrics": self.example, **{f"Gen{i}": t for i, (_, t) in enumerate(self.generated)}}
+        return {"SesMetrics": self.example, "KmsBucket": self.kms, **{f"Gen{i}": t for i, (_, t) in enumerate(self.generated)}}
 
 
 def generated_documents(count: int = 3, examples: int = 12) -> list[dict[str, Any]]:
@@ -63,10 +64,25 @@ def synthesized() -> Synthesized:
         path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
         config = load_config(path)
         PlatformStack(app, config.stack_name, config=config)
+    _kms_stack(app)
     build_app(app, config_path=str(EXAMPLE_CONFIG))  # adds the example stack and both plugins
     assembly = app.synth()
     return Synthesized(
         outdir / "cdk.out",
         assembly.get_stack_by_name("SesMetrics").template,
         [(d, assembly.get_stack_by_name(d["stack_name"]).template) for d in documents],
+        assembly.get_stack_by_name("KmsBucket").template,
     )
+
+
+def _kms_stack(app: cdk.App) -> None:
+    """A stream into a KMS-encrypted EventBucket (S3 Bucket Key on), for test_hardening_kms."""
+    from ses_metrics import SendingConfigurationSet
+    from ses_metrics.delivery.buckets import EventBucket
+    from ses_metrics.delivery.s3 import S3DeliveryStream
+
+    stack = cdk.Stack(app, "KmsBucket")
+    bucket = EventBucket(stack, "Bucket", encryption="KMS", access_logs_disabled_reason="a test bucket: no access logs needed")
+    stream = S3DeliveryStream(stack, "Archive", delivery_stream_name="archive", bucket=bucket, prefix="ses/")
+    cs = SendingConfigurationSet(stack, "Set", configuration_set_name="marketing")
+    cs.add_firehose_destination("archive", delivery_stream=stream)

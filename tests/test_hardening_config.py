@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from configgen import BREAKAGES, valid_config
 from ses_metrics.config import ConfigError, check_config_data, check_config_text
 
-PROPERTY = settings(derandomize=True, deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(derandomize=True, deadline=None, max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

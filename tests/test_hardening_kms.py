@@ -7,23 +7,15 @@ configurations of test_hardening_config (a KMS bucket failed ses-metrics lint SM
 from __future__ import annotations
 
 import pytest
-from aws_cdk.assertions import Template
 
-from conftest import new_stack
-from ses_metrics import SendingConfigurationSet
-from ses_metrics.delivery.buckets import EventBucket
-from ses_metrics.delivery.s3 import S3DeliveryStream
 from ses_metrics.simulator import Simulator
 
 
 @pytest.fixture(scope="module")
 def template() -> dict:
-    stack = new_stack()
-    bucket = EventBucket(stack, "Bucket", encryption="KMS", access_logs_disabled_reason="a unit test: no access logs needed")
-    stream = S3DeliveryStream(stack, "Archive", delivery_stream_name="archive", bucket=bucket, prefix="ses/")
-    cs = SendingConfigurationSet(stack, "Set", configuration_set_name="marketing")
-    cs.add_firehose_destination("archive", delivery_stream=stream)
-    return Template.from_stack(stack).to_json()
+    from hardening_synth import synthesized
+
+    return synthesized().kms
 
 
 def test_the_key_statement_admits_the_bucket_arn_s3_sends_with_a_bucket_key(template):

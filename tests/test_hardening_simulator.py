@@ -28,7 +28,7 @@ from ses_metrics.simulator import Engagement, Faults, Simulator
 from ses_metrics.simulator.engine import SendResult
 from ses_metrics.simulator.sends import MAX_HEADER_BYTES
 
-PROPERTY = settings(derandomize=True, deadline=None, max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTY = settings(derandomize=True, deadline=None, max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 MAILBOX = ["success@simulator.amazonses.com", "bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com",
            "ooto@simulator.amazonses.com", "suppressionlist@simulator.amazonses.com", "someone@example.com"]
 VALUE = st.from_regex(r"\A[A-Za-z0-9_-]{1,12}\Z")
