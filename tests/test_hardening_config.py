@@ -1,7 +1,8 @@
 """Property tests over the configuration loader (hypothesis; strategies in configgen.py).
 
 - Generated valid documents load, and a few of them synthesize (one app, CDK validation
-  off, cdk-nag and ses-metrics lint on) into templates the simulator routes a send through.
+  off, cdk-nag and ses-metrics lint on) into templates cfn-lint passes and the simulator
+  routes a send through.
 - Generated invalid documents, one rule broken or several at once, raise ``ConfigError``
   naming every broken rule's YAML path, and never any other exception.
 """
@@ -63,6 +64,14 @@ def test_generated_configurations_synthesize_clean_and_simulate(synthesized):
                 # a generated configuration never builds a destination SES cannot publish to
                 assert all("matches" in d["reason"] for d in outcome.drops), outcome.drops
         simulator.flush()
+
+
+def test_generated_templates_pass_cfn_lint(synthesized):
+    from cfnlint.api import lint
+
+    document, template = synthesized[-1]  # the largest (cfn-lint takes a second per template)
+    matches = lint(json.dumps(template), regions=["us-east-1"])
+    assert [f"{m.rule.id} {m.path_string}: {m.message}" for m in matches] == [], document
 
 
 # -- invalid documents -----------------------------------------------------------------
