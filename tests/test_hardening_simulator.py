@@ -105,15 +105,13 @@ def check_invariants(simulator: Simulator, results: list[SendResult]) -> None:
         for outcome in result.events:
             presented.update(d["deliveryStream"] for d in outcome.deliveries if d["type"] == "firehose")
             presented.update(d["reason"].split("delivery stream ", 1)[1].split(" ", 1)[0] for d in outcome.drops if "PutRecordBatch on delivery stream" in d["reason"])
-    written = Counter()
-    stream_by_bucket_prefix = {}
-    for stream in topology.streams.values():
-        if stream.s3 is not None:
-            stream_by_bucket_prefix[stream.name] = stream.s3.bucket
+    written: Counter[str] = Counter()
+    error_prefixes = {s.name: (s.s3.error_output_prefix or "").split("!{")[0] for s in topology.streams.values() if s.s3 is not None}
     for bucket, key, _ in simulator.s3.items():
-        records = simulator.s3.records(bucket, key)
-        stream = next(name for name in stream_by_bucket_prefix if f"/{name}-1-" in f"/{key.rsplit('/', 1)[-1]}")
-        written[stream] += len(records)
+        stream = next(name for name in error_prefixes if key.rsplit("/", 1)[-1].startswith(f"{name}-1-"))
+        if error_prefixes[stream] and key.startswith(error_prefixes[stream]):
+            continue  # error output: counted by failed_count
+        written[stream] += len(simulator.s3.records(bucket, key))
     errors = simulator.firehose.failed_count
     assert sum(presented.values()) == sum(written.values()) + errors + sum(simulator.router.failed_puts.values())
     for stream, count in simulator.router.failed_puts.items():
