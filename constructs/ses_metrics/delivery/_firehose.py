@@ -88,7 +88,10 @@ def s3_statements(bucket: s3.IBucket, prefixes: Sequence[str], *, read_keys: Seq
                 resources=[bucket.encryption_key.key_arn],
                 conditions={
                     "StringEquals": {"kms:ViaService": f"s3.{cdk.Aws.REGION}.{cdk.Aws.URL_SUFFIX}"},
-                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket.arn_for_objects(f"{static_part(p)}*") for p in prefixes]},
+                    # The object's ARN is the encryption context without an S3 Bucket Key; with one
+                    # (EventBucket turns it on) S3 passes the bucket's ARN instead (S3 guide, "Using
+                    # Amazon S3 Bucket Keys"): both are admitted, the S3 statement limits the objects.
+                    "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket.bucket_arn, *object_arns]},
                 },
             )
         )

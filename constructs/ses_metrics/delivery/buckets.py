@@ -40,6 +40,8 @@ class AccessLogsBucket(s3.Bucket):
 
     Secured like them (``secure_bucket_props``), objects owned by the bucket owner as
     S3 log delivery requires, logs expire after ``expiration`` (default 365 days).
+    Versioned, so an overwritten or deleted log stays recoverable for 30 days (checkov
+    CKV_AWS_21), as the event buckets do.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, expiration: cdk.Duration | None = None) -> None:
@@ -47,7 +49,14 @@ class AccessLogsBucket(s3.Bucket):
             scope,
             construct_id,
             **secure_bucket_props(),
-            lifecycle_rules=[s3.LifecycleRule(expiration=expiration or cdk.Duration.days(365))],
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=expiration or cdk.Duration.days(365),
+                    noncurrent_version_expiration=cdk.Duration.days(30),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+                )
+            ],
         )
         cdk.Validations.of(self).acknowledge(
             cdk.Acknowledgment(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from ses_metrics.simulator.engine import SendResult, SimulationResult, Simulator
 from ses_metrics.simulator.events import Click, Delay, Engagement, Unsubscribe
+from ses_metrics.simulator.faults import Faults
 from ses_metrics.simulator.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.template import Environment, TemplateError
 
 __all__ = [
-    "Click", "Delay", "Engagement", "Environment", "Scenario", "ScenarioError", "SendResult", "SimulationOptions",
+    "Click", "Delay", "Engagement", "Environment", "Faults", "Scenario", "ScenarioError", "SendResult", "SimulationOptions",
     "SimulationResult", "Simulator", "TemplateError", "Unsubscribe", "load_scenario", "parse_scenario",
 ]

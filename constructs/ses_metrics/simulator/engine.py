@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, Event, EventFactory
+from ses_metrics.simulator.faults import NO_FAULTS, Faults
 from ses_metrics.simulator.router import EventOutcome, Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, SimulationOptions, to_ms, validate_request
@@ -70,7 +71,7 @@ class Simulator:
 
     def __init__(self, source: Any, *, options: SimulationOptions | None = None, parameters: Mapping[str, str] | None = None,
                  keep_events: bool = True, keep_payloads: bool = True, redshift_database: Any = None,
-                 opensearch_client: Any = None):
+                 opensearch_client: Any = None, faults: Faults | None = None):
         """``keep_events=False``: results carry no routed events and ``sends`` stays empty,
         failed sends included (streaming). ``keep_payloads=False``: sinks count what they receive
         (S3 objects and bytes, SNS messages, EventBridge events) without holding it, so
@@ -78,7 +79,8 @@ class Simulator:
         (per-minute buckets). ``redshift_database``: where Redshift COPYs load (default an
         in-memory DuckDB; ``sinks.databases.PostgresDatabase(url)`` for a real PostgreSQL).
         ``opensearch_client``: an ``opensearchpy.OpenSearch`` that OpenSearch streams index into
-        (default the in-memory indexes with their simulated dynamic mapping)."""
+        (default the in-memory indexes with their simulated dynamic mapping). ``faults``: failures
+        to inject (``Faults``; see simulator/faults.py)."""
         self.options = options or SimulationOptions()
         self.topology: Topology = source if isinstance(source, Topology) else build_topology(source, self.options.environment, parameters)
         self.ids = Ids(self.options.seed)
@@ -92,7 +94,10 @@ class Simulator:
         self.sns = TopicSink(self.ids, keep_messages=keep_payloads)
         env = self.topology.environment
         self.eventbridge = EventBusSink(self.topology.rules, self.ids, env.account, env.region, keep_events=keep_payloads)
-        self.router = Router(self.topology, metrics=self.metrics, firehose=self.firehose, sns=self.sns, eventbridge=self.eventbridge, start=self.options.start)
+        self.faults = faults or NO_FAULTS
+        self.faults.check(stream.name for stream in self.topology.streams.values())
+        self.router = Router(self.topology, metrics=self.metrics, firehose=self.firehose, sns=self.sns, eventbridge=self.eventbridge, start=self.options.start,
+                             faults=self.faults)
         self.messages = MessageFactory(self.topology, self.options, self.ids)
         self.event_factory = EventFactory(self.options, self.ids)
         self.keep_events = keep_events

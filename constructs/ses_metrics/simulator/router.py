@@ -36,6 +36,7 @@ from ses_metrics.simulator import iam
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore, metric_name
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
+from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
@@ -115,7 +116,8 @@ class _Route:
 
 
 class Router:
-    def __init__(self, topology: Topology, *, metrics: MetricStore, firehose: FirehoseSink, sns: TopicSink, eventbridge: EventBusSink, start: datetime):
+    def __init__(self, topology: Topology, *, metrics: MetricStore, firehose: FirehoseSink, sns: TopicSink, eventbridge: EventBusSink, start: datetime,
+                 faults: Faults = NO_FAULTS):
         self.topology = topology
         self.metrics = metrics
         self.firehose = firehose
@@ -126,6 +128,9 @@ class Router:
         self.account = env.account
         self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
         self.notes: list[str] = []
+        self.faults = faults
+        # Records refused by an injected fault, per delivery stream name (Faults.throttled_streams).
+        self.failed_puts: Counter[str] = Counter()
         # Drops decided per event (a header value SES refuses) by ``write``: (set, destination, reason).
         self.write_drops: Counter[tuple[str, str, str]] = Counter()
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
@@ -309,6 +314,14 @@ class Router:
         if problem is not None:
             never, reason = problem
             return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes, never)
+        if stream.name in self.faults.throttled_streams:
+            failed_puts, reason = self.failed_puts, THROTTLED.format(stream=stream.name)
+
+            def throttled(event: Event, collect: bool) -> dict[str, Any] | None:
+                failed_puts[stream.name] += 1
+                raise _Drop(reason)
+
+            return _Route(d, throttled, notes=notes)
         firehose = self.firehose
         if stream.s3 is None:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
@@ -357,7 +370,13 @@ class Router:
             if bucket.encryption == "aws:kms" and bucket.kms_key_arn:
                 key = self.topology.key(bucket.kms_key_arn)
                 if key is not None:
-                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn))
+                    # S3 calls KMS for the role: via s3.<region>, with the object's ARN (or, with an
+                    # S3 Bucket Key, the bucket's) as the encryption context
+                    context = {
+                        "kms:ViaService": f"s3.{self.topology.environment.region}.{self.topology.environment.url_suffix}",
+                        "kms:EncryptionContext:aws:s3:arn": target.bucket_arn if bucket.bucket_key else object_arn,
+                    }
+                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn, context=context))
                     if not data_key.allowed:
                         return NeverReceives.ACTION_DENIED, f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
         return None

@@ -10,7 +10,7 @@ always a real API call. Then, as SES does:
   with ``rules.check_message_tag``; then SES's auto-tags. Without a configuration set SES
   ignores tags and publishes no events;
 - errors SES returns (unknown configuration set, sending paused, invalid tag, unknown
-  template, message over 10 MB) fail the send before any event.
+  template, message over 10 MB, more than 50 recipients) fail the send before any event.
 
 Simulated values of the auto-tags are in ``SimulationOptions`` (README: "Simulator").
 """
@@ -38,6 +38,10 @@ from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topo
 
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 MAX_HEADER_BYTES = 10 * 1024
+# "The message may not include more than 50 recipients, across the To:, CC: and BCC:
+# fields" (SendEmail API reference); SES answers InvalidParameterValue
+# "Recipient count exceeds 50." (554 over SMTP).
+MAX_RECIPIENTS = 50
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -370,6 +374,8 @@ class MessageFactory:
                 header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
             raise SendError("BadRequestException", "Missing required header 'From'.")
+        if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
+            raise SendError("InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
         requested = request.get("ConfigurationSetName") or header_set or default_set
         configuration_set = self.configuration_set(requested)

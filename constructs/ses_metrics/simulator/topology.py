@@ -116,6 +116,8 @@ class Bucket:
     kms_key_arn: str | None = None
     policies: list[dict[str, Any]] = field(default_factory=list)
     resource: str = ""
+    # With an S3 Bucket Key the KMS encryption context is the bucket's ARN, not the object's
+    bucket_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -465,6 +467,7 @@ class _Builder:
             encryption=default.get("SSEAlgorithm"),
             kms_key_arn=default.get("KMSMasterKeyID"),
             resource=f"{stack.name}/{logical_id}",
+            bucket_key=bool(rules_ and rules_[0].get("BucketKeyEnabled") in (True, "true")),
         )
 
     def bucket_policy(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
