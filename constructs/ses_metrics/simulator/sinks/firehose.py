@@ -248,9 +248,9 @@ class FirehoseSink:
             except Fallback:
                 pass  # this record needs jq itself
             else:
-                if any(v is None for v in result.values()):
+                if None in result.values():  # the fast path's values are str or None
                     return None, f"metadata extraction query returned {result!r}; every partition key needs a value"
-                return result, None  # every value is a str already
+                return result, None
         compiled = self._queries.get(query)
         if compiled is None:
             try:
