@@ -116,6 +116,10 @@ def main() -> None:
             f"| {'kept (contrast)' if row['kept'] else 'counted'} | {row['sends']:,} | {row['events']:,} | {row['seconds']:.1f} | "
             f"{row['sends'] / row['seconds']:,.0f} | {row['events'] / row['seconds']:,.0f} | {before:.0f} | {peak:.0f} | {peak - before:.0f} |"
         )
+    counted = sorted((row["sends"], row["peak_kib"]) for row in rows if not row["kept"])
+    if len(counted) > 1 and counted[-1][1] > 1.5 * counted[0][1]:  # issue 8: at most 1.5x from the smallest to the largest run
+        print(f"WARNING: peak RSS grows with the sends: {counted[-1][1] / counted[0][1]:.2f}x from {counted[0][0]:,} to {counted[-1][0]:,} sends "
+              "(the target is at most 1.5x)", file=sys.stderr)
 
 
 if __name__ == "__main__":

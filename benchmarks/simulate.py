@@ -1,26 +1,42 @@
 """Simulator throughput on the example topology, side by side with its floors.
 
-    .venv/bin/python benchmarks/simulate.py [--sends 100000]
+    .venv/bin/python benchmarks/simulate.py [--sends 100000] [--repeat 5] [--cpu 1]
+        [--topology example minimal] [--path stream default] [--template FILE]
 
-Synthesizes the example app in process (CDK validation off), then times, on one core:
+Synthesizes the example app in process (CDK validation off; or reads ``--template``),
+pins itself to one core (``--cpu``) and times, median of ``--repeat`` runs:
 
 1. the simulator routing N sends to ``success@`` through configuration set ``marketing``
-   (Send + Delivery per send; CloudWatch with two dimensions, the Firehose-to-S3 archive,
-   and the SNS/EventBridge destinations dropping both types), in memory, events not kept;
+   (Send + Delivery per send), on two topologies:
+   - ``example``: the example app as it is: CloudWatch (two dimensions), the partitioned
+     Firehose-to-S3 archive (dynamic partitioning, JQ query), the Redshift and OpenSearch
+     streams (their S3 staging/backup buckets), and SNS/EventBridge destinations that drop
+     both types;
+   - ``minimal``: the same template with only ``marketing-metrics`` and
+     ``marketing-archive`` (the issue's "Send + Delivery, two CloudWatch dimensions, a
+     Firehose-to-S3 archive");
+   and two paths:
+   - ``stream``: ``Simulator(keep_events=False, keep_payloads=False)`` and ``process``,
+     as ``ses-metrics replay`` runs it (sinks count, nothing is kept);
+   - ``default``: ``Simulator()`` and ``process``: every routed event with its deliveries
+     and drops kept, S3 objects, SNS and EventBridge messages kept, as ``simulate`` runs it;
 2. the bare cost of JSON-encoding the same records with the standard library and with
    orjson (the floor: no simulator publishes a record without serialising it);
 3. moto's in-process Firehose ``put_record_batch`` ingest of the same encoded records,
    500 per batch, into a moto S3 bucket.
 
-Prints a Markdown table; not a test. Results: benchmarks/RESULTS.md.
+Prints a Markdown table and a warning when a rate falls below ``--target`` events/s;
+not a test. Results: benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +56,20 @@ def example_template() -> dict:
     return Template.from_stack(app.node.find_child("SesMetrics")).to_json()
 
 
+MINIMAL = {"marketing-metrics", "marketing-archive"}
+
+
+def minimal_template(template: dict) -> dict:
+    """The example template with marketing's CloudWatch and archive destinations only."""
+    resources = {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] != "AWS::SES::ConfigurationSetEventDestination"
+        or resource["Properties"]["EventDestination"]["Name"] in MINIMAL
+    }
+    return {**template, "Resources": resources}
+
+
 def request(i: int) -> dict:
     return {
         "FromEmailAddress": "news@example.com",
@@ -50,22 +80,29 @@ def request(i: int) -> dict:
     }
 
 
-def run_simulator(template: dict, sends: int) -> tuple[float, int, list[dict]]:
+def run_simulator(template: dict, sends: int, path: str) -> tuple[float, int]:
+    """Seconds to process ``sends`` sends and flush, and the number of events."""
     from ses_metrics.simulator import Simulator
     from ses_metrics.simulator.scenario import ScenarioSend
 
-    sim = Simulator(template, keep_events=False)
-    sample: list[dict] = []
+    kwargs = {"keep_events": False, "keep_payloads": False} if path == "stream" else {}
+    sim = Simulator(template, **kwargs)
     scenario = [ScenarioSend(request(i)) for i in range(sends)]  # input, like moto's pre-encoded records
+    gc.collect()
     started = time.perf_counter()
     for send in scenario:
-        sim.process(send)  # the streaming path (scenarios validate when they load)
+        sim.process(send)  # scenarios validate when they load, so process() does not
     sim.flush()
     elapsed = time.perf_counter() - started
+    return elapsed, sim.event_count
+
+
+def sample_records(template: dict, sends: int) -> list[dict]:
+    from ses_metrics.simulator import Simulator
+    from ses_metrics.simulator.scenario import ScenarioSend
+
     probe = Simulator(template)
-    for i in range(min(sends, 5000)):
-        sample += [o.event.record for o in probe.process(ScenarioSend(request(i))).events]
-    return elapsed, sim.event_count, sample
+    return [o.event.record for i in range(min(sends, 5000)) for o in probe.process(ScenarioSend(request(i))).events]
 
 
 def encode_rate(records: list[dict], encoder) -> float:
@@ -99,27 +136,47 @@ def moto_rate(records: list[bytes]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sends", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement; the median is reported")
+    parser.add_argument("--cpu", type=int, default=1, help="the core to pin to (-1: do not pin)")
+    parser.add_argument("--topology", nargs="+", choices=["example", "minimal"], default=["example", "minimal"])
+    parser.add_argument("--path", nargs="+", choices=["stream", "default"], default=["stream", "default"])
+    parser.add_argument("--template", help="a synthesized template (JSON) instead of synthesizing the example app")
     parser.add_argument("--moto-records", type=int, default=20_000, help="records fed to moto (its rate does not depend on the count)")
+    parser.add_argument("--target", type=float, default=100_000, help="warn when the simulator routes fewer events/s")
     args = parser.parse_args()
+    if args.cpu >= 0:
+        os.sched_setaffinity(0, {args.cpu})
 
     import orjson
 
     from ses_metrics.simulator.events import encode
 
-    template = example_template()
-    elapsed, events, sample = run_simulator(template, args.sends)
-    rate = events / elapsed
-    stdlib = encode_rate(sample, lambda r: json.dumps(r, separators=(",", ":")).encode())
-    fast = encode_rate(sample, orjson.dumps)
+    example = json.loads(Path(args.template).read_text()) if args.template else example_template()
+    templates = {"example": example, "minimal": minimal_template(example)}
+    rows = []
+    for topology in args.topology:
+        for path in args.path:
+            runs = [run_simulator(templates[topology], args.sends, path) for _ in range(args.repeat)]
+            events = runs[0][1]
+            rates = sorted(events / elapsed for elapsed, _ in runs)
+            rows.append((topology, path, events, statistics.median(rates), rates))
+    sample = sample_records(templates["example"], args.sends)
+    stdlib = statistics.median(encode_rate(sample, lambda r: json.dumps(r, separators=(",", ":")).encode()) for _ in range(args.repeat))
+    fast = statistics.median(encode_rate(sample, orjson.dumps) for _ in range(args.repeat))
     encoded = [encode(r) for r in (sample * (args.moto_records // max(len(sample), 1) + 1))[: args.moto_records]]
     moto = moto_rate(encoded)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {args.sends:,} sends, {events:,} events\n")
-    print("| measurement | events or records / s | simulator vs this |")
-    print("|---|---|---|")
-    print(f"| ses-metrics simulator, in memory ({elapsed:.2f} s) | {rate:,.0f} | 1.00x |")
-    print(f"| moto Firehose put_record_batch ingest | {moto:,.0f} | {rate / moto:.2f}x |")
-    print(f"| json.dumps of the same records (stdlib) | {stdlib:,.0f} | {rate / stdlib:.2f}x |")
-    print(f"| orjson.dumps of the same records | {fast:,.0f} | {rate / fast:.2f}x |")
+    pinned = f"pinned to core {args.cpu}" if args.cpu >= 0 else "not pinned"
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {pinned}; "
+          f"{args.sends:,} sends per run, median of {args.repeat} runs\n")
+    print("| topology | path | events | events/s (median) | runs (events/s) | orjson floor / simulator | json floor / simulator | simulator / moto ingest |")
+    print("|---|---|---|---|---|---|---|---|")
+    for topology, path, events, rate, rates in rows:
+        print(f"| {topology} | {path} | {events:,} | {rate:,.0f} | {' '.join(f'{r / 1000:.1f}k' for r in rates)} | "
+              f"{fast / rate:.1f}x | {stdlib / rate:.2f}x | {rate / moto:.2f}x |")
+    print(f"\nfloors and moto (records/s): orjson.dumps {fast:,.0f}, json.dumps {stdlib:,.0f}, moto Firehose put_record_batch {moto:,.0f}")
+    for topology, path, _, rate, _ in rows:
+        if rate < args.target:
+            print(f"WARNING: {topology}/{path}: {rate:,.0f} events/s is below the target of {args.target:,.0f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

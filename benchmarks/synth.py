@@ -159,6 +159,9 @@ def main() -> None:
                 f"{l1['synth']:.2f} | {ours['synth'] / l1['synth']:.2f}x | {ours['wall']:.2f} |",
                 flush=True,
             )
+            if ours["synth"] > 1.3 * l1["synth"]:  # issue 8: within 1.3x of the L1 equivalent
+                print(f"WARNING: {sets} sets, validation {'on' if validation else 'off'}: {ours['synth'] / l1['synth']:.2f}x the L1 synth "
+                      "(the target is 1.3x; the machine's noise is ~10%: rerun with a larger --repeat)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from constructs import Construct
 from ses_metrics.alarms import AlarmTopic, ReputationAlarms
 from ses_metrics.config import (
     BucketConfig,
+    ConfigError,
     ConfigurationSetConfig,
     DestinationConfig,
     NotificationConfig,
@@ -34,9 +35,11 @@ from ses_metrics.delivery.buckets import AccessLogsBucket, EventBucket
 from ses_metrics.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
 from ses_metrics.delivery.redshift import RedshiftDeliveryStream
 from ses_metrics.delivery.s3 import S3DeliveryStream
-from ses_metrics.rules import DestinationKind, EventType
+from ses_metrics.rules import DestinationKind, EventType, Problem
 
 DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream
+# CloudFormation's quota of resources per stack (not adjustable).
+MAX_RESOURCES = 500
 
 
 class PlatformStack(cdk.Stack):
@@ -84,6 +87,30 @@ class PlatformStack(cdk.Stack):
         self.dashboards: dict[str, SendingDashboard] = {}
         self._alarm_topics: dict[str | None, sns.ITopic] = {}
         self._monitoring()
+        self.resource_count = self._check_resource_count()
+
+    def _check_resource_count(self) -> int:
+        """The stack's CloudFormation resources; over CloudFormation's limit per stack
+        (``MAX_RESOURCES``) a ``ConfigError`` that names the count and how to split, at
+        synth rather than at deploy time."""
+        count = sum(1 for c in self.node.find_all() if isinstance(c, cdk.CfnResource))
+        if count > MAX_RESOURCES:
+            sets = len(self.config.configuration_sets)
+            per_set = sum(1 + len(cs.destinations) for cs in self.config.configuration_sets)
+            raise ConfigError(
+                [
+                    Problem(
+                        ("configuration_sets",),
+                        f"stack {self.stack_name} would have {count} CloudFormation resources, over CloudFormation's limit of "
+                        f"{MAX_RESOURCES} per stack ({sets} configuration sets: {per_set} resources for the sets and their event "
+                        f"destinations, {count - per_set} for streams, topics and monitoring). Split the configuration sets "
+                        "across several configuration files, each with its own stack_name (one stack each: "
+                        "`cdk synth -c config=FILE`), or turn monitoring off for some sets",
+                    )
+                ],
+                f"stack {self.stack_name}",
+            )
+        return count
 
     @functools.cached_property
     def _topic_key(self) -> kms.Key:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -67,15 +68,22 @@ def alarmed_template() -> dict:
 
 
 @pytest.fixture(scope="session")
-def example_template() -> dict:
-    """The example platform app (``ses-metrics.yaml``) synthesized once per session, without
-    cdk-nag: the template ``cdk synth`` would write for stack SesMetrics."""
-    from aws_cdk.assertions import Template
-
+def example_cdk_out(tmp_path_factory) -> Path:
+    """The example platform app synthesized once per session into a cdk.out directory, as
+    `cdk synth` writes it (ses-metrics lint inside; CDK validation and cdk-nag off: cdk-nag
+    has its own test in test_platform_app.py). Tests read it and never write into it."""
     from stacks.app_builder import build_app
 
-    app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(EXAMPLE_CONFIG), nag=False)
-    return Template.from_stack(app.node.find_child("SesMetrics")).to_json()
+    outdir = tmp_path_factory.mktemp("example") / "cdk.out"
+    build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(outdir)), config_path=str(EXAMPLE_CONFIG), nag=False).synth()
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def example_template(example_cdk_out) -> dict:
+    """The template ``cdk synth`` writes for stack SesMetrics of the example app (read from
+    the session's one synthesis)."""
+    return json.loads((example_cdk_out / "SesMetrics.template.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,8 @@ def synth(outdir, config=EXAMPLE_CONFIG):
 
 
 @pytest.fixture(scope="module")
-def cdk_out(tmp_path_factory):
-    return synth(tmp_path_factory.mktemp("example") / "cdk.out")
+def cdk_out(example_cdk_out):
+    return example_cdk_out  # synthesized once per session (conftest.py), as synth() does
 
 
 def workflow_commands():

@@ -36,20 +36,6 @@ def test_committed_schema_matches_the_loader():
     assert committed == json_schema(), "regenerate: ses-metrics schema -o ses-metrics.schema.json"
 
 
-@pytest.fixture(scope="module")
-def example_cdk_out(tmp_path_factory):
-    """The example platform app, synthesized."""
-    import aws_cdk as cdk
-    from conftest import EXAMPLE_CONFIG
-
-    from stacks.app_builder import build_app
-
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    app = build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(outdir)), config_path=str(EXAMPLE_CONFIG), nag=False)
-    app.synth()
-    return outdir
-
-
 def test_readme_simulator_example_runs(example_cdk_out):
     code = re.findall(r"```python\n(.*?)```", README, re.S)[1].replace('Simulator("cdk.out")', f"Simulator({str(example_cdk_out)!r})")
     namespace: dict = {}

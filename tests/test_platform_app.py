@@ -48,6 +48,12 @@ def test_example_app_has_what_the_config_declares(template):
         t.has_resource_properties("AWS::KinesisFirehose::DeliveryStream", {kind: Match.any_value()})
 
 
+def test_the_stack_counts_the_resources_its_template_has(app, template):
+    from stacks.platform_stack import MAX_RESOURCES
+
+    assert app.node.find_child("SesMetrics").resource_count == len(template["Resources"]) < MAX_RESOURCES
+
+
 def test_a_stream_used_by_two_configuration_sets_has_one_ses_role_trusting_both(template):
     trusted = [
         r["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"]

@@ -14,20 +14,13 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from ses_metrics import __version__
-from ses_metrics.config import (
-    CheckedConfig,
-    ConfigurationSetConfig,
-    NotificationConfig,
-    PlatformConfig,
-    StreamConfig,
-    check_config,
-    describe,
-    json_schema,
-)
 from ses_metrics.rules import EventType
+
+if TYPE_CHECKING:  # the config module (pydantic models, ~0.15 s) loads only for the commands that read one
+    from ses_metrics.config import CheckedConfig, ConfigurationSetConfig, NotificationConfig, PlatformConfig, StreamConfig
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -46,6 +39,8 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 
 def _report(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
+    from ses_metrics.config import describe
+
     console = _console()
     for problem in checked.problems:
         style = "red" if problem.is_error else "yellow"
@@ -65,6 +60,8 @@ def _report(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ses_metrics.config import check_config
+
     checked = check_config(args.file)
     if args.json:
         print(
@@ -90,6 +87,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from ses_metrics.config import json_schema
+
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -198,6 +197,8 @@ def _cdk_out_summary(directory: Path) -> list[str]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from ses_metrics.config import check_config, describe
+
     checked = check_config(args.file)
     if checked.config is None:
         return _report(checked)

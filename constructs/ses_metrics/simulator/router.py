@@ -141,6 +141,11 @@ class Router:
                 firehose.register(stream)
         for configuration_set in topology.configuration_sets.values():
             self._tables[configuration_set.name] = self._table(configuration_set)
+        # What ``write`` runs: per set and event type only the destinations that deliver.
+        self._writers: dict[str, dict[str, list[tuple[str, Action]]]] = {
+            name: {cfn: [(d.name, a) for d, a in entries if a.__class__ is not dict] for cfn, entries in table.items()}  # type: ignore[misc]
+            for name, table in self._tables.items()
+        }
 
     def verdicts(self) -> list[DestinationVerdict]:
         """Per configuration set and event destination (template order), whether SES can
@@ -153,12 +158,11 @@ class Router:
         configuration_set = event.message.configuration_set
         if configuration_set is None:
             return
-        for destination, action in self._tables[configuration_set.name][event.type.cfn]:
-            if action.__class__ is not dict:
-                try:
-                    action(event, False)  # type: ignore[operator]
-                except _Drop as drop:
-                    self.write_drops[(configuration_set.name, destination.name, str(drop))] += 1
+        for destination, action in self._writers[configuration_set.name][event.type.cfn]:
+            try:
+                action(event, False)
+            except _Drop as drop:
+                self.write_drops[(configuration_set.name, destination, str(drop))] += 1
 
     def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, str | None]]:
         """For every event destination of the set: its name and why it drops every event of

@@ -163,9 +163,13 @@ def iso(moment: datetime) -> str:
 
 def iso_ms(ms: int) -> str:
     """SES's timestamp format for integer milliseconds since the epoch."""
-    return _iso_second(ms // 1000) + f"{ms % 1000:03d}Z"
+    return _iso_second(ms // 1000) + _MILLIS[ms % 1000]
 
 
+_MILLIS = tuple(f"{n:03d}Z" for n in range(1000))
+
+
+@lru_cache(maxsize=1024)  # a send's events and the next sends share seconds
 def _iso_second(second: int) -> str:
     day, rest = divmod(second, 86400)
     hour, rest = divmod(rest, 3600)
@@ -361,7 +365,7 @@ class MessageFactory:
                 html_body = (body.get("Html") or {}).get("Data")
                 text_body = (body.get("Text") or {}).get("Data")
                 extra = simple.get("Headers") or []
-            virus = any(_EICAR_TEXT in part for part in (html_body, text_body) if part)
+            virus = (html_body is not None and _EICAR_TEXT in html_body) or (text_body is not None and _EICAR_TEXT in text_body)
             reply_to = request.get("ReplyToAddresses")
             headers, truncated = self._simple_headers(source or "", to, cc, reply_to or [], subject, html_body, text_body, extra)
             common = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
@@ -459,7 +463,7 @@ class MessageFactory:
         Messages of the same shape share one (read-only) list: only ``messageId`` differs
         between them, and it lives in ``commonHeaders``."""
         key = (source, tuple(to), tuple(cc), tuple(reply_to), subject, html_body is None, text_body is None,
-               tuple((str(h.get("Name")), str(h.get("Value"))) for h in extra))
+               tuple((str(h.get("Name")), str(h.get("Value"))) for h in extra) if extra else ())
         found = self._headers.get(key)
         if found is None:
             if len(self._headers) >= 4096:

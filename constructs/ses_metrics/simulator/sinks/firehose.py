@@ -37,6 +37,7 @@ from functools import lru_cache, partial
 from typing import Any, Protocol
 
 from ses_metrics.simulator.sends import Ids
+from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths
 from ses_metrics.simulator.sinks.s3 import LazyObject, ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream, S3Target
 
@@ -116,6 +117,8 @@ class FirehoseSink:
         self.ids = ids
         self._buffers: dict[tuple[Any, ...], _Buffer] = {}
         self._queries: dict[str, Any] = {}
+        self._fast_queries: dict[str, Any] = {}  # query -> compile_paths(query) (None: run jq)
+        self._prefixes: dict[tuple[Any, ...], str] = {}
         self._streams: dict[str, DeliveryStream] = {}
         self.failed: list[dict[str, Any]] = []  # kept only with the store's bodies
         self.failed_count = 0
@@ -146,9 +149,7 @@ class FirehoseSink:
                 if error is not None:
                     self._write_error(stream, target, data, _datetime(ms), "partitioning-failed", error, delivery if delivery is not None else {})
                     return
-            prefix = evaluate_prefix(target.prefix, _datetime(ms), keys=keys, random_string=lambda: self.ids.hex(11))
-            if target.appends_hour_path:
-                prefix += _hour_path(seconds // 3600)
+            prefix = self._prefix(target, keys, ms)
             key = (stream.arn, prefix, seconds // target.window_seconds)
             buffer = self._buffers.get(key)
             if buffer is None:
@@ -240,10 +241,42 @@ class FirehoseSink:
                 self.warnings.append(warning)
             return data
 
+    def _prefix(self, target: S3Target, keys: dict[str, str] | None, ms: int) -> str:
+        """The evaluated prefix (and hour path) of a record arriving at ``ms``. Prefixes
+        whose timestamps are at most hourly and that draw no random string depend only on
+        the partition keys and the hour: those are cached (bounded)."""
+        hour = ms // 3_600_000
+        cacheable = _hourly(target.prefix)
+        if cacheable:
+            cache_key = (target.prefix, hour, tuple(keys.items()) if keys else ())
+            found = self._prefixes.get(cache_key)
+            if found is not None:
+                return found
+        prefix = evaluate_prefix(target.prefix, _datetime(ms), keys=keys, random_string=lambda: self.ids.hex(11))
+        if target.appends_hour_path:
+            prefix += _hour_path(hour)
+        if cacheable:
+            if len(self._prefixes) >= 4096:
+                self._prefixes.clear()
+            self._prefixes[cache_key] = prefix
+        return prefix
+
     def _partition_keys(self, target: S3Target, record: dict[str, Any]) -> tuple[dict[str, str] | None, str | None]:
         query = target.metadata_queries.get("query")
         if not query:
             return {}, None
+        fast = self._fast_queries.get(query, _UNSET)
+        if fast is _UNSET:
+            fast = self._fast_queries[query] = compile_paths(query)
+        if fast is not None:
+            try:
+                result = fast(record)
+            except Fallback:
+                pass  # this record needs jq itself
+            else:
+                if None in result.values():  # the fast path's values are str or None
+                    return None, f"metadata extraction query returned {result!r}; every partition key needs a value"
+                return result, None
         compiled = self._queries.get(query)
         if compiled is None:
             try:
@@ -261,6 +294,24 @@ class FirehoseSink:
         if not isinstance(result, dict) or any(v is None for v in result.values()):
             return None, f"metadata extraction query returned {result!r}; every partition key needs a value"
         return {k: str(v) for k, v in result.items()}, None
+
+
+_UNSET = object()
+_HOURLY_TOKENS = frozenset({"yyyy", "yy", "MM", "dd", "HH"})
+
+
+@lru_cache(maxsize=256)
+def _hourly(prefix: str) -> bool:
+    """Whether ``prefix`` evaluates the same for every record of one hour with the same
+    partition keys: its timestamps use at most hours and it draws no random string."""
+    for namespace, value in _EXPRESSION.findall(prefix):
+        if namespace == "firehose" and value == "random-string":
+            return False
+        if namespace == "timestamp":
+            for token in _JAVA_TOKEN.findall(value):
+                if token[0].isalpha() and token not in _HOURLY_TOKENS:
+                    return False
+    return True
 
 
 def _datetime(ms: int) -> datetime:
