@@ -21,7 +21,7 @@ from ses_metrics.simulator.sinks.databases import PostgresDatabase
 
 INITDB, PG_CTL = shutil.which("initdb"), shutil.which("pg_ctl")
 needs_server = pytest.mark.skipif(not (INITDB and PG_CTL), reason="no PostgreSQL server here (initdb and pg_ctl are not on PATH); make test does not need one")
-psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (or finds no libpq)")
+import psycopg  # noqa: E402 - a requirement (the binary build bundles libpq): a missing install fails, never skips
 
 
 def _as_server_user(command: list[str]) -> list[str]:
