@@ -31,18 +31,22 @@ from typing import Any, Literal
 from ses_metrics.rules import EventType
 from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
 
-try:  # an optional, much faster encoder (benchmarks/RESULTS.md)
+try:  # an optional, much faster encoder and parser (benchmarks/RESULTS.md)
     import orjson
 
     def encode(record: dict[str, Any]) -> bytes:
         """Compact JSON, as SES publishes it."""
         return orjson.dumps(record)
 
+    decode = orjson.loads  # raises a ValueError (JSONDecodeError) for bad JSON, like json.loads
+
 except ImportError:  # pragma: no cover - depends on the installation
 
     def encode(record: dict[str, Any]) -> bytes:
         """Compact JSON, as SES publishes it."""
         return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
+
+    decode = json.loads
 
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
@@ -147,6 +151,7 @@ class EventFactory:
         self.options = options
         self.ids = ids
         self.account = options.environment.account
+        self._outgoing_ip = [options.outgoing_ip]  # shared by every Delivery record (records are read-only)
 
     def mail(self, message: Message, *, full: bool = True, extra_tags: dict[str, list[str]] | None = None) -> dict[str, Any]:
         mail: dict[str, Any] = {
@@ -184,7 +189,7 @@ class EventFactory:
             return events, notes
 
         delays = {address(d.recipient).lower(): d for d in engagement.delays} if engagement.delays else None
-        delivered: list[tuple[str, int]] = []
+        delivered: list[tuple[str, int, Outcome]] = []
         bounced: dict[str, list[str]] = {}
         for recipient in message.destination:
             fate = outcome(recipient)
@@ -194,17 +199,22 @@ class EventFactory:
                 at = t0 + 10 * MINUTE
                 events.append(Event(EventType.DELIVERY_DELAY, at, self._delay(message, recipient, delay, at), message))
                 start = at
-            if fate in ("bounce", "suppressionlist"):
+            if fate == "bounce" or fate == "suppressionlist":
                 bounced.setdefault("General" if fate == "bounce" else "OnAccountSuppressionList", []).append(recipient)
             else:
-                delivered.append((recipient, start + 1200))
-        notes += [f"delay for {r} ignored: not a recipient of this message" for r in delays or ()]
+                delivered.append((recipient, start + 1200, fate))
+        if delays:
+            notes += [f"delay for {r} ignored: not a recipient of this message" for r in delays]
         for subtype, recipients in bounced.items():
             at = t0 + 900
             events.append(Event(EventType.BOUNCE, at, self._bounce(mail, subtype, recipients, at), message))
 
-        delivery_mail = self.mail(message, extra_tags={"ses:outgoing-ip": [self.options.outgoing_ip]}) if message.tags else mail
-        for recipient, at in delivered:
+        if message.tags:
+            delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
+            delivery_mail["tags"] = {**message.tags, "ses:outgoing-ip": self._outgoing_ip}
+        else:
+            delivery_mail = mail
+        for recipient, at, fate in delivered:
             record = {
                 "eventType": "Delivery",
                 "mail": delivery_mail,
@@ -217,11 +227,11 @@ class EventFactory:
                 },
             }
             events.append(Event(EventType.DELIVERY, at, record, message))
-            if outcome(recipient) == "complaint":
+            if fate == "complaint":
                 complained = at + 5 * MINUTE
                 events.append(Event(EventType.COMPLAINT, complained, self._complaint(mail, recipient, complained), message))
-        if not engagement.empty:
-            delivered_at = {address(r).lower(): at for r, at in delivered}
+        if engagement is not NO_ENGAGEMENT and not engagement.empty:
+            delivered_at = {address(r).lower(): at for r, at, _ in delivered}
             events += self._engagement(message, mail, engagement, delivered_at, notes)
         if len(events) > 2:
             events.sort(key=_ms)

@@ -34,7 +34,7 @@ from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.events import Event
-from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore, metric_name
+from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
@@ -246,34 +246,44 @@ class Router:
     def _cloudwatch(self, d: EventDestination) -> Action:
         # Dimensions in name order: the store's key needs no sort per event.
         dimensions = sorted(d.dimensions, key=lambda dim: dim.name)
-        tags_only = all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions)
-        metrics = self.metrics
+        count = self.metrics.count
         name = d.name
 
-        def values(event: Event) -> tuple[tuple[str, str], ...]:
-            if tags_only:
-                tags = event.message.tags
-                return tuple((dim.name, tags[dim.name][0] if dim.name in tags else dim.default) for dim in dimensions)
-            out = []
-            for dim in dimensions:
-                if dim.source is DimensionSource.MESSAGE_TAG:
-                    found = event.message.tags.get(dim.name)
-                elif dim.source is DimensionSource.LINK_TAG:
-                    found = (event.link_tags or {}).get(dim.name)
-                else:
-                    header = _header(event.message.headers, dim.name)
-                    if header is not None and not rules.is_metric_header_value(header):
-                        raise _Drop(
-                            f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'"
-                        )
-                    found = [header] if header is not None else None
-                out.append((dim.name, found[0] if found else dim.default))
-            return tuple(out)
+        if all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions):
+            defaults = [(dim.name, dim.default) for dim in dimensions]
+            last: list[Any] = [None, ()]  # a message's events come one after another: reuse its values
+
+            def values(event: Event) -> tuple[tuple[str, str], ...]:
+                tags = event.message.tags  # built once per message, never changed after
+                if tags is last[0]:
+                    return last[1]  # type: ignore[no-any-return]
+                found = tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
+                last[0], last[1] = tags, found
+                return found
+
+        else:
+
+            def values(event: Event) -> tuple[tuple[str, str], ...]:
+                out = []
+                for dim in dimensions:
+                    if dim.source is DimensionSource.MESSAGE_TAG:
+                        found = event.message.tags.get(dim.name)
+                    elif dim.source is DimensionSource.LINK_TAG:
+                        found = (event.link_tags or {}).get(dim.name)
+                    else:
+                        header = _header(event.message.headers, dim.name)
+                        if header is not None and not rules.is_metric_header_value(header):
+                            raise _Drop(
+                                f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'"
+                            )
+                        found = [header] if header is not None else None
+                    out.append((dim.name, found[0] if found else dim.default))
+                return tuple(out)
 
         def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
             key = values(event)
-            metric = metric_name(event.type)
-            metrics.add(metric, key, event.ms // 1000)
+            metric = event.type.metric_name
+            count(metric, key, event.ms // 1000)
             if not collect:
                 return None
             return {"eventDestination": name, "type": "cloudwatch", "namespace": NAMESPACE, "metricName": metric, "dimensions": dict(key)}
@@ -333,7 +343,7 @@ class Router:
 
         def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
             delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind} if collect else None
-            firehose.put(stream, event.record, event.encoded, event.ms, delivery)
+            firehose.put(stream, event, delivery)
             return delivery
 
         return _Route(d, deliver, notes=notes)

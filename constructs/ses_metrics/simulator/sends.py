@@ -51,8 +51,9 @@ class SimulationOptions:
 
     Auto-tag values default to documentation addresses (RFC 5737) and a caller named
     after the simulator; ``extra_auto_tags`` adds observed ones such as
-    ``ses:recipient-isp``. Time starts at ``start`` and IDs come from ``seed``: two runs
-    with the same options produce byte-identical results.
+    ``ses:recipient-isp`` (names of the documented ones SES sets itself, such as
+    ``ses:configuration-set``, are ignored). Time starts at ``start`` and IDs come from
+    ``seed``: two runs with the same options produce byte-identical results.
     """
 
     environment: Environment = field(default_factory=Environment)
@@ -82,7 +83,7 @@ class Link:
     tracked: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     """One message SES accepted."""
 
@@ -293,6 +294,9 @@ class MessageFactory:
         self._identities: dict[str, tuple[str, str | None, str]] = {}
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
+        # Configuration sets that accept sends; tag (name, value) pairs already found valid.
+        self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
+        self._valid_tags: set[tuple[Any, Any]] = set()
 
     def _identity(self, source: str) -> tuple[str, str | None, str]:
         """``identity`` plus the identity's ARN, cached per sender."""
@@ -382,36 +386,43 @@ class MessageFactory:
             raise SendError("InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
         requested = request.get("ConfigurationSetName") or header_set or default_set
-        configuration_set = self.configuration_set(requested)
+        configuration_set = self._sending.get(requested) if requested is not None else None
+        if configuration_set is None and requested is not None:
+            self.configuration_set(requested)  # raises the error SES returns
         api_tags = tags if tags is not None else request.get("EmailTags")
         pairs = [(t.get("Name"), t.get("Value")) for t in api_tags] if api_tags else header_tags
-        for name, value in pairs:
-            problem = _tag_problem(name, value)
-            if problem:
-                raise SendError("InvalidParameterValue", problem)
+        valid = self._valid_tags
+        for pair in pairs:
+            if pair not in valid:
+                problem = _tag_problem(*pair)
+                if problem:
+                    raise SendError("InvalidParameterValue", problem)
+                if len(valid) >= 65536:
+                    valid.clear()
+                valid.add(pair)
         if "Raw" in content:
             headers, truncated = _truncate(headers)
-        list_options = request.get("ListManagementOptions") or {}
-        return Message(
-            message_id=message_id,
-            operation=operation,
-            source=source,
-            source_arn=request.get("FromEmailAddressIdentityArn") or source_arn,
-            destination=to + cc + bcc,
-            headers=headers,
-            headers_truncated=truncated,
-            common_headers=common,
-            tags=self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
-            configuration_set=configuration_set,
-            ms=sent_at,
-            timestamp=iso_ms(sent_at),
-            html=html_body,
-            text=text_body,
-            template_name=template_name,
-            rendering_error=rendering_error,
-            contact_list=list_options.get("ContactListName"),
-            topic_name=list_options.get("TopicName"),
-            virus=virus,
+        list_options = request.get("ListManagementOptions")
+        return Message(  # positional: field order (this runs for every message)
+            message_id,
+            operation,
+            source,
+            request.get("FromEmailAddressIdentityArn") or source_arn,
+            to + cc + bcc if cc or bcc else to,
+            headers,
+            truncated,
+            common,
+            self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
+            configuration_set,
+            sent_at,
+            iso_ms(sent_at),
+            html_body,
+            text_body,
+            template_name,
+            rendering_error,
+            list_options.get("ContactListName") if list_options else None,
+            list_options.get("TopicName") if list_options else None,
+            virus,
         )
 
     def _tags(self, configuration_set: ConfigurationSet, source: str, pairs: list[tuple[str, str]], operation: str) -> dict[str, list[str]]:
@@ -424,7 +435,8 @@ class MessageFactory:
                 AutoTag.SOURCE_IP: [self.options.source_ip],
                 AutoTag.FROM_DOMAIN: [address(source).rpartition("@")[2]],
                 AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
-                **{name: [value] for name, value in self.options.extra_auto_tags.items()},
+                # SES's own auto-tags cannot be overridden (routing relies on ses:configuration-set)
+                **{name: [value] for name, value in self.options.extra_auto_tags.items() if name not in _SES_AUTO_TAGS},
             }
         tags = dict(auto)  # the auto-tag value lists are shared and never mutated
         for name, value in pairs:
@@ -496,6 +508,9 @@ class MessageFactory:
 # The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").
 _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 _EICAR_TEXT = _EICAR.decode()
+
+
+_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, AutoTag.CONFIGURATION_SET, AutoTag.SOURCE_IP, AutoTag.FROM_DOMAIN, AutoTag.CALLER_IDENTITY})
 
 
 @lru_cache(maxsize=4096)

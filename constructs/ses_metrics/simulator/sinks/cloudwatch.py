@@ -40,6 +40,10 @@ class MetricStore:
         minute = (at if isinstance(at, int) else int(at.timestamp())) // 60 * 60
         self._points[(metric, dimensions)][minute] += value
 
+    def count(self, metric: str, dimensions: DimensionKey, seconds: int) -> None:
+        """Add 1 in the minute of ``seconds`` (epoch seconds): ``add`` for one event."""
+        self._points[(metric, dimensions)][seconds - seconds % 60] += 1.0
+
     def metrics(self) -> list[tuple[str, dict[str, str]]]:
         """Every (metric name, dimensions) that has datapoints."""
         return [(metric, dict(dims)) for metric, dims in sorted(self._points)]

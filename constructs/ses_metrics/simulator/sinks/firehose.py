@@ -36,8 +36,9 @@ from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import Any, Protocol
 
+from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sends import Ids
-from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths
+from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths, parse
 from ses_metrics.simulator.sinks.s3 import LazyObject, ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream, S3Target
 
@@ -119,6 +120,10 @@ class FirehoseSink:
         self._queries: dict[str, Any] = {}
         self._fast_queries: dict[str, Any] = {}  # query -> compile_paths(query) (None: run jq)
         self._prefixes: dict[tuple[Any, ...], str] = {}
+        # Streams whose partition keys depend only on the event type and configuration set
+        # (``_FIXED_PATHS``), and their prefixes per (stream, type, set, hour).
+        self._fixed_partitions: dict[str, bool] = {}
+        self._partition_prefixes: dict[tuple[Any, ...], str] = {}
         self._streams: dict[str, DeliveryStream] = {}
         self.failed: list[dict[str, Any]] = []  # kept only with the store's bodies
         self.failed_count = 0
@@ -128,11 +133,12 @@ class FirehoseSink:
         # every object the stream writes (or, when it ``stages`` nothing, would write).
         self.destinations: dict[str, Destination] = {}
 
-    def put(self, stream: DeliveryStream, record: dict[str, Any], data: bytes, ms: int, delivery: dict[str, Any] | None) -> None:
-        """Accept one record arriving at ``ms`` (epoch milliseconds); ``delivery`` (if any)
-        gets its ``bucket``/``prefix`` now and its ``key`` when the object is written."""
+    def put(self, stream: DeliveryStream, event: Event, delivery: dict[str, Any] | None) -> None:
+        """Accept one event's record (arriving at ``event.ms``); ``delivery`` (if any) gets
+        its ``bucket``/``prefix`` now and its ``key`` when the object is written."""
         target = stream.s3
         assert target is not None
+        ms = event.ms
         seconds = ms // 1000
         if target.static_prefix:
             # The common case: the prefix is known from the hour, no expression to evaluate.
@@ -143,17 +149,31 @@ class FirehoseSink:
                 prefix = target.prefix + _hour_path(hour) if target.appends_hour_path else target.prefix
                 buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
         else:
-            keys = None
-            if target.dynamic_partitioning:
-                keys, error = self._partition_keys(target, record)
-                if error is not None:
-                    self._write_error(stream, target, data, _datetime(ms), "partitioning-failed", error, delivery if delivery is not None else {})
-                    return
-            prefix = self._prefix(target, keys, ms)
+            prefix = None
+            memo = None
+            if self._fixed_partitions.get(stream.arn):
+                # Keys fixed by the event type and configuration set, an hourly prefix: one
+                # evaluation per stream, type, set and hour.
+                configuration_set = event.message.configuration_set
+                memo = (stream.arn, event.type.cfn, configuration_set.name if configuration_set else None, seconds // 3600)
+                prefix = self._partition_prefixes.get(memo)
+            if prefix is None:
+                keys = None
+                if target.dynamic_partitioning:
+                    keys, error = self._partition_keys(target, event.record)
+                    if error is not None:
+                        self._write_error(stream, target, event.encoded, _datetime(ms), "partitioning-failed", error, delivery if delivery is not None else {})
+                        return
+                prefix = self._prefix(target, keys, ms)
+                if memo is not None:
+                    if len(self._partition_prefixes) >= 4096:
+                        self._partition_prefixes.clear()
+                    self._partition_prefixes[memo] = prefix
             key = (stream.arn, prefix, seconds // target.window_seconds)
             buffer = self._buffers.get(key)
             if buffer is None:
                 buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
+        data = event.encoded
         if self.objects.keep_bodies:
             buffer.records.append(data)  # newline-joined when written: no copy per record
         buffer.size += len(data) + 1
@@ -188,6 +208,10 @@ class FirehoseSink:
 
     def register(self, stream: DeliveryStream) -> None:
         self._streams[stream.arn] = stream
+        target = stream.s3
+        if target is not None and target.dynamic_partitioning and _hourly(target.prefix):
+            fields = parse(target.metadata_queries.get("query") or "")
+            self._fixed_partitions[stream.arn] = fields is not None and all(steps in _FIXED_PATHS for _, steps in fields)
 
     def _key(self, stream: DeliveryStream, target: S3Target, prefix: str, moment: datetime) -> str:
         extension = target.file_extension if target.file_extension is not None else _EXTENSIONS.get(target.compression, "")
@@ -297,6 +321,9 @@ class FirehoseSink:
 
 
 _UNSET = object()
+# Record paths whose values the event type and configuration set decide: SES sets the
+# ``ses:configuration-set`` auto-tag, and custom tag names cannot contain ':'.
+_FIXED_PATHS = frozenset({("eventType",), ("mail", "tags", "ses:configuration-set", 0)})
 _HOURLY_TOKENS = frozenset({"yyyy", "yy", "MM", "dd", "HH"})
 
 

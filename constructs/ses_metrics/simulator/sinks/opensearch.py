@@ -45,6 +45,7 @@ from datetime import datetime
 from typing import Any
 
 from ses_metrics.firehose import index_rotation_suffix
+from ses_metrics.simulator.events import decode
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
@@ -70,7 +71,7 @@ _Verdict = tuple[str, Any, "MappingConflict | None"]
 
 def _parse(raw: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(raw)
+        document = decode(raw)
     except ValueError as error:
         raise MappingConflict("mapper_parsing_exception", f"failed to parse: {error}") from None
     if not isinstance(document, dict):

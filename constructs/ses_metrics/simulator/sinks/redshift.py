@@ -49,6 +49,7 @@ from typing import Any
 
 from ses_metrics.redshift_columns import parse_jsonpath, resolve
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
+from ses_metrics.simulator.events import decode, encode
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
@@ -428,7 +429,7 @@ class RedshiftSink:
         errors: list[LoadError] = []
         for line_number, raw in enumerate(records, start=1):
             try:
-                record = _loads(raw)
+                record = decode(raw)
                 if not isinstance(record, dict):
                     raise ValueError("not a JSON object")
             except ValueError as error:
@@ -507,18 +508,9 @@ class RedshiftSink:
         return f"s3://{target.bucket}/{key}"
 
 
-try:  # orjson (pinned; 3x faster) parses and writes the JSON text Redshift would see
-    import orjson
-
-    _loads = orjson.loads
-
-    def _dumps(value: Any) -> str:
-        return orjson.dumps(value).decode()
-except ImportError:  # pragma: no cover
-    _loads = json.loads
-
-    def _dumps(value: Any) -> str:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+def _dumps(value: Any) -> str:
+    """The JSON text Redshift would see for a nested value."""
+    return encode(value).decode()
 
 
 def _auto_path(name: str, ignorecase: bool) -> Path:

@@ -1,0 +1,100 @@
+"""The simulator's shortcuts on its hot path change no result: memoized partition prefixes,
+reused dimension values, cached tag checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from simkit import base, cloudwatch, destination, simple, with_firehose
+
+from ses_metrics.simulator import Simulator
+from ses_metrics.simulator.scenario import ScenarioSend
+from ses_metrics.simulator.sends import SimulationOptions
+from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
+
+START = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
+ALL_OBJECTS = {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]}
+
+
+def partitioned(query: str, prefix: str) -> dict:
+    extended = {
+        "DynamicPartitioningConfiguration": {"Enabled": True},
+        "ProcessingConfiguration": {"Enabled": True, "Processors": [{"Type": "MetadataExtraction", "Parameters": [
+            {"ParameterName": "MetadataExtractionQuery", "ParameterValue": query},
+            {"ParameterName": "JsonParsingEngine", "ParameterValue": "JQ-1.6"},
+        ]}]},
+    }
+    return with_firehose(base(), prefix=prefix, extended=extended, compression="UNCOMPRESSED", stream_put_resource=ALL_OBJECTS)
+
+
+BY_TYPE_AND_SET = partitioned(
+    '{eventType:.eventType,configurationSet:.mail.tags["ses:configuration-set"][0]}',
+    "ses/!{partitionKeyFromQuery:eventType}/!{partitionKeyFromQuery:configurationSet}/!{timestamp:yyyy/MM/dd/HH}/",
+)
+
+
+def send_across_hours(sim: Simulator) -> None:
+    """Sends 20 minutes apart from 22:30 over midnight: Send, Delivery and Bounce events."""
+    for i in range(9):
+        to = "bounce@simulator.amazonses.com" if i % 3 == 0 else "success@simulator.amazonses.com"
+        sim.send_email(**simple(to, tags={"campaign": f"c{i % 2}"}), at=START + timedelta(minutes=20 * i))
+    sim.flush()
+
+
+def test_partition_prefixes_memoized_per_type_set_and_hour_equal_those_evaluated_per_record() -> None:
+    memoized, evaluated = Simulator(BY_TYPE_AND_SET), Simulator(BY_TYPE_AND_SET)
+    evaluated.firehose._fixed_partitions.clear()  # every record runs the query and evaluates the prefix
+    send_across_hours(memoized)
+    send_across_hours(evaluated)
+    assert memoized.firehose._partition_prefixes, "the memo was not used"
+    assert not evaluated.firehose._partition_prefixes
+    assert memoized.s3.items() == evaluated.s3.items()
+
+
+def test_memoized_partition_prefixes_follow_the_event_type_and_the_hour() -> None:
+    sim = Simulator(BY_TYPE_AND_SET)
+    send_across_hours(sim)
+    prefixes = {key.rsplit("/", 1)[0] for _, key, _ in sim.s3.items()}
+    hours = ("2026/03/01/22", "2026/03/01/23", "2026/03/02/00", "2026/03/02/01")
+    sends = {f"ses/{event_type}/marketing/{hour}" for event_type in ("Send", "Delivery") for hour in hours}
+    bounces = {f"ses/Bounce/marketing/{hour}" for hour in hours[:3]}  # sends 0, 3 and 6 bounce: 22:30, 23:30, 00:30
+    assert prefixes == sends | bounces
+
+
+def test_a_query_reading_a_message_tag_is_evaluated_per_record() -> None:
+    sim = Simulator(partitioned("{campaign:.mail.tags.campaign[0]}", "campaign=!{partitionKeyFromQuery:campaign}/"))
+    send_across_hours(sim)
+    assert not sim.firehose._partition_prefixes
+    assert {key.split("/", 1)[0] for _, key, _ in sim.s3.items()} == {"campaign=c0", "campaign=c1"}
+
+
+def test_dimension_values_follow_each_message_when_tags_alternate() -> None:
+    template = base()
+    template["Resources"]["Metrics"] = destination("metrics", ["send", "delivery"], CloudWatchDestination=cloudwatch(("campaign", "messageTag", "none"))["CloudWatchDestination"])
+    sim = Simulator(template, keep_events=False)
+    for campaign in ("c1", "c2", "c1", "c1", None):
+        sim.process(ScenarioSend(simple(tags={"campaign": campaign} if campaign else None)))
+    sums = {(metric, dims["campaign"]): sim.metrics.sum(metric, dims) for metric, dims in sim.metrics.metrics()}
+    assert sums == {("Delivery", "c1"): 3, ("Delivery", "c2"): 1, ("Delivery", "none"): 1, ("Send", "c1"): 3, ("Send", "c2"): 1, ("Send", "none"): 1}
+
+
+def test_an_invalid_tag_is_refused_every_time_it_is_sent() -> None:
+    sim = Simulator(base())
+    for _ in range(2):
+        with pytest.raises(Exception, match="InvalidParameterValue"):
+            sim.send_email(**simple(tags={"campaign": "spring sale"}))
+
+
+def test_extra_auto_tags_cannot_replace_the_tags_ses_sets_itself() -> None:
+    options = SimulationOptions(extra_auto_tags={"ses:configuration-set": "other", "ses:recipient-isp": "Gmail"})
+    result = Simulator(base(), options=options).send_email(**simple())
+    tags = result.events[0].event.record["mail"]["tags"]
+    assert tags["ses:configuration-set"] == ["marketing"]
+    assert tags["ses:recipient-isp"] == ["Gmail"]
+
+
+def test_a_record_that_is_not_json_is_a_mapper_parsing_exception() -> None:
+    with pytest.raises(MappingConflict, match="failed to parse: ") as raised:
+        _parse(b'{"eventType": "Send", ')
+    assert raised.value.type == "mapper_parsing_exception"
