@@ -10,7 +10,8 @@ from simkit import base, cloudwatch, destination, simple, with_firehose
 
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.scenario import ScenarioSend
-from ses_metrics.simulator.sends import SimulationOptions
+from ses_metrics.simulator.sends import SimulationOptions, iso_ms
+from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
 
 START = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
@@ -42,9 +43,10 @@ def send_across_hours(sim: Simulator) -> None:
     sim.flush()
 
 
-def test_partition_prefixes_memoized_per_type_set_and_hour_equal_those_evaluated_per_record() -> None:
-    memoized, evaluated = Simulator(BY_TYPE_AND_SET), Simulator(BY_TYPE_AND_SET)
-    evaluated.firehose._fixed_partitions.clear()  # every record runs the query and evaluates the prefix
+def test_partition_prefixes_memoized_per_type_set_and_hour_equal_those_evaluated_per_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    memoized = Simulator(BY_TYPE_AND_SET)
+    monkeypatch.setattr(firehose, "_FIXED_PATHS", frozenset())  # every record runs the query and evaluates the prefix
+    evaluated = Simulator(BY_TYPE_AND_SET)
     send_across_hours(memoized)
     send_across_hours(evaluated)
     assert memoized.firehose._partition_prefixes, "the memo was not used"
@@ -98,3 +100,11 @@ def test_a_record_that_is_not_json_is_a_mapper_parsing_exception() -> None:
     with pytest.raises(MappingConflict, match="failed to parse: ") as raised:
         _parse(b'{"eventType": "Send", ')
     assert raised.value.type == "mapper_parsing_exception"
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(1970, 1, 1, tzinfo=UTC), datetime(2024, 2, 29, 23, 59, 59, 999000, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC),
+    datetime(2026, 12, 31, 12, 7, 5, 30000, tzinfo=UTC), datetime(2099, 6, 15, 0, 0, 59, 1000, tzinfo=UTC),
+])
+def test_timestamps_are_ses_format_to_the_millisecond(moment: datetime) -> None:
+    assert iso_ms(int(moment.timestamp() * 1000)) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -44,7 +44,7 @@ def _client_error() -> type[Exception]:
     return SimulatedClientError
 
 
-@dataclass
+@dataclass(slots=True)
 class SendResult:
     """One send: its message ID and configuration set, or the error SES returned."""
 
@@ -198,7 +198,8 @@ class Simulator:
                 self.sends.append(result)
             return result
         events, notes = self.event_factory.events(message, send.engagement)
-        result = SendResult(index, send.name, send.operation, message.message_id, message.configuration_set.name if message.configuration_set else None, notes=notes)
+        configuration_set = message.configuration_set
+        result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
         self.event_count += len(events)
         for observe in self.observers:
             for event in events:
@@ -207,10 +208,8 @@ class Simulator:
             route = self.router.route
             result.events = [route(event) for event in events]
             self.sends.append(result)
-        else:
-            write = self.router.write
-            for event in events:
-                write(event)
+        elif configuration_set is not None:
+            self.router.write_all(configuration_set.name, events)
         return result
 
     def _send_bulk(self, send: ScenarioSend, *, validate: bool) -> list[SendResult]:

@@ -164,6 +164,16 @@ class Router:
             except _Drop as drop:
                 self.write_drops[(configuration_set.name, destination, str(drop))] += 1
 
+    def write_all(self, configuration_set: str, events: list[Event]) -> None:
+        """``write`` for the events of one message, sent with ``configuration_set``."""
+        writers = self._writers[configuration_set]
+        for event in events:
+            for destination, action in writers[event.type.cfn]:
+                try:
+                    action(event, False)
+                except _Drop as drop:
+                    self.write_drops[(configuration_set, destination, str(drop))] += 1
+
     def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, str | None]]:
         """For every event destination of the set: its name and why it drops every event of
         this type (None: it delivers them, unless ``write_drops`` says otherwise). Decided
@@ -341,9 +351,14 @@ class Router:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
             return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, notes=notes)
 
+        put = firehose.putter(stream)
+
         def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
-            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind} if collect else None
-            firehose.put(stream, event, delivery)
+            if not collect:
+                put(event, None)
+                return None
+            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}
+            put(event, delivery)
             return delivery
 
         return _Route(d, deliver, notes=notes)

@@ -164,18 +164,14 @@ def iso(moment: datetime) -> str:
 
 def iso_ms(ms: int) -> str:
     """SES's timestamp format for integer milliseconds since the epoch."""
-    return _iso_second(ms // 1000) + _MILLIS[ms % 1000]
+    second, milli = divmod(ms, 1000)
+    day, rest = divmod(second, 86400)
+    return _iso_day(day) + _MINUTES[rest // 60] + _SECONDS[rest % 60] + _MILLIS[milli]
 
 
 _MILLIS = tuple(f"{n:03d}Z" for n in range(1000))
-
-
-@lru_cache(maxsize=1024)  # a send's events and the next sends share seconds
-def _iso_second(second: int) -> str:
-    day, rest = divmod(second, 86400)
-    hour, rest = divmod(rest, 3600)
-    minute, sec = divmod(rest, 60)
-    return f"{_iso_day(day)}T{hour:02d}:{minute:02d}:{sec:02d}."
+_MINUTES = tuple(f"T{n // 60:02d}:{n % 60:02d}:" for n in range(1440))
+_SECONDS = tuple(f"{n:02d}." for n in range(60))
 
 
 @lru_cache(maxsize=4096)

@@ -124,6 +124,7 @@ class FirehoseSink:
         # (``_FIXED_PATHS``), and their prefixes per (stream, type, set, hour).
         self._fixed_partitions: dict[str, bool] = {}
         self._partition_prefixes: dict[tuple[Any, ...], str] = {}
+        self._putters: dict[str, Callable[[Event, dict[str, Any] | None], None]] = {}
         self._streams: dict[str, DeliveryStream] = {}
         self.failed: list[dict[str, Any]] = []  # kept only with the store's bodies
         self.failed_count = 0
@@ -136,61 +137,87 @@ class FirehoseSink:
     def put(self, stream: DeliveryStream, event: Event, delivery: dict[str, Any] | None) -> None:
         """Accept one event's record (arriving at ``event.ms``); ``delivery`` (if any) gets
         its ``bucket``/``prefix`` now and its ``key`` when the object is written."""
+        self.putter(stream)(event, delivery)
+
+    def putter(self, stream: DeliveryStream) -> Callable[[Event, dict[str, Any] | None], None]:
+        """``put`` for one registered stream, its settings bound once (the router calls it
+        for every record)."""
+        found = self._putters.get(stream.arn)
+        if found is not None:
+            return found
         target = stream.s3
         assert target is not None
-        ms = event.ms
-        seconds = ms // 1000
-        if target.static_prefix:
-            # The common case: the prefix is known from the hour, no expression to evaluate.
-            hour = seconds // 3600
-            key: tuple[Any, ...] = (stream.arn, hour, seconds // target.window_seconds)
-            buffer = self._buffers.get(key)
-            if buffer is None:
-                prefix = target.prefix + _hour_path(hour) if target.appends_hour_path else target.prefix
-                buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
-        else:
-            prefix = None
-            memo = None
-            if self._fixed_partitions.get(stream.arn):
-                # Keys fixed by the event type and configuration set, an hourly prefix: one
-                # evaluation per stream, type, set and hour.
-                configuration_set = event.message.configuration_set
-                memo = (stream.arn, event.type.cfn, configuration_set.name if configuration_set else None, seconds // 3600)
-                prefix = self._partition_prefixes.get(memo)
-            if prefix is None:
-                keys = None
-                if target.dynamic_partitioning:
-                    keys, error = self._partition_keys(target, event.record)
-                    if error is not None:
-                        self._write_error(stream, target, event.encoded, _datetime(ms), "partitioning-failed", error, delivery if delivery is not None else {})
-                        return
-                prefix = self._prefix(target, keys, ms)
-                if memo is not None:
-                    if len(self._partition_prefixes) >= 4096:
-                        self._partition_prefixes.clear()
-                    self._partition_prefixes[memo] = prefix
-            key = (stream.arn, prefix, seconds // target.window_seconds)
-            buffer = self._buffers.get(key)
-            if buffer is None:
-                buffer = self._buffers[key] = _Buffer(_datetime(ms), prefix)
-        data = event.encoded
-        if self.objects.keep_bodies:
-            buffer.records.append(data)  # newline-joined when written: no copy per record
-        buffer.size += len(data) + 1
-        self.records_put[stream.name] += 1
-        if delivery is not None:
-            buffer.deliveries.append(delivery)
-            delivery["bucket"] = target.bucket
-            delivery["prefix"] = buffer.prefix
-        if buffer.size >= target.buffer_bytes:
-            self._write(stream, target, self._buffers.pop(key))
+        arn, name, window, limit, static = stream.arn, stream.name, target.window_seconds, target.buffer_bytes, target.static_prefix
+        prefix = target.prefix
+        appends = target.appends_hour_path
+        # Keys fixed by the event type and configuration set, an hourly prefix: the prefix is
+        # evaluated once per type, set and hour.
+        memoize = self._fixed_partitions.get(arn, False)
+        memo = self._partition_prefixes
+        buffers = self._buffers
+        keep = self.objects.keep_bodies
+        records_put = self.records_put
+
+        def put(event: Event, delivery: dict[str, Any] | None) -> None:
+            ms = event.ms
+            seconds = ms // 1000
+            if static:
+                # The common case: the prefix is known from the hour, no expression to evaluate.
+                hour = seconds // 3600
+                key: tuple[Any, ...] = (arn, hour, seconds // window)
+                buffer = buffers.get(key)
+                if buffer is None:
+                    buffer = buffers[key] = _Buffer(_datetime(ms), prefix + _hour_path(hour) if appends else prefix)
+            else:
+                evaluated = None
+                if memoize:
+                    configuration_set = event.message.configuration_set
+                    memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, seconds // 3600)
+                    evaluated = memo.get(memo_key)
+                if evaluated is None:
+                    evaluated = self._evaluate(stream, target, event, delivery)
+                    if evaluated is None:
+                        return  # written under the error prefix
+                    if memoize:
+                        if len(memo) >= 4096:
+                            memo.clear()
+                        memo[memo_key] = evaluated
+                key = (arn, evaluated, seconds // window)
+                buffer = buffers.get(key)
+                if buffer is None:
+                    buffer = buffers[key] = _Buffer(_datetime(ms), evaluated)
+            data = event.encoded
+            if keep:
+                buffer.records.append(data)  # newline-joined when written: no copy per record
+            buffer.size += len(data) + 1
+            records_put[name] += 1
+            if delivery is not None:
+                buffer.deliveries.append(delivery)
+                delivery["bucket"] = target.bucket
+                delivery["prefix"] = buffer.prefix
+            if buffer.size >= limit:
+                self._write(stream, target, buffers.pop(key))
+
+        self._putters[arn] = put
+        return put
+
+    def _evaluate(self, stream: DeliveryStream, target: S3Target, event: Event, delivery: dict[str, Any] | None) -> str | None:
+        """The prefix of a record of a stream with expressions in its prefix, or None when
+        its partitioning query fails (the record is then written under the error prefix)."""
+        keys = None
+        if target.dynamic_partitioning:
+            keys, error = self._partition_keys(target, event.record)
+            if error is not None:
+                self._write_error(stream, target, event.encoded, _datetime(event.ms), "partitioning-failed", error, delivery if delivery is not None else {})
+                return None
+        return self._prefix(target, keys, event.ms)
 
     def flush(self, before_ms: int | None = None) -> int:
         """Write every buffered object (end of a simulation), or with ``before_ms`` only
         those whose buffering window ended by then; returns how many."""
         if before_ms is None:
-            buffers = self._buffers
-            self._buffers = {}
+            buffers = dict(self._buffers)
+            self._buffers.clear()  # in place: putters hold this dict
         else:
             buffers = {}
             for key in list(self._buffers):
