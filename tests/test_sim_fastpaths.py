@@ -3,13 +3,14 @@ reused dimension values, cached tag checks."""
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from simkit import base, cloudwatch, destination, simple, with_firehose
 
 from ses_metrics.simulator import Simulator
-from ses_metrics.simulator.scenario import ScenarioSend
+from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import SimulationOptions, iso_ms
 from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
@@ -108,3 +109,18 @@ def test_a_record_that_is_not_json_is_a_mapper_parsing_exception() -> None:
 ])
 def test_timestamps_are_ses_format_to_the_millisecond(moment: datetime) -> None:
     assert iso_ms(int(moment.timestamp() * 1000)) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_run_pauses_the_cyclic_garbage_collector_and_restores_it(enabled_before: bool) -> None:
+    sim = Simulator(base())
+    seen: list[bool] = []
+    sim.observers.append(lambda event: seen.append(gc.isenabled()))
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        sim.run(Scenario([ScenarioSend(simple()), ScenarioSend(simple())]))
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False] * 4  # a Send and a Delivery per send
+    assert after is enabled_before

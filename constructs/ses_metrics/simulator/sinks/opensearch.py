@@ -109,6 +109,8 @@ def map_document(document: dict[str, Any], mapping: dict[str, str], document_id:
         if value is None:
             return
         mapped = mapping.get(path) or added.get(path)
+        if mapped == "text" and value.__class__ is str:
+            return  # most fields of an event record: nothing to check
         if mapped is None:
             kind = _value_type(value)
             if kind is None:
@@ -126,8 +128,9 @@ def map_document(document: dict[str, Any], mapping: dict[str, str], document_id:
                 f"failed to parse field [{path}] of type [{mapped}] in document with id '{document_id}'. Preview of field's value: '{preview(value)[:100]}'",
             )
         if isinstance(value, dict):
+            parent = path + "." if path else ""
             for key, item in value.items():
-                visit(f"{path}.{key}" if path else key, item)
+                visit(parent + key, item)
 
     for key, item in document.items():
         visit(key, item)
