@@ -149,3 +149,14 @@ def test_group_stacks_get_the_main_stacks_env():
     main_stack = PlatformStack(app, "SesMetricsSplit", config=load_config(FIXTURES / "split.yaml"), env=env)
     bulk = main_stack.group_stacks["bulk"]
     assert (bulk.stack_name, bulk.account, bulk.region) == ("SesMetricsSplit-bulk", "111122223333", "eu-west-1")
+
+
+def test_the_group_stack_needs_no_cdk_nag_acknowledgment(cdk_out):
+    app, _ = cdk_out
+    acknowledged = [
+        construct.node.path
+        for construct in app.node.find_child(GROUP).node.find_all()
+        for entry in construct.node.metadata
+        if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    ]
+    assert acknowledged == []
