@@ -55,3 +55,8 @@ def test_rejects_a_stack_that_is_not_a_string(tmp_path):
 def test_rejects_a_stack_name_over_128_characters(tmp_path):
     with pytest.raises(ConfigError, match=r"configuration_sets\[0\]\.stack \(line 4\): stack name 'P{100}-b{30}' \(<stack_name>-<stack>\) is 131 characters long; CloudFormation allows 128"):
         load_config(sets(tmp_path, "b" * 30, stack_name="P" * 100))
+
+
+def test_rejects_two_stacks_that_differ_only_in_case(tmp_path):
+    with pytest.raises(ConfigError, match=r"configuration_sets\[1\]\.stack \(line 6\): stack 'Bulk' differs from 'bulk' \(configuration_sets\[0\]\.stack\) only in case"):
+        load_config(sets(tmp_path, "bulk", "Bulk"))

@@ -79,6 +79,22 @@ def test_the_main_stack_imports_nothing(templates):
     assert "Fn::ImportValue" not in json.dumps(templates[MAIN])
 
 
+def test_a_shared_streams_ses_role_trusts_the_main_set_by_ref_and_the_group_set_by_name(templates):
+    def arn(*name):
+        return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":ses:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, *name]]}
+
+    main = Template.from_json(templates[MAIN])
+    [transactional] = main.find_resources("AWS::SES::ConfigurationSet", {"Properties": {"Name": "transactional"}})
+    main.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "AssumeRolePolicyDocument": {
+                "Statement": [Match.object_like({"Condition": {"StringEquals": Match.object_like({"aws:SourceArn": [arn(":configuration-set/marketing"), arn(":configuration-set/", {"Ref": transactional})]})}})]
+            }
+        },
+    )
+
+
 def test_group_alarms_keep_their_names_and_notify_the_main_stacks_topic(templates):
     Template.from_json(templates[GROUP]).has_resource_properties(
         "AWS::CloudWatch::Alarm",

@@ -588,7 +588,7 @@ def cross_checks(data: Any) -> list[Problem]:
                     problems += rules.under(rules.check_sns_topic(target["topic_arn"]), *here, "sns", "topic_arn")
                 used_topics.add(target.get("topic"))
     problems += _check_monitoring_of_sets(data.get("monitoring"), sets, topic_names, used_topics)
-    problems += _check_stack_lengths(data.get("stack_name", PlatformConfig.model_fields["stack_name"].default), sets)
+    problems += _check_stack_names(data.get("stack_name", PlatformConfig.model_fields["stack_name"].default), sets)
     for i, stream in streams:
         problems += _check_stream(stream, stream_events.get(stream.get("name"), set()), ("streams", i))
     for i, topic in topics:
@@ -603,12 +603,26 @@ def cross_checks(data: Any) -> list[Problem]:
     return problems
 
 
-def _check_stack_lengths(stack_name: Any, sets: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
-    """``<stack_name>-<stack>`` fits CloudFormation's 128 characters."""
+def _check_stack_names(stack_name: Any, sets: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """``<stack_name>-<stack>`` fits CloudFormation's 128 characters, and two ``stack:``
+    names differ by more than case (``cdk.out`` would hold ``X-bulk.template.json`` and
+    ``X-Bulk.template.json``, one file on a case-insensitive file system)."""
     problems = []
+    spellings: dict[str, tuple[int, str]] = {}
     for i, cs in sets:
         suffix = cs.get("stack")
-        if isinstance(stack_name, str) and isinstance(suffix, str) and STACK_SUFFIX_RE.fullmatch(suffix):
+        if not isinstance(suffix, str):
+            continue
+        first = spellings.setdefault(suffix.lower(), (i, suffix))
+        if first[1] != suffix:
+            problems.append(
+                Problem(
+                    ("configuration_sets", i, "stack"),
+                    f"stack {suffix!r} differs from {first[1]!r} (configuration_sets[{first[0]}].stack) only in case: their "
+                    "templates would be one file on a case-insensitive file system; spell the stack the same way",
+                )
+            )
+        if isinstance(stack_name, str) and STACK_SUFFIX_RE.fullmatch(suffix):
             name = f"{stack_name}-{suffix}"
             if len(name) > MAX_STACK_NAME_LENGTH:
                 problems.append(
