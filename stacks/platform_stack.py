@@ -118,6 +118,10 @@ class PlatformStack(cdk.Stack):
             description=f"SES sending metrics: {sets} configuration set(s) of group {group}, using stack {self.stack_name} (ses-metrics)",
         )
         stack.add_stack_dependency(self)
+        # Export/Import, said explicitly (CDK warns when it is left to its default): the main
+        # stack cannot delete a stream, role or topic a group still uses ("weak" references
+        # would let it, and the group's destinations would point at nothing).
+        cdk.CrossStackReferences.of(stack).consume(cdk.ReferenceStrength.STRONG)
         return stack
 
     @property

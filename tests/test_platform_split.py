@@ -178,3 +178,9 @@ def test_the_group_stack_needs_no_cdk_nag_acknowledgment(cdk_out):
         if entry.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
     ]
     assert acknowledged == []
+
+
+def test_group_stacks_ask_for_strong_references_so_cdk_has_no_default_to_warn_of(cdk_out):
+    _, assembly = cdk_out
+    messages = [str(m.entry.data) for m in assembly.get_stack_by_name(GROUP).messages]
+    assert [m for m in messages if "cross-stack-reference strength" in m] == []
