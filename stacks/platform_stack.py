@@ -1,4 +1,5 @@
-"""``PlatformStack``: everything one ``ses-metrics.yaml`` declares, in one stack."""
+"""``PlatformStack``: everything one ``ses-metrics.yaml`` declares: one stack, plus one
+stack per ``stack:`` group of configuration sets."""
 
 from __future__ import annotations
 
@@ -57,17 +58,33 @@ class PlatformStack(cdk.Stack):
     ``SendingDashboard`` named ``<stack>-<set>``, plus account-level alarms; alarms notify
     a topic under ``topics:`` or an ``AlarmTopic`` per email address (one topic without
     subscribers when no notification is given).
+
+    Stack groups: a set with ``stack: NAME`` goes, with its event destinations, alarms and
+    dashboard, into the stack ``<stack name>-NAME`` (``group_stacks[NAME]``, created beside
+    this one in ``scope``, same ``env``, deployed after this one); everything shared
+    (streams, buckets, topics, their key, alarm topics, account alarms) stays here, and the
+    group stacks import what they use. By default every set is in this stack. Grouping is
+    explicit on purpose: CloudFormation creates a resource in its new stack before deleting
+    it from the old one, so a named configuration set moved between stacks fails on deploy
+    ("already exists"); a set moves only when its ``stack:`` is changed (remove it, deploy,
+    add it back in the other stack). Each stack must stay within CloudFormation's 500
+    resources (``MAX_RESOURCES``), else a ``ConfigError`` at construction.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, **kwargs: Any) -> None:
+        groups = config.stack_groups
+        in_groups = sum(1 for cs in config.configuration_sets if cs.stack is not None)
+        more = f", {in_groups} more in {len(groups)} group stack(s)" if groups else ""
         kwargs.setdefault(
-            "description", f"SES sending metrics: {len(config.configuration_sets)} configuration set(s) (ses-metrics)"
+            "description",
+            f"SES sending metrics: {len(config.configuration_sets) - in_groups} configuration set(s){more} (ses-metrics)",
         )
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.streams: dict[str, DeliveryStream] = {}
         self.topics: dict[str, sns.Topic] = {}
         self.configuration_sets: dict[str, SendingConfigurationSet] = {}
+        self.group_stacks: dict[str, cdk.Stack] = {group: self._group_stack(scope, group, kwargs.get("env")) for group in groups}
 
         if config.streams:
             self.access_logs = AccessLogsBucket(self, "AccessLogs")
@@ -80,37 +97,74 @@ class PlatformStack(cdk.Stack):
                 self.topics[topic.name] = sns.Topic(
                     scope_, topic.name, topic_name=topic.name, master_key=self._topic_key, enforce_ssl=True
                 )
-        sets_scope = Construct(self, "ConfigurationSets")
+        sets_scopes = {None: Construct(self, "ConfigurationSets")}
+        sets_scopes.update({group: Construct(stack, "ConfigurationSets") for group, stack in self.group_stacks.items()})
         for cs in config.configuration_sets:
-            self.configuration_sets[cs.name] = self._configuration_set(sets_scope, cs)
+            self.configuration_sets[cs.name] = self._configuration_set(sets_scopes[cs.stack], cs)
         self.alarms: dict[str, ReputationAlarms] = {}
         self.dashboards: dict[str, SendingDashboard] = {}
         self._alarm_topics: dict[str | None, sns.ITopic] = {}
         self._monitoring()
         self.resource_count = self._check_resource_count()
 
+    def _group_stack(self, scope: Construct, group: str, env: cdk.Environment | None) -> cdk.Stack:
+        """The stack of the sets with ``stack: group``, deployed after this one (it imports
+        this stack's streams, roles and topics)."""
+        sets = sum(1 for cs in self.config.configuration_sets if cs.stack == group)
+        stack = cdk.Stack(
+            scope,
+            f"{self.stack_name}-{group}",
+            env=env,
+            description=f"SES sending metrics: {sets} configuration set(s) of group {group}, using stack {self.stack_name} (ses-metrics)",
+        )
+        stack.add_stack_dependency(self)
+        # Export/Import, said explicitly (CDK warns when it is left to its default): the main
+        # stack cannot delete a stream, role or topic a group still uses ("weak" references
+        # would let it, and the group's destinations would point at nothing).
+        cdk.CrossStackReferences.of(stack).consume(cdk.ReferenceStrength.STRONG)
+        return stack
+
+    @property
+    def stacks(self) -> list[cdk.Stack]:
+        """This stack, then the group stacks in order of first use."""
+        return [self, *self.group_stacks.values()]
+
     def _check_resource_count(self) -> int:
-        """The stack's CloudFormation resources; over CloudFormation's limit per stack
-        (``MAX_RESOURCES``) a ``ConfigError`` that names the count and how to split, at
-        synth rather than at deploy time."""
-        count = sum(1 for c in self.node.find_all() if isinstance(c, cdk.CfnResource))
-        if count > MAX_RESOURCES:
-            sets = len(self.config.configuration_sets)
-            per_set = sum(1 + len(cs.destinations) for cs in self.config.configuration_sets)
-            raise ConfigError(
-                [
-                    Problem(
-                        ("configuration_sets",),
-                        f"stack {self.stack_name} would have {count} CloudFormation resources, over CloudFormation's limit of "
-                        f"{MAX_RESOURCES} per stack ({sets} configuration sets: {per_set} resources for the sets and their event "
-                        f"destinations, {count - per_set} for streams, topics and monitoring). Split the configuration sets "
-                        "across several configuration files, each with its own stack_name (one stack each: "
-                        "`cdk synth -c config=FILE`), or turn monitoring off for some sets",
-                    )
-                ],
-                f"stack {self.stack_name}",
+        """Each stack's CloudFormation resources (``resource_counts``, by stack name; this
+        stack's is returned); over CloudFormation's limit per stack (``MAX_RESOURCES``) a
+        ``ConfigError`` naming every stack's count and the fix (``stack:``), at synth rather
+        than at deploy time."""
+        counts = {s.stack_name: sum(1 for c in s.node.find_all() if isinstance(c, cdk.CfnResource)) for s in self.stacks}
+        self.resource_counts = counts
+        problems = []
+        for stack in self.stacks:
+            count = counts[stack.stack_name]
+            if count <= MAX_RESOURCES:
+                continue
+            group = next((g for g, s in self.group_stacks.items() if s is stack), None)
+            members = [cs for cs in self.config.configuration_sets if cs.stack == group]
+            per_set = sum(1 + len(cs.destinations) for cs in members)
+            shared = "streams, topics and monitoring" if group is None else "monitoring"
+            if group is None:
+                fix = (
+                    "Give some configuration sets a `stack:` (configuration_sets[i].stack: NAME puts set i, its event "
+                    f"destinations, alarms and dashboard in their own stack {self.stack_name}-NAME)"
+                )
+            else:
+                fix = f"Give some of the sets with `stack: {group}` (configuration_sets[i].stack) another stack name"
+            each = ", ".join(f"{name} {n}" for name, n in counts.items())
+            problems.append(
+                Problem(
+                    ("configuration_sets",),
+                    f"stack {stack.stack_name} would have {count} CloudFormation resources, over CloudFormation's limit of "
+                    f"{MAX_RESOURCES} per stack ({len(members)} configuration sets: {per_set} resources for the sets and their "
+                    f"event destinations, {count - per_set} for {shared}; resources per stack: {each}). {fix}, or turn "
+                    "monitoring off for some sets",
+                )
             )
-        return count
+        if problems:
+            raise ConfigError(problems, f"stack {self.stack_name}")
+        return counts[self.stack_name]
 
     @functools.cached_property
     def _topic_key(self) -> kms.Key:
@@ -139,7 +193,7 @@ class PlatformStack(cdk.Stack):
             if monitoring is None:
                 continue
             construct = self.configuration_sets[cs.name]
-            scope = Construct(self._monitoring_scope, cs.name)
+            scope = Construct(self._monitoring_scope_of(cs.stack), cs.name)
             own = None
             if monitoring.alarms:
                 own = self.alarms[cs.name] = ReputationAlarms(
@@ -151,6 +205,7 @@ class PlatformStack(cdk.Stack):
                     dimension_alarms=monitoring.dimension_alarms,
                     minimum_sends=monitoring.minimum_sends,
                     topic=self._alarm_topic(monitoring.notification),
+                    alarm_name_prefix=f"{self.stack_name}-",  # in every stack: the alarm topics admit <stack name>-*
                 )
             if monitoring.dashboard:
                 self.dashboards[cs.name] = SendingDashboard(
@@ -164,6 +219,13 @@ class PlatformStack(cdk.Stack):
     @functools.cached_property
     def _monitoring_scope(self) -> Construct:
         return Construct(self, "Monitoring")
+
+    def _monitoring_scope_of(self, group: str | None) -> Construct:
+        """``Monitoring`` of this stack, or of the group's stack."""
+        if group is None:
+            return self._monitoring_scope
+        stack = self.group_stacks[group]
+        return stack.node.try_find_child("Monitoring") or Construct(stack, "Monitoring")
 
     def _alarm_topic(self, notification: NotificationConfig | None) -> sns.ITopic:
         """The topic under ``topics:``, else one ``AlarmTopic`` per email address (one

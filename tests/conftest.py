@@ -24,6 +24,13 @@ def new_stack(stack_id: str = "Test") -> cdk.Stack:
     return cdk.Stack(cdk.App(builtin_cloud_formation_validation=False), stack_id)
 
 
+def cfn_lint(template: dict, regions: tuple[str, ...] = ("us-east-1", "eu-west-1")) -> list[str]:
+    """cfn-lint's findings on ``template``, one line each (``[]``: clean)."""
+    from cfnlint.api import lint
+
+    return [f"{m.rule.id} {m.path_string}: {m.message}" for m in lint(json.dumps(template), regions=list(regions))]
+
+
 @pytest.fixture
 def stack() -> cdk.Stack:
     return new_stack()

@@ -1,12 +1,13 @@
 """The ses-metrics command: exit codes 0 ok, 1 problems, 2 usage; never a traceback."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLE_CONFIG, ROOT
+from conftest import EXAMPLE_CONFIG, FIXTURES, ROOT
 
 from ses_metrics.cli import main
 
@@ -112,6 +113,23 @@ def test_explain_shows_each_stream_kind_and_target(capsys, monkeypatch):
     assert "Firehose events-archive → S3 ses/ (GZIP, partitioned by event_type, configuration_set)" in out
     assert "Firehose events-warehouse → Redshift table ses (9 columns) at jdbc:redshift://analytics." in out
     assert "Firehose events-search → OpenSearch index ses-events (OneDay) on arn:aws:es:eu-west-1:111122223333:domain/ses-events" in out
+
+
+def test_explain_shows_the_stack_of_each_set_when_there_are_several(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    code, out, _ = run(capsys, "explain", str(FIXTURES / "split.yaml"))
+    assert code == 0
+    assert "ses-metrics: stacks SesMetricsSplit, SesMetricsSplit-bulk" in out
+    assert re.search(r"transactional .*\n.*stack SesMetricsSplit ", out)
+    assert re.search(r"bulk .*\n.*stack SesMetricsSplit-bulk ", out)
+
+
+def test_explain_names_no_stack_per_set_when_there_is_one(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
+    code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG))
+    assert code == 0
+    assert "ses-metrics: stack SesMetrics" in out
+    assert "stack SesMetrics " not in out.split("\n", 2)[2]
 
 
 def test_explain_of_an_invalid_file_lists_problems(capsys, invalid):

@@ -150,14 +150,19 @@ def stream_target(stream: StreamConfig) -> str:
 
 def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported lazily
     """A rich table: each configuration set, its destinations, event types, dimensions
-    and monitoring (alarm thresholds and who is notified, dashboard), account alarms below."""
+    and monitoring (alarm thresholds and who is notified, dashboard), account alarms below;
+    with ``stack:`` groups, the stack each set is in."""
     from rich.table import Table
 
-    table = Table(title=f"ses-metrics: stack {config.stack_name}", caption=_account_caption(config), show_lines=True)
+    split = bool(config.stack_groups)
+    stacks = dict.fromkeys([config.stack_name, *(config.stack_of(cs) for cs in config.configuration_sets)])
+    title = f"ses-metrics: stacks {', '.join(stacks)}" if split else f"ses-metrics: stack {config.stack_name}"
+    table = Table(title=title, caption=_account_caption(config), show_lines=True)
     for column in ("Configuration set", "Event destination", "Target", "Event types", "Dimensions (default)"):
         table.add_column(column, overflow="fold")
     for cs in config.configuration_sets:
         flags = [
+            *([f"stack {config.stack_of(cs)}"] if split else []),
             "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
             "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
             *_monitoring_lines(config, cs),

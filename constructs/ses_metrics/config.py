@@ -280,6 +280,37 @@ class ResolvedMonitoring:
     dashboard: bool
 
 
+# A CloudFormation stack name is [A-Za-z][A-Za-z0-9-]*, at most 128 characters; a group
+# stack is named <stack_name>-<stack>, so the suffix follows the same pattern.
+STACK_SUFFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+MAX_STACK_NAME_LENGTH = 128
+
+
+def _stack_suffix(value: str) -> str:
+    if not STACK_SUFFIX_RE.fullmatch(value):
+        raise PydanticCustomError(
+            "ses_rule",
+            f"stack {value!r} is not usable in a CloudFormation stack name (<stack_name>-<stack>): use letters, "
+            f"digits and hyphens, starting with a letter (^{STACK_SUFFIX_RE.pattern}$)",
+        )
+    return value
+
+
+StackSuffix = Annotated[
+    str,
+    AfterValidator(_stack_suffix),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{STACK_SUFFIX_RE.pattern}$",
+            "description": "put this set, its event destinations, alarms and dashboard in their own stack "
+            "<stack_name>-<stack> (default: the main stack). Sets move only when you move them: moving a set "
+            "between stacks fails on deploy (its name already exists)",
+        }
+    ),
+]
+
+
 class ConfigurationSetConfig(_Model):
     """An SES configuration set and its event destinations (at most 10)."""
 
@@ -292,6 +323,7 @@ class ConfigurationSetConfig(_Model):
     tracking: TrackingConfig | None = None
     destinations: list[DestinationConfig] = Field(default_factory=list, json_schema_extra={"maxItems": rules.MAX_EVENT_DESTINATIONS})
     monitoring: SetMonitoringConfig | None = Field(default=None, description="overrides the top-level monitoring: for this set")
+    stack: StackSuffix | None = None
 
 
 def _checked_value(check: Callable[[Any], list[Problem]], schema: dict[str, Any], base: Any = str) -> Any:
@@ -445,6 +477,16 @@ class PlatformConfig(_Model):
     def stream(self, name: str) -> StreamConfig:
         return next(s for s in self.streams if s.name == name)
 
+    def stack_of(self, cs: ConfigurationSetConfig) -> str:
+        """The stack the set goes into: ``<stack_name>-<stack>`` for a set with ``stack:``,
+        else the main stack ``stack_name``."""
+        return f"{self.stack_name}-{cs.stack}" if cs.stack is not None else self.stack_name
+
+    @property
+    def stack_groups(self) -> list[str]:
+        """The ``stack:`` names the sets give, in order of first use (empty: one stack)."""
+        return list(dict.fromkeys(cs.stack for cs in self.configuration_sets if cs.stack is not None))
+
     def topic(self, name: str) -> TopicConfig:
         return next(t for t in self.topics if t.name == name)
 
@@ -546,6 +588,7 @@ def cross_checks(data: Any) -> list[Problem]:
                     problems += rules.under(rules.check_sns_topic(target["topic_arn"]), *here, "sns", "topic_arn")
                 used_topics.add(target.get("topic"))
     problems += _check_monitoring_of_sets(data.get("monitoring"), sets, topic_names, used_topics)
+    problems += _check_stack_names(data.get("stack_name", PlatformConfig.model_fields["stack_name"].default), sets)
     for i, stream in streams:
         problems += _check_stream(stream, stream_events.get(stream.get("name"), set()), ("streams", i))
     for i, topic in topics:
@@ -556,6 +599,38 @@ def cross_checks(data: Any) -> list[Problem]:
             if item.get("name") not in used:
                 problems.append(
                     Problem((key, i, "name"), f"{item.get('name')!r} is not used by any event destination", Severity.WARNING)
+                )
+    return problems
+
+
+def _check_stack_names(stack_name: Any, sets: list[tuple[int, dict[str, Any]]]) -> list[Problem]:
+    """``<stack_name>-<stack>`` fits CloudFormation's 128 characters, and two ``stack:``
+    names differ by more than case (``cdk.out`` would hold ``X-bulk.template.json`` and
+    ``X-Bulk.template.json``, one file on a case-insensitive file system)."""
+    problems = []
+    spellings: dict[str, tuple[int, str]] = {}
+    for i, cs in sets:
+        suffix = cs.get("stack")
+        if not isinstance(suffix, str):
+            continue
+        first = spellings.setdefault(suffix.lower(), (i, suffix))
+        if first[1] != suffix:
+            problems.append(
+                Problem(
+                    ("configuration_sets", i, "stack"),
+                    f"stack {suffix!r} differs from {first[1]!r} (configuration_sets[{first[0]}].stack) only in case: their "
+                    "templates would be one file on a case-insensitive file system; spell the stack the same way",
+                )
+            )
+        if isinstance(stack_name, str) and STACK_SUFFIX_RE.fullmatch(suffix):
+            name = f"{stack_name}-{suffix}"
+            if len(name) > MAX_STACK_NAME_LENGTH:
+                problems.append(
+                    Problem(
+                        ("configuration_sets", i, "stack"),
+                        f"stack name {name!r} (<stack_name>-<stack>) is {len(name)} characters long; CloudFormation "
+                        f"allows {MAX_STACK_NAME_LENGTH}",
+                    )
                 )
     return problems
 

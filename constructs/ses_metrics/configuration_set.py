@@ -113,12 +113,33 @@ class SendingConfigurationSet(SendingMetrics, Construct):
         self.reputation_metrics_enabled = reputation_metrics
         self.event_destinations: dict[str, ses.CfnConfigurationSetEventDestination] = {}
         self.cloudwatch_destinations: dict[str, rules.CloudWatchDestination] = {}
+        self._foreign_arns: dict[str, str] = {}
 
     @functools.cached_property
     def configuration_set_arn(self) -> str:
         """``arn:<partition>:ses:<region>:<account>:configuration-set/<name>``, as SES's
-        ``aws:SourceArn`` condition key sees it."""
+        ``aws:SourceArn`` condition key sees it, for use in this set's own stack (the name
+        is a ``Ref`` to the set). In a policy of another stack use ``arn_for``."""
         return self._stack.format_arn(service="ses", resource="configuration-set", resource_name=self.configuration_set_name)
+
+    def arn_for(self, consumer: Construct) -> str:
+        """The set's ARN for a policy written in ``consumer``'s stack.
+
+        In this set's own stack it is ``configuration_set_arn``. In another stack it is
+        formatted there from the literal name: a ``Ref`` would make this stack export the
+        name to that one, and when that stack holds the stream, topic or role this set
+        publishes to (which this stack imports), CDK fails with a reference cycle. A name
+        given as a token has no literal: then the ``Ref``-based ARN is returned as it is.
+        """
+        stack = cdk.Stack.of(consumer)
+        if stack is self._stack or cdk.Token.is_unresolved(self.name_in_metrics):
+            return self.configuration_set_arn
+        # One string per stack, so that policies listing this set's ARN find it once.
+        if stack.node.path not in self._foreign_arns:
+            self._foreign_arns[stack.node.path] = stack.format_arn(
+                service="ses", resource="configuration-set", resource_name=self.name_in_metrics
+            )
+        return self._foreign_arns[stack.node.path]
 
     @functools.cached_property
     def _stack(self) -> cdk.Stack:
@@ -178,13 +199,13 @@ class SendingConfigurationSet(SendingMetrics, Construct):
         event_types, problems = self._check_destination(name, events)
         self._raise_for(name, problems)
         if role is None and callable(getattr(delivery_stream, "ses_role", None)):
-            role = delivery_stream.ses_role(self.configuration_set_arn)  # type: ignore[attr-defined]
+            role = delivery_stream.ses_role(self.arn_for(delivery_stream))  # type: ignore[attr-defined]
         if role is None:
             role = iam.Role(
                 self,
                 f"{name}Role",
                 description=f"Assumed by SES to publish events of configuration set destination {name} to Firehose",
-                assumed_by=iam.ServicePrincipal("ses.amazonaws.com", conditions=self._ses_source_conditions()),
+                assumed_by=iam.ServicePrincipal("ses.amazonaws.com", conditions=self._ses_source_conditions(self)),
                 inline_policies={
                     "PutRecordBatch": iam.PolicyDocument(
                         statements=[
@@ -219,14 +240,13 @@ class SendingConfigurationSet(SendingMetrics, Construct):
             enabled,
             sns_destination=ses.CfnConfigurationSetEventDestination.SnsDestinationProperty(topic_arn=topic.topic_arn),
         )
-        conditions = self._ses_source_conditions()
         result = topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid=f"SesPublish{cdk.Names.unique_id(created)}",
                 principals=[iam.ServicePrincipal("ses.amazonaws.com")],
                 actions=["sns:Publish"],
                 resources=[topic.topic_arn],
-                conditions=conditions,
+                conditions=self._ses_source_conditions(topic),
             )
         )
         if result.policy_dependable is not None:
@@ -238,7 +258,7 @@ class SendingConfigurationSet(SendingMetrics, Construct):
                     principals=[iam.ServicePrincipal("ses.amazonaws.com")],
                     actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                     resources=["*"],  # in a key policy, "*" is this key
-                    conditions=conditions,
+                    conditions=self._ses_source_conditions(topic.master_key),
                 )
             )
         return created
@@ -298,6 +318,7 @@ class SendingConfigurationSet(SendingMetrics, Construct):
         self.event_destinations[name] = created
         return created
 
-    def _ses_source_conditions(self) -> dict[str, dict[str, str]]:
-        """SES may act only for this account and this configuration set (confused deputy)."""
-        return {"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID, "aws:SourceArn": self.configuration_set_arn}}
+    def _ses_source_conditions(self, consumer: Construct) -> dict[str, dict[str, str]]:
+        """SES may act only for this account and this configuration set (confused deputy),
+        in a policy of ``consumer``'s stack."""
+        return {"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID, "aws:SourceArn": self.arn_for(consumer)}}
