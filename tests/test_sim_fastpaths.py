@@ -7,11 +7,12 @@ import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from simkit import base, cloudwatch, destination, simple, with_firehose
+from simkit import base, cloudwatch, destination, raw, simple, with_firehose
 
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import SimulationOptions, iso_ms
+from ses_metrics.simulator.topology import EmailTemplate
 from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
 
@@ -124,3 +125,57 @@ def test_a_run_pauses_the_cyclic_garbage_collector_and_restores_it(enabled_befor
         gc.enable()
     assert seen == [False] * 4  # a Send and a Delivery per send
     assert after is enabled_before
+
+
+RAW = "From: news@example.com\nTo: success@simulator.amazonses.com\nSubject: Raw\nX-SES-CONFIGURATION-SET: marketing\n\nhello\n"
+
+
+def repeated_requests() -> list[ScenarioSend]:
+    """Requests sent again and again, among ones sent once: simple, templated, raw (str and bytes)."""
+    template = {"Template": {"TemplateContent": {"Subject": "Hi {{name}}", "Text": "Hi {{name}}"}, "TemplateData": '{"name": "Ada"}'}}
+    kinds = [
+        simple(tags={"campaign": "c1"}),
+        simple(["success@simulator.amazonses.com", "bounce@simulator.amazonses.com"], tags={"campaign": "c2"}),
+        simple(Content=template),
+        {"FromEmailAddress": "news@example.com", **raw(RAW)},
+        {"FromEmailAddress": "news@example.com", "Content": {"Raw": {"Data": RAW.replace("\n", "\r\n").encode()}}},
+    ]
+    return [ScenarioSend(kinds[i % len(kinds)]) for i in range(20)] + [ScenarioSend(simple(tags={"campaign": f"once{i}"})) for i in range(3)]
+
+
+def test_a_request_sent_again_gives_the_records_it_gives_when_built_each_time() -> None:
+    prepared, built = Simulator(BY_TYPE_AND_SET), Simulator(BY_TYPE_AND_SET)
+    built.messages._prepare = False
+    first, second = prepared.run(Scenario(repeated_requests())), built.run(Scenario(repeated_requests()))
+    assert prepared.messages._repeats >= 12, "the repeated requests were not reused"
+    assert [e.event.record for e in first.events()] == [e.event.record for e in second.events()]
+    assert len({e.event.message.message_id for e in first.events()}) == 23
+    assert prepared.s3.items() == built.s3.items()
+
+
+def test_a_request_changed_between_sends_is_built_again() -> None:
+    sim = Simulator(base())
+    request = simple(tags={"campaign": "spring"})
+    sim.process(ScenarioSend(request))
+    request["EmailTags"][0]["Value"] = "summer"
+    result = sim.process(ScenarioSend(request))
+    assert sim.sends[-1] is result
+    assert result.events[0].event.record["mail"]["tags"]["campaign"] == ["summer"]
+
+
+def test_a_template_a_scenario_replaces_is_rendered_from_its_new_text() -> None:
+    sim = Simulator(base())
+    send = ScenarioSend(simple(Content={"Template": {"TemplateName": "welcome", "TemplateData": "{}"}}))
+    subjects = []
+    for subject in ("First", "Second"):
+        scenario = Scenario([send], templates={"welcome": EmailTemplate("welcome", subject, None, "hello")})
+        subjects.append(sim.run(scenario).sends[-1].events[0].event.record["mail"]["commonHeaders"]["subject"])
+    assert subjects == ["First", "Second"]
+
+
+def test_the_factory_stops_comparing_requests_that_never_repeat() -> None:
+    sim = Simulator(base(), keep_events=False)
+    for i in range(4097):
+        sim.process(ScenarioSend(simple(tags={"campaign": f"c{i}"})))
+    assert sim.messages._prepare is False
+    assert sim.event_count == 2 * 4097

@@ -165,7 +165,7 @@ class Simulator:
     def run(self, scenario: Scenario) -> SimulationResult:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush.
         Python's cyclic garbage collector is paused meanwhile (see ``_collector_paused``)."""
-        self.messages.templates.update(scenario.templates)
+        self.messages.add_templates(scenario.templates)
         if scenario.start is not None:
             self._clock = to_ms(scenario.start)
         groups: list[list[SendResult]] = []

@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ses_metrics.expectations import Expectation, parse_expectations
 from ses_metrics.rules import Problem
-from ses_metrics.simulator.events import DELAY_TYPES, Click, Delay, Engagement, Unsubscribe
+from ses_metrics.simulator.events import DELAY_TYPES, NO_ENGAGEMENT, Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
 
@@ -124,7 +124,7 @@ class ScenarioSend:
 
     request: dict[str, Any]
     operation: Literal["SendEmail", "SendBulkEmail"] = "SendEmail"
-    engagement: Engagement = field(default_factory=Engagement)
+    engagement: Engagement = NO_ENGAGEMENT
     at: datetime | None = None
     name: str | None = None
 

@@ -290,6 +290,10 @@ class MessageFactory:
         self._identities: dict[str, tuple[str, str | None, str]] = {}
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
+        # Messages by (operation, request as JSON): a repeated request is only stamped.
+        self._prepared: dict[tuple[str, bytes], Message] = {}
+        self._prepare = True
+        self._repeats = 0
         # Configuration sets that accept sends; tag (name, value) pairs already found valid.
         self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
         self._valid_tags: set[tuple[Any, Any]] = set()
@@ -322,10 +326,41 @@ class MessageFactory:
             raise SendError("SendingPausedException", f"Sending is paused for configuration set <{requested}>.")
         return found
 
+    def add_templates(self, templates: dict[str, EmailTemplate]) -> None:
+        """Templates a scenario defines (by name; they replace the templates' own)."""
+        if templates:
+            self.templates.update(templates)
+            self._prepared.clear()  # messages prepared from the old templates
+
     def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
         """A message from a ``send_email`` request (or one entry of ``send_bulk_email``),
-        sent at ``sent_at`` epoch milliseconds."""
+        sent at ``sent_at`` epoch milliseconds.
+
+        A request sent again (same content, compared as JSON) reuses what the first send
+        derived from it (recipients, headers, tags, configuration set): only the message ID
+        and the time are new. Requests JSON cannot hold (raw bytes) are built each time, and
+        when fewer than one request in three repeats the factory stops comparing them."""
+        if self._prepare and recipients is None and tags is None and template_data is None:
+            try:
+                key = (operation, _fingerprint(request))
+            except TypeError:  # bytes, or a str JSON cannot encode
+                return self._build(request, operation=operation, sent_at=sent_at)
+            prepared = self._prepared.get(key)
+            if prepared is not None:
+                self._repeats += 1
+                return _stamp(prepared, self.ids.message_id(), sent_at)
+            message = self._build(request, operation=operation, sent_at=sent_at)
+            if len(self._prepared) >= 4096:
+                self._prepare = self._repeats * 2 >= len(self._prepared)
+                self._prepared.clear()
+                self._repeats = 0
+            self._prepared[key] = message
+            return message
+        return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data)
+
+    def _build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
+               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
         content = request.get("Content") or {}
         destination = recipients if recipients is not None else request.get("Destination") or {}
         to = list(destination.get("ToAddresses") or [])
@@ -499,6 +534,25 @@ class MessageFactory:
         headers.append({"name": "Content-Type", "value": content_type})
         headers += [{"name": str(h.get("Name")), "value": str(h.get("Value"))} for h in extra]
         return headers
+
+
+try:  # a request's content as bytes, to recognise a request sent again
+    from orjson import dumps as _fingerprint
+except ImportError:  # pragma: no cover - depends on the installation
+
+    def _fingerprint(request: dict[str, Any]) -> bytes:
+        return json.dumps(request, separators=(",", ":")).encode()  # ASCII: non-ASCII escaped
+
+
+def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
+    """``prepared`` sent again: a new message ID and time, everything else shared (read-only)."""
+    common = prepared.common_headers.copy()
+    common["messageId"] = message_id  # keeps its place among the common headers
+    p = prepared
+    return Message(
+        message_id, p.operation, p.source, p.source_arn, p.destination, p.headers, p.headers_truncated, common, p.tags, p.configuration_set,
+        sent_at, iso_ms(sent_at), p.html, p.text, p.template_name, p.rendering_error, p.contact_list, p.topic_name, p.virus,
+    )
 
 
 # The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").
