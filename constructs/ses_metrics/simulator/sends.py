@@ -291,12 +291,14 @@ class MessageFactory:
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
         # Messages by (operation, request as JSON): a repeated request is only stamped.
+        from ses_metrics.simulator.events import encode  # the records' encoder (events imports this module)
+
+        self._fingerprint = encode
         self._prepared: dict[tuple[str, bytes], Message] = {}
         self._prepare = True
         self._repeats = 0
-        # Configuration sets that accept sends; tag (name, value) pairs already found valid.
+        # Configuration sets that accept sends.
         self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
-        self._valid_tags: set[tuple[Any, Any]] = set()
 
     def _identity(self, source: str) -> tuple[str, str | None, str]:
         """``identity`` plus the identity's ARN, cached per sender."""
@@ -343,8 +345,8 @@ class MessageFactory:
         when fewer than one request in three repeats the factory stops comparing them."""
         if self._prepare and recipients is None and tags is None and template_data is None:
             try:
-                key = (operation, _fingerprint(request))
-            except TypeError:  # bytes, or a str JSON cannot encode
+                key = (operation, self._fingerprint(request))
+            except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
                 return self._build(request, operation=operation, sent_at=sent_at)
             prepared = self._prepared.get(key)
             if prepared is not None:
@@ -422,15 +424,10 @@ class MessageFactory:
             self.configuration_set(requested)  # raises the error SES returns
         api_tags = tags if tags is not None else request.get("EmailTags")
         pairs = [(t.get("Name"), t.get("Value")) for t in api_tags] if api_tags else header_tags
-        valid = self._valid_tags
-        for pair in pairs:
-            if pair not in valid:
-                problem = _tag_problem(*pair)
-                if problem:
-                    raise SendError("InvalidParameterValue", problem)
-                if len(valid) >= 65536:
-                    valid.clear()
-                valid.add(pair)
+        for name, value in pairs:
+            problem = _tag_problem(name, value)
+            if problem:
+                raise SendError("InvalidParameterValue", problem)
         if "Raw" in content:
             headers, truncated = _truncate(headers)
         list_options = request.get("ListManagementOptions")
@@ -534,14 +531,6 @@ class MessageFactory:
         headers.append({"name": "Content-Type", "value": content_type})
         headers += [{"name": str(h.get("Name")), "value": str(h.get("Value"))} for h in extra]
         return headers
-
-
-try:  # a request's content as bytes, to recognise a request sent again
-    from orjson import dumps as _fingerprint
-except ImportError:  # pragma: no cover - depends on the installation
-
-    def _fingerprint(request: dict[str, Any]) -> bytes:
-        return json.dumps(request, separators=(",", ":")).encode()  # ASCII: non-ASCII escaped
 
 
 def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
