@@ -156,13 +156,8 @@ class Router:
         """Route ``event`` into the sinks without recording deliveries and drops (long
         replays and benchmarks that keep no events)."""
         configuration_set = event.message.configuration_set
-        if configuration_set is None:
-            return
-        for destination, action in self._writers[configuration_set.name][event.type.cfn]:
-            try:
-                action(event, False)
-            except _Drop as drop:
-                self.write_drops[(configuration_set.name, destination, str(drop))] += 1
+        if configuration_set is not None:
+            self.write_all(configuration_set.name, [event])
 
     def write_all(self, configuration_set: str, events: list[Event]) -> None:
         """``write`` for the events of one message, sent with ``configuration_set``."""
