@@ -4,8 +4,8 @@ configuration file declares (cdk.json context ``config``; ``-c config=other.yaml
 
 import sys
 
-from ses_metrics.config import ConfigError
-from stacks.app_builder import build_app
+from ses_metrics.platform.app import build_app
+from ses_metrics.platform.config import ConfigError
 
 try:
     app = build_app()

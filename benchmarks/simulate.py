@@ -52,7 +52,7 @@ def example_template() -> dict:
     import aws_cdk as cdk
     from aws_cdk.assertions import Template
 
-    from stacks.app_builder import build_app
+    from ses_metrics.platform.app import build_app
 
     app = build_app(cdk.App(builtin_cloud_formation_validation=False), config_path=str(ROOT / "ses-metrics.yaml"), nag=False)
     return Template.from_stack(app.node.find_child("SesMetrics")).to_json()

@@ -99,7 +99,7 @@ def run_one(mode: str, config_path: str, validation: bool, nag: bool) -> None:
     import aws_cdk as cdk
 
     sys.path.insert(0, str(ROOT))
-    from stacks.app_builder import build_app
+    from ses_metrics.platform.app import build_app
 
     imported = time.perf_counter()
     outdir = tempfile.mkdtemp(prefix="bench-cdk-out-")

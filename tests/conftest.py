@@ -79,7 +79,7 @@ def example_cdk_out(tmp_path_factory) -> Path:
     """The example platform app synthesized once per session into a cdk.out directory, as
     `cdk synth` writes it (ses-metrics lint inside; CDK validation and cdk-nag off: cdk-nag
     has its own test in test_platform_app.py). Tests read it and never write into it."""
-    from stacks.app_builder import build_app
+    from ses_metrics.platform.app import build_app
 
     outdir = tmp_path_factory.mktemp("example") / "cdk.out"
     build_app(cdk.App(builtin_cloud_formation_validation=False, outdir=str(outdir)), config_path=str(EXAMPLE_CONFIG), nag=False).synth()

@@ -34,9 +34,8 @@ class Synthesized:
 
 def generated_documents(count: int = 3, examples: int = 12) -> list[dict[str, Any]]:
     """The ``count`` largest of ``examples`` derandomized valid documents."""
-    from hypothesis import given, settings
-
     from configgen import valid_config
+    from hypothesis import given, settings
 
     found: list[dict[str, Any]] = []
 
@@ -52,9 +51,9 @@ def generated_documents(count: int = 3, examples: int = 12) -> list[dict[str, An
 
 @functools.cache
 def synthesized() -> Synthesized:
-    from ses_metrics.config import load_config
-    from stacks.app_builder import build_app
-    from stacks.platform_stack import PlatformStack
+    from ses_metrics.platform.app import build_app
+    from ses_metrics.platform.config import load_config
+    from ses_metrics.platform.stack import PlatformStack
 
     outdir = Path(tempfile.mkdtemp(prefix="ses-metrics-hardening-"))
     app = cdk.App(builtin_cloud_formation_validation=False, outdir=str(outdir / "cdk.out"))
@@ -78,8 +77,8 @@ def synthesized() -> Synthesized:
 def _kms_stack(app: cdk.App) -> None:
     """A stream into a KMS-encrypted EventBucket (S3 Bucket Key on), for test_hardening_kms."""
     from ses_metrics import SendingConfigurationSet
-    from ses_metrics.delivery.buckets import EventBucket
-    from ses_metrics.delivery.s3 import S3DeliveryStream
+    from ses_metrics.cdk.delivery.buckets import EventBucket
+    from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
 
     stack = cdk.Stack(app, "KmsBucket")
     bucket = EventBucket(stack, "Bucket", encryption="KMS", access_logs_disabled_reason="a test bucket: no access logs needed")

@@ -12,7 +12,7 @@ import yaml
 from conftest import EXAMPLE_CONFIG, ROOT
 
 from ses_metrics.cli import main
-from stacks.app_builder import build_app
+from ses_metrics.platform.app import build_app
 
 WORKFLOW = ROOT / "examples" / "github-workflow.yml"
 

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 from conftest import EXAMPLE_CONFIG, FIXTURES
 
-from ses_metrics.config import ConfigError, PlatformConfig, check_config, json_schema, load_config
+from ses_metrics.platform.config import ConfigError, PlatformConfig, check_config, json_schema, load_config
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
 
 BASE = """
@@ -516,7 +516,7 @@ def with_stream(tmp_path, stream, events="all"):
 
 
 def test_example_config_has_one_stream_of_each_kind():
-    from ses_metrics.config import StreamKind
+    from ses_metrics.platform.config import StreamKind
 
     config = load_config(EXAMPLE_CONFIG)
     assert [s.kind for s in config.streams] == [StreamKind.S3, StreamKind.REDSHIFT, StreamKind.OPENSEARCH]

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from ses_metrics.config import ConfigError, load_config
+from ses_metrics.platform.config import ConfigError, load_config
 
 
 def write(tmp_path, text):

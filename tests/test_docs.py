@@ -3,10 +3,9 @@
 import json
 import re
 
-import pytest
 from conftest import ROOT
 
-from ses_metrics.config import json_schema
+from ses_metrics.platform.config import json_schema
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -50,8 +49,8 @@ def test_readme_simulator_example_runs(example_cdk_out):
 
 
 def test_readme_shows_the_example_redshift_ddl():
-    from ses_metrics.config import load_config
-    from ses_metrics.redshift_columns import table_contract
+    from ses_metrics.platform.config import load_config
+    from ses_metrics.rules.redshift_columns import table_contract
 
     r = load_config(ROOT / "ses-metrics.yaml").stream("events-warehouse").redshift
     assert table_contract(r.table, r.columns, r.message_tags).ddl in README
@@ -66,7 +65,7 @@ def test_readme_pytest_example_runs_with_the_plugin(pytester):
     tests and one per expectation of the bundled scenarios, all passing."""
     import shutil
 
-    from ses_metrics.simulator import load_scenario
+    from ses_metrics.ci.scenarios import load_checked_scenario
 
     [toml] = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if "ses_metrics_app" in b]
     [tests] = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "ses_metrics_simulator" in b]
@@ -75,7 +74,7 @@ def test_readme_pytest_example_runs_with_the_plugin(pytester):
     shutil.copytree(ROOT / "examples", pytester.path / "examples")
     pytester.mkdir("tests")
     (pytester.path / "tests" / "test_email_events.py").write_text(tests)
-    expectations = sum(len(load_scenario(p).expect) for p in (ROOT / "examples").glob("*.yaml"))
+    expectations = sum(len(load_checked_scenario(p).expect) for p in (ROOT / "examples").glob("*.yaml"))
     pytester.runpytest().assert_outcomes(passed=2 + expectations)
 
 

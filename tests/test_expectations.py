@@ -4,8 +4,9 @@ instead (naming the send, the event and the destination), and parse errors by pa
 import pytest
 from simkit import base, cloudwatch, destination, with_firehose, with_sns
 
-from ses_metrics.expectations import BECOMES, Status, check
-from ses_metrics.simulator import ScenarioError, Simulator, parse_scenario
+from ses_metrics.ci.expectations import BECOMES, Status, check
+from ses_metrics.ci.scenarios import parse_checked_scenario
+from ses_metrics.simulator import ScenarioError, Simulator
 
 BOUNCE = "bounce@simulator.amazonses.com"
 OK = "success@simulator.amazonses.com"
@@ -38,8 +39,8 @@ def run(*expect, sends=SENDS):
     """Each expectation's (status, message) after simulating the sends on ``template()``."""
     defaults = {"FromEmailAddress": "news@example.com", "ConfigurationSetName": "marketing"}
     raw = [{k: v for k, v in {**defaults, **s}.items() if v is not None} for s in sends]
-    scenario = parse_scenario({"sends": raw, "expect": list(expect)})
-    return [(r.status, r.message) for r in check(Simulator(template()).run(scenario), scenario.expect)]
+    checked = parse_checked_scenario({"sends": raw, "expect": list(expect)})
+    return [(r.status, r.message) for r in check(Simulator(template()).run(checked.scenario), checked.expect)]
 
 
 def passes(expectation):
@@ -186,13 +187,13 @@ def test_fails_with_fails_on_another_error_code():
 
 
 def test_expectations_describe_themselves_as_sentences():
-    scenario = parse_scenario({"sends": SENDS[:1], "expect": [
+    checked = parse_checked_scenario({"sends": SENDS[:1], "expect": [
         {"send": "spring", "event": "BOUNCE", "reaches": "metrics", "with_dimensions": {"campaign": "spring"}},
         {"send": 0, "never_reaches": "alerts"},
         {"metric": "Bounce", "dimensions": {"campaign": "spring"}, "sums_to": 1},
         {"send": "spring", "fails_with": "InvalidParameterValue"},
     ]})
-    assert [e.describe() for e in scenario.expect] == [
+    assert [e.describe() for e in checked.expect] == [
         "the Bounce of send 'spring' reaches metrics with dimensions campaign=spring",
         "no event of sends[0] reaches alerts",
         "metric Bounce {campaign=spring} sums to 1",
@@ -202,7 +203,7 @@ def test_expectations_describe_themselves_as_sentences():
 
 def test_every_expectation_problem_is_reported_at_once_by_path():
     with pytest.raises(ScenarioError) as raised:
-        parse_scenario({"sends": SENDS[:1], "expect": [
+        parse_checked_scenario({"sends": SENDS[:1], "expect": [
             {"send": "autumn", "event": "bounce", "reaches": "x"},
             {"send": "spring", "event": "bounced", "reaches": "x"},
             {"send": "spring", "reaches": "x", "never_reaches": "y"},
@@ -229,8 +230,8 @@ def test_a_bulk_send_is_one_send_of_the_scenario():
     bulk = {"name": "bulk", "FromEmailAddress": "news@example.com", "ConfigurationSetName": "marketing",
             "DefaultContent": {"Template": {"TemplateName": "t", "TemplateData": "{}"}},
             "BulkEmailEntries": [{"Destination": {"ToAddresses": [OK]}}, {"Destination": {"ToAddresses": [BOUNCE]}}]}
-    scenario = parse_scenario({"templates": {"t": {"Subject": "Hi", "Text": "Hello"}}, "sends": [bulk],
+    checked = parse_checked_scenario({"templates": {"t": {"Subject": "Hi", "Text": "Hello"}}, "sends": [bulk],
                                "expect": [{"send": 0, "event": "bounce", "reaches": "alerts"}, {"metric": "Send", "dimensions": {"campaign": "none"}, "sums_to": 2}]})
-    result = Simulator(template()).run(scenario)
+    result = Simulator(template()).run(checked.scenario)
     assert [len(group) for group in result.by_send] == [2]
-    assert [r.status for r in check(result, scenario.expect)] == [Status.PASSED, Status.PASSED]
+    assert [r.status for r in check(result, checked.expect)] == [Status.PASSED, Status.PASSED]

@@ -1,10 +1,9 @@
-"""ses_metrics.firehose: Firehose's prefix grammar, dynamic partitioning, buffering, retry,
+"""ses_metrics.rules.firehose: Firehose's prefix grammar, dynamic partitioning, buffering, retry,
 OpenSearch index and Redshift rules, as pure functions (one test per rule)."""
 
 import pytest
 
-from ses_metrics import firehose
-from ses_metrics.rules import UNRESOLVED
+from ses_metrics.rules import UNRESOLVED, firehose
 
 
 def messages(problems):

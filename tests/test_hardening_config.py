@@ -14,12 +14,12 @@ import json
 
 import pytest
 import yaml
+from configgen import BREAKAGES, valid_config
+from conftest import cfn_lint
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from configgen import BREAKAGES, valid_config
-from conftest import cfn_lint
-from ses_metrics.config import ConfigError, check_config_data, check_config_text
+from ses_metrics.platform.config import ConfigError, check_config_data, check_config_text
 
 PROPERTY = settings(derandomize=True, deadline=None, max_examples=15, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,10 +19,10 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from hardening_synth import synthesized
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardening_synth import synthesized
 from ses_metrics.rules import DimensionSource
 from ses_metrics.simulator import Engagement, Faults, Simulator
 from ses_metrics.simulator.engine import SendResult
@@ -187,7 +187,7 @@ def _deny_archive_bucket(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_denied_bucket_drops_every_record_of_its_stream_with_the_reason_and_lint_reports_it(example):
-    from ses_metrics.lint import lint
+    from ses_metrics.ci.lint import lint
 
     simulator = Simulator(_deny_archive_bucket(example))
     result = _bounce(simulator, "transactional")

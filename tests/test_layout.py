@@ -20,8 +20,8 @@ def test_the_package_the_cli_the_simulator_lint_the_pytest_plugin_and_the_replay
     # The pytest plugin loads in every pytest session of an environment that installs ses-metrics.
     replay = ", ".join(f"ses_metrics.replay.{m.stem}" for m in (ROOT / "constructs" / "ses_metrics" / "replay").glob("[a-z]*.py"))
     code = (
-        "import sys, ses_metrics, ses_metrics.rules, ses_metrics.config, ses_metrics.cli, ses_metrics.simulator, "
-        "ses_metrics.simulator.report, ses_metrics.expectations, ses_metrics.lint, ses_metrics.junit, ses_metrics.testing, "
+        "import sys, ses_metrics, ses_metrics.rules, ses_metrics.platform.config, ses_metrics.cli, ses_metrics.simulator, "
+        "ses_metrics.simulator.report, ses_metrics.ci.expectations, ses_metrics.ci.lint, ses_metrics.ci.junit, ses_metrics.ci.pytest_plugin, "
         f"ses_metrics.replay, {replay}; print('aws_cdk' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

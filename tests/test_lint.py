@@ -7,8 +7,8 @@ import pytest
 from simkit import base, cloudwatch, destination, simple, with_firehose, with_sns
 
 from ses_metrics import rules
+from ses_metrics.ci.lint import RULES, lint
 from ses_metrics.cli import main
-from ses_metrics.lint import RULES, lint
 from ses_metrics.simulator import parse_scenario
 
 REPUTATION = {"ReputationOptions": {"ReputationMetricsEnabled": True}}

@@ -7,7 +7,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from conftest import new_stack
 
 from ses_metrics import ValidationError
-from ses_metrics.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
+from ses_metrics.cdk.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
 
 DOMAIN_ARN = "arn:aws:es:eu-west-1:111122223333:domain/ses-events"
 STREAM = "AWS::KinesisFirehose::DeliveryStream"

@@ -12,8 +12,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Match, Template
 from conftest import EXAMPLE_CONFIG, FIXTURES, cfn_lint
 
-from ses_metrics.config import ConfigError
-from stacks.app_builder import build_app
+from ses_metrics.platform.app import build_app
+from ses_metrics.platform.config import ConfigError
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_example_app_has_what_the_config_declares(template):
 
 
 def test_the_stack_counts_the_resources_its_template_has(app, template):
-    from stacks.platform_stack import MAX_RESOURCES
+    from ses_metrics.platform.stack import MAX_RESOURCES
 
     assert app.node.find_child("SesMetrics").resource_count == len(template["Resources"]) < MAX_RESOURCES
 
@@ -194,9 +194,9 @@ def test_deployed_jsonpaths_only_name_paths_ses_documents_for_the_events_the_str
     """Every path of the generated JSONPaths file exists in AWS's documented record of an
     event type the Redshift stream receives (a path no event carries only ever loads NULL,
     or fails a NOT NULL column); a message tag path needs the record's tags object."""
-    from ses_metrics.config import load_config
-    from ses_metrics.redshift_columns import parse_jsonpath, resolve
+    from ses_metrics.platform.config import load_config
     from ses_metrics.rules import EventType
+    from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
 
     records = json.loads((FIXTURES / "aws_event_examples.json").read_text())["records"]
     config = load_config(EXAMPLE_CONFIG)

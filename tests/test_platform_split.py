@@ -13,10 +13,10 @@ from aws_cdk.assertions import Match, Template
 from conftest import EXAMPLE_CONFIG, FIXTURES, cfn_lint
 
 from ses_metrics.cli import main
-from ses_metrics.config import load_config
+from ses_metrics.platform.app import build_app
+from ses_metrics.platform.config import load_config
+from ses_metrics.platform.stack import MAX_RESOURCES, PlatformStack
 from ses_metrics.simulator import Simulator
-from stacks.app_builder import build_app
-from stacks.platform_stack import MAX_RESOURCES, PlatformStack
 
 MAIN, GROUP = "SesMetrics", "SesMetrics-marketing"
 

@@ -7,8 +7,8 @@ import pytest
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 
-from ses_metrics.lint import RULES
-from ses_metrics.policy_validation import SesMetricsChecks
+from ses_metrics.ci.lint import RULES
+from ses_metrics.ci.synth_plugin import SesMetricsChecks
 
 
 def app_with(tmp_path, *, fifo=False, reputation=True, plugin=None):

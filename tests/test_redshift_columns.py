@@ -1,4 +1,4 @@
-"""ses_metrics.redshift_columns: the column catalogue against AWS's documented SES records,
+"""ses_metrics.rules.redshift_columns: the column catalogue against AWS's documented SES records,
 the JSONPaths document and the DDL."""
 
 import json
@@ -6,8 +6,8 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from ses_metrics import redshift_columns as rc
 from ses_metrics.rules import MAX_NAME_LENGTH, EventType
+from ses_metrics.rules import redshift_columns as rc
 
 RECORDS = json.loads((FIXTURES / "aws_event_examples.json").read_text())["records"]
 

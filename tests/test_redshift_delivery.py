@@ -8,7 +8,7 @@ from aws_cdk.assertions import Match, Template
 from conftest import new_stack
 
 from ses_metrics import SendingConfigurationSet, ValidationError
-from ses_metrics.delivery.redshift import METADATA_KEY, RedshiftDeliveryStream
+from ses_metrics.cdk.delivery.redshift import METADATA_KEY, RedshiftDeliveryStream
 
 SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:ses-loader-AbCdEf"
 JDBC = "jdbc:redshift://analytics.c1abc.eu-west-1.redshift.amazonaws.com:5439/dev"

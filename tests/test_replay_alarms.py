@@ -3,7 +3,16 @@ and what is reported as unsupported instead of guessed."""
 
 import pytest
 
-from ses_metrics.replay.alarms import ALARM, INSUFFICIENT_DATA, OK, Aggregate, decide, evaluate, parse_alarm, period_statistic
+from ses_metrics.replay.alarms import (
+    ALARM,
+    INSUFFICIENT_DATA,
+    OK,
+    Aggregate,
+    decide,
+    evaluate,
+    parse_alarm,
+    period_statistic,
+)
 from ses_metrics.replay.metricmath import Unsupported
 from ses_metrics.rules import MetricKey
 

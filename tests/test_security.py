@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 from hardening_synth import synthesized
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,9 @@ import copy
 import pytest
 from conftest import ROOT
 
-from ses_metrics.expectations import Status, check
-from ses_metrics.simulator import Simulator, load_scenario, parse_scenario
+from ses_metrics.ci.expectations import Status, check
+from ses_metrics.ci.scenarios import load_checked_scenario, parse_checked_scenario
+from ses_metrics.simulator import Simulator
 
 SPRING = {"name": "spring", "FromEmailAddress": "news@example.com", "ConfigurationSetName": "marketing",
           "Destination": {"ToAddresses": ["bounce@simulator.amazonses.com"]}, "EmailTags": [{"Name": "campaign", "Value": "spring"}],
@@ -16,14 +17,14 @@ SPRING = {"name": "spring", "FromEmailAddress": "news@example.com", "Configurati
 
 
 def run(template, *expect):
-    scenario = parse_scenario({"sends": [SPRING], "expect": list(expect)})
-    return [(r.status, r.message) for r in check(Simulator(template).run(scenario), scenario.expect)]
+    checked = parse_checked_scenario({"sends": [SPRING], "expect": list(expect)})
+    return [(r.status, r.message) for r in check(Simulator(template).run(checked.scenario), checked.expect)]
 
 
 def test_the_example_scenarios_becomes_expectations_hold(example_template):
-    scenario = load_scenario(ROOT / "examples" / "scenario.yaml")
-    results = check(Simulator(example_template).run(scenario), scenario.expect)
-    becomes = [r for r, e in zip(results, scenario.expect, strict=True) if getattr(e, "becomes", None)]
+    checked = load_checked_scenario(ROOT / "examples" / "scenario.yaml")
+    results = check(Simulator(example_template).run(checked.scenario), checked.expect)
+    becomes = [r for r, e in zip(results, checked.expect, strict=True) if getattr(e, "becomes", None)]
     assert len(becomes) == 2 and all(r.status is Status.PASSED for r in becomes)
 
 

@@ -12,9 +12,9 @@ from simkit import base, cloudwatch, destination, raw, simple, with_firehose
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import SimulationOptions, iso_ms
-from ses_metrics.simulator.topology import EmailTemplate
 from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
+from ses_metrics.simulator.topology import EmailTemplate
 
 START = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)
 ALL_OBJECTS = {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]}

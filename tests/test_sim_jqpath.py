@@ -6,10 +6,10 @@ from __future__ import annotations
 import jq
 import pytest
 
+from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
 from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths, parse
 from ses_metrics.simulator.sinks.s3 import ObjectStore
-from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.topology import S3Target
 
 EXAMPLE = '{eventType:.eventType,configurationSet:.mail.tags["ses:configuration-set"][0]}'

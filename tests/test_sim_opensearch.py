@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from simkit import simple
 
-from ses_metrics.firehose import index_rotation_suffix
+from ses_metrics.rules.firehose import index_rotation_suffix
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, map_document
 

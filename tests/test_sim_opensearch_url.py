@@ -10,12 +10,11 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import opensearchpy  # noqa: E402, F401 - a dev requirement: a missing install fails, never skips
 import pytest
 from conftest import ROOT
 
 from ses_metrics.cli import main
-
-import opensearchpy  # noqa: E402, F401 - a dev requirement: a missing install fails, never skips
 
 
 class _Bulk(BaseHTTPRequestHandler):

@@ -4,7 +4,6 @@ import copy
 import gzip
 import json
 
-import pytest
 from simkit import (
     SET_ARN,
     TLS_DENY,

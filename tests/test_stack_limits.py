@@ -8,9 +8,9 @@ import aws_cdk as cdk
 import pytest
 import yaml
 
-from ses_metrics.config import ConfigError
-from stacks.app_builder import build_app
-from stacks.platform_stack import MAX_RESOURCES
+from ses_metrics.platform.app import build_app
+from ses_metrics.platform.config import ConfigError
+from ses_metrics.platform.stack import MAX_RESOURCES
 
 SETS = 167  # 3 resources each: 501
 

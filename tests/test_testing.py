@@ -1,4 +1,4 @@
-"""The pytest plugin (ses_metrics.testing): assertion helpers, fixtures, scenario files as
+"""The pytest plugin (ses_metrics.ci.pytest_plugin): assertion helpers, fixtures, scenario files as
 tests, all through pytest itself (pytester) where pytest's behaviour is the point."""
 
 import json
@@ -6,11 +6,11 @@ import textwrap
 
 import aws_cdk.assertions  # noqa: F401
 import pytest
-import stacks.app_builder  # noqa: F401
 from simkit import base, cloudwatch, destination, simple, with_sns
 
+import ses_metrics.platform.app  # noqa: F401
+from ses_metrics.ci.pytest_plugin import assert_metric, assert_never_reaches, assert_reaches
 from ses_metrics.simulator import Simulator, parse_scenario
-from ses_metrics.testing import assert_metric, assert_never_reaches, assert_reaches
 
 pytest_plugins = ["pytester"]
 # The CDK modules the example_template fixture uses are imported at collection: pytester's
@@ -122,7 +122,7 @@ def test_an_invalid_scenario_file_is_a_collection_error_naming_the_problem(proje
 
 def test_fixtures_give_a_fresh_simulator_and_the_lint_report(project):
     project.makepyfile(textwrap.dedent("""
-        from ses_metrics.testing import assert_reaches
+        from ses_metrics.ci.pytest_plugin import assert_reaches
 
         def test_bounce(ses_metrics_simulator, ses_metrics_lint):
             result = ses_metrics_simulator.send_email(
@@ -183,7 +183,7 @@ def test_without_configuration_the_fixtures_say_what_to_set(pytester):
     ],
 )
 def test_scenario_globs_follow_shell_semantics(path, pattern, matches):
-    from ses_metrics.testing import _glob_match
+    from ses_metrics.ci.pytest_plugin import _glob_match
 
     assert _glob_match(path.split("/"), pattern.split("/")) is matches
 

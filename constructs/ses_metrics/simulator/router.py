@@ -34,9 +34,9 @@ from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
-from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology

@@ -28,8 +28,9 @@ against botocore's service model. Lower-case keys are simulation keys:
 - ``unsubscribes``: recipients (or ``{recipient, unsubscribe_all, source}``) who unsubscribe
   through SES list management (the send needs ``ListManagementOptions``).
 
-An optional top-level ``expect:`` list says what the sends must lead to (``ses-metrics
-check`` runs it; the vocabulary is in ``ses_metrics.expectations``).
+An optional top-level ``expect:`` list says what the sends must lead to. The simulator keeps
+it as written (``Scenario.expect``); ``ses_metrics.ci.scenarios`` parses it for ``ses-metrics
+check`` and the pytest plugin.
 
 Every problem is reported at once with its path (``sends[2].Destination.ToAddresses``).
 """
@@ -46,7 +47,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ses_metrics.expectations import Expectation, parse_expectations
 from ses_metrics.rules import Problem
 from ses_metrics.simulator.events import DELAY_TYPES, NO_ENGAGEMENT, Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
@@ -134,7 +134,7 @@ class Scenario:
     sends: list[ScenarioSend]
     templates: dict[str, EmailTemplate] = field(default_factory=dict)
     start: datetime | None = None
-    expect: list[Expectation] = field(default_factory=list)
+    expect: list[Any] = field(default_factory=list)  # the file's expect: list, unparsed
     source: str = "<scenario>"
 
 
@@ -186,13 +186,19 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
                 problems.append(Problem(("sends", index, *e["loc"]), e["msg"] + hint))
             continue
         sends.append(ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name))
-    names = [{**document.defaults, **raw}.get("name") if isinstance(raw, dict) else None for raw in document.sends]
-    expect, expect_problems = parse_expectations(document.expect, names)
-    problems += expect_problems
     if problems:
         raise ScenarioError(source, problems)
     templates = {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in document.templates.items()}
-    return Scenario(sends, templates, _utc(document.start), expect, source)
+    return Scenario(sends, templates, _utc(document.start), list(document.expect), source)
+
+
+def send_names(data: Any) -> list[str | None]:
+    """The ``name`` of each send of a scenario document (``defaults`` included), ``None`` where
+    a send has none: expectations refer to sends by these names."""
+    if not isinstance(data, dict) or not isinstance(data.get("sends"), list):
+        return []
+    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    return [{**defaults, **raw}.get("name") if isinstance(raw, dict) else None for raw in data["sends"]]
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -18,8 +18,8 @@ Simulated values of the auto-tags are in ``SimulationOptions`` (README: "Simulat
 from __future__ import annotations
 
 import email
-import hashlib
 import email.policy
+import hashlib
 import html.parser
 import json
 import random

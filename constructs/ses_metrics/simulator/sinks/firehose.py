@@ -29,8 +29,8 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial

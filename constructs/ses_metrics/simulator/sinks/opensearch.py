@@ -2,7 +2,7 @@
 
 Each buffer a stream flushes is one bulk request: every record becomes a document (the
 record itself) in ``IndexName`` plus the rotation suffix of the buffer's arrival time
-(``ses_metrics.firehose.index_rotation_suffix``: OneHour ``-YYYY-MM-DD-HH``, OneDay
+(``ses_metrics.rules.firehose.index_rotation_suffix``: OneHour ``-YYYY-MM-DD-HH``, OneDay
 ``-YYYY-MM-DD``, OneWeek ``-YYYY-wWW``, OneMonth ``-YYYY-MM``; default OneDay).
 
 - Document IDs: with ``DocumentIdOptions.DefaultDocumentIdFormat`` ``FIREHOSE_DEFAULT``
@@ -44,7 +44,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from ses_metrics.firehose import index_rotation_suffix
+from ses_metrics.rules.firehose import index_rotation_suffix
 from ses_metrics.simulator.events import decode
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore

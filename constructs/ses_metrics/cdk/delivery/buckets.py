@@ -7,9 +7,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
-from ses_metrics import firehose, rules
+from constructs import Construct
+from ses_metrics import rules
+from ses_metrics.rules import firehose
 
 BUCKET_ENCRYPTIONS = ("SSE_S3", "KMS")
 # Config spelling -> CDK storage class.

@@ -4,7 +4,7 @@
 
 The interface cdk-nag 3 implements (``aws_cdk.IPolicyValidationPlugin``): after synthesis
 CDK calls ``validate`` with the paths of the templates it wrote; this adapter lints them
-(``ses_metrics.lint``, the same findings as the command) and reports each finding as a
+(``ses_metrics.ci.lint``, the same findings as the command) and reports each finding as a
 violation of rule ``SM...`` on its resource, so CDK's report names the construct path.
 It synthesizes nothing and writes nothing. Errors fail the synth (``ValidationFailed``);
 warnings are printed and do not, unless ``fail_on_warnings``. Acknowledge a finding on a
@@ -21,7 +21,7 @@ import aws_cdk as cdk
 import jsii
 
 from ses_metrics import __version__
-from ses_metrics.lint import RULES, Finding, lint
+from ses_metrics.ci.lint import RULES, Finding, lint
 from ses_metrics.simulator.scenario import Scenario, load_scenario
 from ses_metrics.simulator.template import StackTemplate, load_stacks
 

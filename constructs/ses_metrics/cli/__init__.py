@@ -20,7 +20,13 @@ from ses_metrics import __version__
 from ses_metrics.rules import EventType
 
 if TYPE_CHECKING:  # the config module (pydantic models, ~0.15 s) loads only for the commands that read one
-    from ses_metrics.config import CheckedConfig, ConfigurationSetConfig, NotificationConfig, PlatformConfig, StreamConfig
+    from ses_metrics.platform.config import (
+        CheckedConfig,
+        ConfigurationSetConfig,
+        NotificationConfig,
+        PlatformConfig,
+        StreamConfig,
+    )
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -39,7 +45,7 @@ def _console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
 
 
 def _report(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
-    from ses_metrics.config import describe
+    from ses_metrics.platform.config import describe
 
     console = _console()
     for problem in checked.problems:
@@ -60,7 +66,7 @@ def _report(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ses_metrics.config import check_config
+    from ses_metrics.platform.config import check_config
 
     checked = check_config(args.file)
     if args.json:
@@ -87,7 +93,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from ses_metrics.config import json_schema
+    from ses_metrics.platform.config import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.output:
@@ -202,7 +208,7 @@ def _cdk_out_summary(directory: Path) -> list[str]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from ses_metrics.config import check_config, describe
+    from ses_metrics.platform.config import check_config, describe
 
     checked = check_config(args.file)
     if checked.config is None:
@@ -252,13 +258,14 @@ def _parameters(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
-    """Every scenario, or a usage error listing the problems of every file."""
-    from ses_metrics.simulator import ScenarioError, load_scenario
+    """Every scenario with its expectations, or a usage error listing the problems of every file."""
+    from ses_metrics.ci.scenarios import load_checked_scenario
+    from ses_metrics.simulator import ScenarioError
 
     scenarios, errors = [], []
     for path in paths:
         try:
-            scenarios.append(load_scenario(path))
+            scenarios.append(load_checked_scenario(path))
         except ScenarioError as error:
             errors.append(str(error))
     if errors:
@@ -271,7 +278,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from ses_metrics.simulator.report import print_result, write_out
 
     parameters = _parameters(args)
-    [scenario] = _load_scenarios([args.scenario])
+    [checked] = _load_scenarios([args.scenario])
+    scenario = checked.scenario
     database = None
     if args.redshift_url:
         from ses_metrics.simulator.sinks.databases import PostgresDatabase
@@ -339,8 +347,8 @@ def _topology(args: argparse.Namespace):  # noqa: ANN202 - lazy import
 def cmd_check(args: argparse.Namespace) -> int:
     import time
 
-    from ses_metrics import junit
-    from ses_metrics.expectations import Status, check
+    from ses_metrics.ci import junit
+    from ses_metrics.ci.expectations import Status, check
     from ses_metrics.simulator import Simulator
 
     scenarios = _load_scenarios(args.scenarios)
@@ -349,7 +357,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for scenario in scenarios:
         started = time.perf_counter()
         simulator = Simulator(topology, options=_simulation_options(args))
-        results = check(simulator.run(scenario), scenario.expect)
+        results = check(simulator.run(scenario.scenario), scenario.expect)
         suites.append(junit.SuiteResult(scenario.source, results, time.perf_counter() - started, simulator.warnings))
     if args.junit:
         junit.write(args.junit, suites)
@@ -369,7 +377,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _print_check(suites, junit_path: str | None) -> None:  # noqa: ANN001 - junit.SuiteResult, imported lazily
     from rich.markup import escape
 
-    from ses_metrics.expectations import Status
+    from ses_metrics.ci.expectations import Status
 
     console = _console()
     marks = {Status.PASSED: "[green]✓[/green]", Status.FAILED: "[red]✗[/red]", Status.ERROR: "[red]![/red]"}
@@ -396,10 +404,10 @@ def _print_check(suites, junit_path: str | None) -> None:  # noqa: ANN001 - juni
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from ses_metrics.lint import lint
+    from ses_metrics.ci.lint import lint
     from ses_metrics.simulator import TemplateError
 
-    scenarios = _load_scenarios(args.scenario or [])
+    scenarios = [checked.scenario for checked in _load_scenarios(args.scenario or [])]
     try:
         report = lint(args.template, scenarios=scenarios, options=_simulation_options(args), parameters=_parameters(args))
     except TemplateError as error:

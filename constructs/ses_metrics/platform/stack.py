@@ -14,10 +14,16 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
-from constructs import Construct
 
-from ses_metrics.alarms import AlarmTopic, ReputationAlarms
-from ses_metrics.config import (
+from constructs import Construct
+from ses_metrics.cdk.alarms import AlarmTopic, ReputationAlarms
+from ses_metrics.cdk.configuration_set import DeliveryStreamArn, SendingConfigurationSet
+from ses_metrics.cdk.dashboard import SendingDashboard
+from ses_metrics.cdk.delivery.buckets import AccessLogsBucket, EventBucket
+from ses_metrics.cdk.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
+from ses_metrics.cdk.delivery.redshift import RedshiftDeliveryStream
+from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
+from ses_metrics.platform.config import (
     BucketConfig,
     ConfigError,
     ConfigurationSetConfig,
@@ -30,12 +36,6 @@ from ses_metrics.config import (
     StreamConfig,
     StreamKind,
 )
-from ses_metrics.configuration_set import DeliveryStreamArn, SendingConfigurationSet
-from ses_metrics.dashboard import SendingDashboard
-from ses_metrics.delivery.buckets import AccessLogsBucket, EventBucket
-from ses_metrics.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
-from ses_metrics.delivery.redshift import RedshiftDeliveryStream
-from ses_metrics.delivery.s3 import S3DeliveryStream
 from ses_metrics.rules import DestinationKind, EventType, Problem
 
 DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream

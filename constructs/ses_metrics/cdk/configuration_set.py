@@ -13,12 +13,12 @@ from aws_cdk import aws_events as eventbridge
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
-from constructs import Construct
 
+from constructs import Construct
 from ses_metrics import rules
-from ses_metrics._tokens import known
-from ses_metrics.destinations import Dimension
-from ses_metrics.monitoring import SendingMetrics
+from ses_metrics.cdk._tokens import known
+from ses_metrics.cdk.dimensions import Dimension
+from ses_metrics.cdk.metrics import SendingMetrics
 from ses_metrics.rules import UNRESOLVED, EventType, Problem
 
 EventsArg = str | Sequence[EventType | str] | None
@@ -65,7 +65,7 @@ class SendingConfigurationSet(SendingMetrics, Construct):
 
     The metric helpers (``metric``, ``metric_bounces``, ``metric_bounce_rate``,
     ``metric_reputation_bounce_rate``, ``metric_search``, ...; see
-    ``ses_metrics.monitoring.SendingMetrics``) build only metrics that SES publishes for
+    ``ses_metrics.cdk.metrics.SendingMetrics``) build only metrics that SES publishes for
     this set: ``cloudwatch_destinations`` remembers what each CloudWatch destination
     publishes (its dimension names, event types and whether it is enabled).
     """

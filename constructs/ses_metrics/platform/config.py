@@ -28,14 +28,25 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
-    ValidationError as PydanticValidationError,
     WithJsonSchema,
+)
+from pydantic import (
+    ValidationError as PydanticValidationError,
 )
 from pydantic_core import PydanticCustomError
 
-from ses_metrics import firehose, redshift_columns, rules
-from ses_metrics.destinations import Dimension
-from ses_metrics.rules import DestinationKind, DimensionSource, EventType, PathSegment, Problem, Severity
+from ses_metrics import rules
+from ses_metrics.cdk.dimensions import Dimension
+from ses_metrics.rules import (
+    DestinationKind,
+    DimensionSource,
+    EventType,
+    PathSegment,
+    Problem,
+    Severity,
+    firehose,
+    redshift_columns,
+)
 
 # libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -14,12 +14,12 @@ from aws_cdk import aws_kinesisfirehose as firehose_l1
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
-from ses_metrics import firehose as firehose_rules
+from constructs import Construct
 from ses_metrics import rules
-from ses_metrics._tokens import known
+from ses_metrics.cdk._tokens import known
 from ses_metrics.rules import UNRESOLVED
+from ses_metrics.rules import firehose as firehose_rules
 
 Cfn = firehose_l1.CfnDeliveryStream
 

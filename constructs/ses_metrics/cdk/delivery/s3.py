@@ -9,10 +9,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
-from ses_metrics import firehose, rules
-from ses_metrics.delivery._firehose import (
+from constructs import Construct
+from ses_metrics import rules
+from ses_metrics.cdk.delivery._firehose import (
     OBJECT_KEY_REASON,
     Cfn,
     DeliveryStreamBase,
@@ -25,7 +25,8 @@ from ses_metrics.delivery._firehose import (
     seconds,
     static_part,
 )
-from ses_metrics.delivery.buckets import AccessLogsBucket, EventBucket, log_server_access, secure_bucket_props
+from ses_metrics.cdk.delivery.buckets import AccessLogsBucket, EventBucket, log_server_access, secure_bucket_props
+from ses_metrics.rules import firehose
 
 __all__ = ["AccessLogsBucket", "EventBucket", "S3DeliveryStream", "log_server_access", "secure_bucket_props"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ses_metrics.expectations import ExpectationResult, Status
+from ses_metrics.ci.expectations import ExpectationResult, Status
 
 
 @dataclass

@@ -7,7 +7,7 @@ for a fixture that needs it.
 Where the templates come from (pytest ini options, or override the fixture)::
 
     [tool.pytest.ini_options]
-    ses_metrics_app = "stacks.app_builder:build_app"   # called with a cdk.App (CDK's built-in validation off);
+    ses_metrics_app = "ses_metrics.platform.app:build_app"   # called with a cdk.App (CDK's built-in validation off);
                                                         # returns the app or one of its stacks (None: the app)
     # ses_metrics_template = "cdk.out"                  # or: templates `cdk synth` already wrote (no synthesis)
     ses_metrics_scenarios = ["examples/*.yaml"]         # opt-in: scenario files collected as tests
@@ -25,7 +25,7 @@ Fixtures (session-scoped unless noted; the app is synthesized once per session):
 
 Helpers, whose failures say what happened instead: ``assert_reaches``,
 ``assert_never_reaches``, ``assert_metric`` (the expectation vocabulary of
-``ses_metrics.expectations``, as functions).
+``ses_metrics.ci.expectations``, as functions).
 
 Scenario files matching ``ses_metrics_scenarios`` (globs relative to the rootdir, in a
 directory pytest collects) become one test per ``expect:`` item, each scenario simulated
@@ -42,10 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ses_metrics.expectations import Expectation, Metric, NeverReaches, Observations, Reaches, SendRef, Status
+from ses_metrics.ci.expectations import Expectation, Metric, NeverReaches, Observations, Reaches, SendRef, Status
 
 if TYPE_CHECKING:
-    from ses_metrics.lint import LintReport
+    from ses_metrics.ci.lint import LintReport
     from ses_metrics.simulator import SendResult, SimulationResult, Simulator
     from ses_metrics.simulator.template import StackTemplate
     from ses_metrics.simulator.topology import Topology
@@ -147,7 +147,7 @@ def ses_metrics_capture(ses_metrics_topology: Topology) -> Iterator[Simulator]:
 
 @pytest.fixture(scope="session")
 def ses_metrics_lint(ses_metrics_stacks: list[StackTemplate]) -> LintReport:
-    from ses_metrics.lint import lint
+    from ses_metrics.ci.lint import lint
 
     return lint(ses_metrics_stacks)
 
@@ -241,13 +241,13 @@ class ScenarioFile(pytest.File):
     """A scenario file: one test per ``expect:`` item, the scenario simulated once."""
 
     def collect(self) -> Sequence[pytest.Item]:
-        from ses_metrics.simulator import load_scenario
+        from ses_metrics.ci.scenarios import load_checked_scenario
 
-        self.scenario = load_scenario(self.path)
+        self.checked = load_checked_scenario(self.path)
         self._result: tuple[int, SimulationResult] | None = None
         return [
             ExpectationItem.from_parent(self, name=f"expect[{index}] {expectation.describe()}", callobj=self._test(index))
-            for index, expectation in enumerate(self.scenario.expect)
+            for index, expectation in enumerate(self.checked.expect)
         ]
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]
@@ -261,13 +261,13 @@ class ScenarioFile(pytest.File):
         if self._result is None or self._result[0] != id(topology):
             from ses_metrics.simulator import Simulator
 
-            self._result = (id(topology), Simulator(topology).run(self.scenario))
+            self._result = (id(topology), Simulator(topology).run(self.checked.scenario))
         return self._result[1]
 
     def _test(self, index: int) -> Any:
         def test(ses_metrics_topology: Topology) -> None:
             result = self.simulation(ses_metrics_topology)
-            expectation = self.scenario.expect[index]
+            expectation = self.checked.expect[index]
             status, message = expectation.evaluate(Observations.of(result))
             if status is Status.FAILED:
                 pytest.fail(message, pytrace=False)

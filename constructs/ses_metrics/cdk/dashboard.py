@@ -8,13 +8,13 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
-from constructs import Construct
 
+from constructs import Construct
 from ses_metrics import rules
-from ses_metrics._tokens import known
-from ses_metrics.alarms import ReputationAlarms
-from ses_metrics.configuration_set import SendingConfigurationSet
-from ses_metrics.monitoring import metric_account_reputation
+from ses_metrics.cdk._tokens import known
+from ses_metrics.cdk.alarms import ReputationAlarms
+from ses_metrics.cdk.configuration_set import SendingConfigurationSet
+from ses_metrics.cdk.metrics import metric_account_reputation
 from ses_metrics.rules import EventType, ReputationMetric
 
 BREAKDOWN_EVENTS = (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from ses_metrics.config import load_config
-from ses_metrics.policy_validation import SesMetricsChecks
-from stacks.platform_stack import PlatformStack
+from ses_metrics.ci.synth_plugin import SesMetricsChecks
+from ses_metrics.platform.config import load_config
+from ses_metrics.platform.stack import PlatformStack
 
 DEFAULT_CONFIG = "ses-metrics.yaml"
 

@@ -24,7 +24,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 from ses_metrics import rules
-from ses_metrics._tokens import known
+from ses_metrics.cdk._tokens import known
 from ses_metrics.rules import EventType, Problem, ReputationMetric
 
 if TYPE_CHECKING:

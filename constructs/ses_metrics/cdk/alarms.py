@@ -20,12 +20,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from constructs import Construct
 
+from constructs import Construct
 from ses_metrics import rules
-from ses_metrics._tokens import known
-from ses_metrics.configuration_set import SendingConfigurationSet
-from ses_metrics.monitoring import metric_account_reputation
+from ses_metrics.cdk._tokens import known
+from ses_metrics.cdk.configuration_set import SendingConfigurationSet
+from ses_metrics.cdk.metrics import metric_account_reputation
 from ses_metrics.rules import Problem, ReputationMetric
 
 MAX_ALARM_NAME_LENGTH = 255

@@ -15,10 +15,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
-from ses_metrics import firehose, rules
-from ses_metrics.delivery._firehose import (
+from constructs import Construct
+from ses_metrics import rules
+from ses_metrics.cdk.delivery._firehose import (
     OBJECT_KEY_REASON,
     Cfn,
     DeliveryStreamBase,
@@ -30,7 +30,8 @@ from ses_metrics.delivery._firehose import (
     s3_statements,
     seconds,
 )
-from ses_metrics.delivery.buckets import EventBucket
+from ses_metrics.cdk.delivery.buckets import EventBucket
+from ses_metrics.rules import firehose
 
 DOMAIN_REASON = (
     "Firehose posts bulk requests to paths it chooses under this one domain (the index name plus its rotation suffix); "

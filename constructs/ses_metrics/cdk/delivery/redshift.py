@@ -12,10 +12,10 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_secretsmanager as secretsmanager
-from constructs import Construct
 
-from ses_metrics import firehose, redshift_columns, rules
-from ses_metrics.delivery._firehose import (
+from constructs import Construct
+from ses_metrics import rules
+from ses_metrics.cdk.delivery._firehose import (
     OBJECT_KEY_REASON,
     Cfn,
     DeliveryStreamBase,
@@ -28,9 +28,9 @@ from ses_metrics.delivery._firehose import (
     s3_statements,
     seconds,
 )
-from ses_metrics.delivery.buckets import EventBucket
-from ses_metrics.redshift_columns import TUTORIAL_COLUMNS, TableContract
-from ses_metrics.rules import EventType
+from ses_metrics.cdk.delivery.buckets import EventBucket
+from ses_metrics.rules import EventType, firehose, redshift_columns
+from ses_metrics.rules.redshift_columns import TUTORIAL_COLUMNS, TableContract
 
 METADATA_KEY = "ses-metrics"
 

@@ -1,0 +1,110 @@
+"""What AWS accepts and what SES does, as pure Python: names, limits, event types, tags,
+dimension sources, targets, CloudWatch and reputation facts, Firehose and Redshift rules.
+
+This package is the single source of truth: the constructs, the ``ses-metrics.yaml`` loader
+and the simulator all call it, so a configuration rejected at synth is exactly one SES would
+reject at deploy or send. It imports nothing else of ``ses_metrics``. ses-metrics' own
+choices (alarm levels, minimum sends) are in :mod:`ses_metrics.rules.defaults`, apart from
+AWS's facts. Every public name of the submodules is re-exported here.
+"""
+
+from ses_metrics.rules.cloudwatch import (  # noqa: F401
+    CONFIGURATION_SET_DIMENSION,
+    DASHBOARD_NAME_RE,
+    DIMENSION_SOURCE_NAMES,
+    EMAIL_RE,
+    FORBIDDEN_HEADER_DIMENSIONS,
+    METRIC_NAMESPACE,
+    CloudWatchDestination,
+    DimensionSource,
+    MetricKey,
+    check_dashboard_name,
+    check_default_not_in_use,
+    check_dimension,
+    check_dimension_default,
+    check_dimension_name,
+    check_dimensions,
+    check_email_address,
+    check_link_tag_dimension,
+    check_metric_dimensions,
+    event_metric_key,
+    parse_dimension_source,
+)
+from ses_metrics.rules.defaults import (  # noqa: F401
+    ALARM_EVALUATION_PERIODS,
+    DIMENSION_ALARM_EVENTS,
+    DIMENSION_ALARM_MINIMUM_SENDS,
+    DIMENSION_ALARM_PERIOD_SECONDS,
+    DIMENSION_ALARM_TREAT_MISSING_DATA,
+    REPUTATION_ALARM_PERIOD_SECONDS,
+    REPUTATION_ALARM_STATISTIC,
+    REPUTATION_ALARM_TREAT_MISSING_DATA,
+)
+from ses_metrics.rules.problems import (  # noqa: F401
+    UNRESOLVED,
+    PathSegment,
+    Problem,
+    Severity,
+    ValidationError,
+    check_pattern,
+    format_path,
+    one_of,
+    raise_for,
+    show,
+    under,
+)
+from ses_metrics.rules.reputation import (  # noqa: F401
+    ReputationMetric,
+    check_alarm_threshold,
+    check_minimum_sends,
+    percent_to_fraction,
+)
+from ses_metrics.rules.ses import (  # noqa: F401
+    ALL_EVENTS,
+    DEFAULT_VALUE_FORM,
+    DEFAULT_VALUE_RE,
+    DIMENSION_NAME_FORM,
+    DIMENSION_NAME_RE,
+    EVENT_TYPE_NAMES,
+    HEADER_DIMENSION_VALUE_RE,
+    HTTPS_POLICIES,
+    MAX_CONFIGURATION_SETS,
+    MAX_DIMENSION_LENGTH,
+    MAX_DIMENSIONS,
+    MAX_EVENT_DESTINATIONS,
+    MAX_MAX_DELIVERY_SECONDS,
+    MAX_NAME_LENGTH,
+    MAX_TAG_LENGTH,
+    MIN_MAX_DELIVERY_SECONDS,
+    NAME_FORM,
+    NAME_RE,
+    RESERVED_MESSAGE_TAGS,
+    SES_GUIDE_DEFAULT_VALUE_RE,
+    SUPPRESSION_REASONS,
+    TAG_FORM,
+    TAG_RE,
+    TLS_POLICIES,
+    AutoTag,
+    EventType,
+    check_configuration_set_name,
+    check_event_destination_name,
+    check_event_destinations,
+    check_max_delivery_seconds,
+    check_message_tag,
+    check_tracking,
+    check_unique,
+    event_type,
+    is_metric_header_value,
+    parse_event_types,
+)
+from ses_metrics.rules.targets import (  # noqa: F401
+    DELIVERY_STREAM_NAME_RE,
+    STANDARD_TOPIC_NAME_RE,
+    TOPIC_NAME_RE,
+    DestinationKind,
+    check_delivery_stream_name,
+    check_destination_kinds,
+    check_event_bus,
+    check_sns_topic,
+    check_topic_name,
+)

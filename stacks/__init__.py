@@ -1,1 +1,0 @@
-"""The deployable ses-metrics stacks, composed from the ``ses_metrics`` library."""
