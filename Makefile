@@ -50,8 +50,9 @@ demo: synth
 	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
-## make test: install with dev tools, run the whole suite
+## make test: install with dev tools, check the layers (import-linter), run the whole suite
 test: install-dev
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 clean:

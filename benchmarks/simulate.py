@@ -154,7 +154,7 @@ def main() -> None:
 
     import orjson
 
-    from ses_metrics.simulator.events import encode
+    from ses_metrics.simulator.codec import encode
 
     example = json.loads(Path(args.template).read_text()) if args.template else example_template()
     templates = {"example": example, "minimal": minimal_template(example)}

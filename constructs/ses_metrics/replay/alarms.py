@@ -20,7 +20,7 @@ default N), ``Threshold``, ``ComparisonOperator``, ``TreatMissingData`` (default
   existing datapoint does not breach, and otherwise ``missing`` goes to INSUFFICIENT_DATA
   (or ALARM when the oldest datapoint of the range exists and breaches, as AWS's table
   shows) while ``ignore`` keeps the state. With no datapoint at all: INSUFFICIENT_DATA,
-  kept, ALARM, OK respectively. ``tests/test_replay_alarms.py`` checks every row of AWS's
+  kept, ALARM, OK respectively. ``tests/replay/test_replay_alarms.py`` checks every row of AWS's
   two tables.
 - An alarm starts in INSUFFICIENT_DATA. Every state change is a ``Transition`` with the
   actions it triggers (none when ``ActionsEnabled`` is false).

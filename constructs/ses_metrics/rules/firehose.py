@@ -12,12 +12,12 @@ schema of ``AWS::KinesisFirehose::DeliveryStream`` (CFN), as shipped with cfn-li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from ses_metrics.rules import UNRESOLVED, Problem
+from ses_metrics.rules.problems import UNRESOLVED, Problem, one_of, show
 
 # --- vocabularies -------------------------------------------------------------------
 
@@ -96,15 +96,6 @@ def partitioned_prefix(base: str, options: Sequence[str]) -> str:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _one_of(values: Iterable[str]) -> str:
-    return ", ".join(values)
-
-
 def _known(*values: Any) -> bool:
     return all(v is not UNRESOLVED for v in values)
 
@@ -136,7 +127,7 @@ def parse_prefix(prefix: str) -> tuple[list[Expression], list[Problem]]:
         match = _EXPRESSION_RE.match(prefix, start)
         if match is None:
             problems.append(
-                Problem((), f"{_show(prefix[start:start + 40])} at character {start} is not a complete "
+                Problem((), f"{show(prefix[start:start + 40])} at character {start} is not a complete "
                         f"!{{namespace:value}} expression; '!{{' may only open one (they do not nest)")
             )
             position = start + 2
@@ -151,9 +142,9 @@ def parse_prefix(prefix: str) -> tuple[list[Expression], list[Problem]]:
 def _check_expression(namespace: str, value: str) -> list[Problem]:
     where = f"!{{{namespace}:{value}}}"
     if namespace not in NAMESPACES:
-        return [Problem((), f"{where}: unknown namespace {namespace!r}; Firehose knows {_one_of(NAMESPACES)}")]
+        return [Problem((), f"{where}: unknown namespace {namespace!r}; Firehose knows {one_of(NAMESPACES)}")]
     if namespace == "firehose" and value not in FIREHOSE_VALUES:
-        return [Problem((), f"{where}: the firehose namespace takes {_one_of(FIREHOSE_VALUES)}, not {value!r}")]
+        return [Problem((), f"{where}: the firehose namespace takes {one_of(FIREHOSE_VALUES)}, not {value!r}")]
     if namespace == "timestamp":
         return _check_date_time_pattern(value, where)
     if namespace.startswith("partitionKey") and not PARTITION_KEY_RE.fullmatch(value):
@@ -206,7 +197,7 @@ def check_prefixes(
         if value is UNRESOLVED or value is None:
             continue
         if not isinstance(value, str):
-            problems.append(Problem((field,), f"must be a string; got {_show(value)}"))
+            problems.append(Problem((field,), f"must be a string; got {show(value)}"))
             continue
         if len(value) > MAX_PREFIX_LENGTH:
             problems.append(Problem((field,), f"is {len(value)} characters long; Firehose allows at most {MAX_PREFIX_LENGTH}"))
@@ -253,7 +244,7 @@ def check_prefixes(
             if key not in defined:
                 problems.append(
                     Problem(("prefix",), f"!{{partitionKeyFromQuery:{key}}} names a key the query does not extract "
-                            f"(it extracts {_one_of(sorted(defined))})")
+                            f"(it extracts {one_of(sorted(defined))})")
                 )
         for key in sorted(defined - set(used)):
             problems.append(
@@ -271,11 +262,11 @@ def check_partition_by(options: Any) -> list[Problem]:
     if options is UNRESOLVED or options is None:
         return []
     if isinstance(options, str) or not isinstance(options, Sequence):
-        return [Problem((), f"partition_by must be a list of {_one_of(PARTITION_KEYS)}; got {_show(options)}")]
+        return [Problem((), f"partition_by must be a list of {one_of(PARTITION_KEYS)}; got {show(options)}")]
     problems = []
     for index, option in enumerate(options):
         if option not in PARTITION_KEYS:
-            problems.append(Problem((index,), f"unknown partition key {_show(option)}; use {_one_of(PARTITION_KEYS)}"))
+            problems.append(Problem((index,), f"unknown partition key {show(option)}; use {one_of(PARTITION_KEYS)}"))
         elif option in options[:index]:
             problems.append(Problem((index,), f"partition key {option!r} is listed twice"))
     return problems
@@ -301,13 +292,13 @@ def check_buffering(
     if _known(interval_seconds) and interval_seconds is not None:
         if not isinstance(interval_seconds, int | float) or not limits.min_seconds <= interval_seconds <= limits.max_seconds:
             problems.append(
-                Problem(("buffering_interval",), f"{_show(interval_seconds)} s is out of range; Firehose allows "
+                Problem(("buffering_interval",), f"{show(interval_seconds)} s is out of range; Firehose allows "
                         f"{limits.min_seconds}-{limits.max_seconds} seconds{reason}")
             )
     if _known(size_mib) and size_mib is not None:
         if not isinstance(size_mib, int) or not limits.min_mib <= size_mib <= limits.max_mib:
             problems.append(
-                Problem(("buffering_size",), f"{_show(size_mib)} MiB is out of range; Firehose allows "
+                Problem(("buffering_size",), f"{show(size_mib)} MiB is out of range; Firehose allows "
                         f"{limits.min_mib}-{limits.max_mib} MiB{reason}")
             )
     return problems
@@ -318,7 +309,7 @@ def check_retry_seconds(value: Any) -> list[Problem]:
     if not _known(value) or value is None:
         return []
     if not isinstance(value, int | float) or not 0 <= value <= MAX_RETRY_SECONDS:
-        return [Problem((), f"retry duration {_show(value)} s is out of range; Firehose allows 0-{MAX_RETRY_SECONDS} seconds")]
+        return [Problem((), f"retry duration {show(value)} s is out of range; Firehose allows 0-{MAX_RETRY_SECONDS} seconds")]
     return []
 
 
@@ -340,21 +331,21 @@ def check_index_name(value: Any) -> list[Problem]:
     if not _known(value):
         return []
     if not isinstance(value, str) or not value:
-        return [Problem((), f"index name must be a non-empty string; got {_show(value)}")]
+        return [Problem((), f"index name must be a non-empty string; got {show(value)}")]
     problems = []
     if len(value) > MAX_INDEX_NAME_LENGTH:
         problems.append(Problem((), f"index name is {len(value)} characters long; Firehose allows at most {MAX_INDEX_NAME_LENGTH}"))
     if value != value.lower():
-        problems.append(Problem((), f"index name {_show(value)} has upper-case letters; OpenSearch index names are lowercase"))
+        problems.append(Problem((), f"index name {show(value)} has upper-case letters; OpenSearch index names are lowercase"))
     bad = "".join(dict.fromkeys(c for c in value if c in _INDEX_FORBIDDEN or ord(c) < 32))
     if bad:
-        problems.append(Problem((), f"index name {_show(value)} contains {_show(bad)}; OpenSearch forbids \\ / * ? \" < > | , # : and spaces"))
+        problems.append(Problem((), f"index name {show(value)} contains {show(bad)}; OpenSearch forbids \\ / * ? \" < > | , # : and spaces"))
     if value[0] in "-_+":
-        problems.append(Problem((), f"index name {_show(value)} starts with {value[0]!r}; OpenSearch index names cannot start with -, _ or +"))
+        problems.append(Problem((), f"index name {show(value)} starts with {value[0]!r}; OpenSearch index names cannot start with -, _ or +"))
     if value in (".", ".."):
-        problems.append(Problem((), f"index name {_show(value)} is reserved"))
+        problems.append(Problem((), f"index name {show(value)} is reserved"))
     elif value.startswith("."):
-        problems.append(Problem((), f"index name {_show(value)} starts with '.': OpenSearch reserves those for hidden and system indexes"))
+        problems.append(Problem((), f"index name {show(value)} starts with '.': OpenSearch reserves those for hidden and system indexes"))
     return problems
 
 
@@ -415,7 +406,7 @@ def check_jdbc_url(value: Any) -> list[Problem]:
     if isinstance(value, str) and JDBC_URL_RE.fullmatch(value):
         return []
     return [
-        Problem((), f"JDBC URL {_show(value)} is not of the form jdbc:redshift://<host>.redshift[-serverless].<region>"
+        Problem((), f"JDBC URL {show(value)} is not of the form jdbc:redshift://<host>.redshift[-serverless].<region>"
                 ".amazonaws.com:<port>/<database>")
     ]
 
@@ -428,7 +419,7 @@ def check_secret_arn(value: Any) -> list[Problem]:
         return [Problem((), "a Redshift stream needs a Secrets Manager secret (keys username and password); plaintext passwords are not accepted")]
     if isinstance(value, str) and SECRET_ARN_RE.fullmatch(value):
         return []
-    return [Problem((), f"{_show(value)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)")]
+    return [Problem((), f"{show(value)} is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)")]
 
 
 def check_table_name(value: Any) -> list[Problem]:
@@ -436,14 +427,14 @@ def check_table_name(value: Any) -> list[Problem]:
     and the COPY command use it as is)."""
     if not _known(value) or (isinstance(value, str) and TABLE_NAME_RE.fullmatch(value)):
         return []
-    return [Problem((), f"table name {_show(value)} must be [schema.]name of lowercase letters, digits, '_' and '$', not starting with a digit")]
+    return [Problem((), f"table name {show(value)} must be [schema.]name of lowercase letters, digits, '_' and '$', not starting with a digit")]
 
 
 def check_choice(value: Any, allowed: Mapping[str, Any] | Sequence[str], what: str) -> list[Problem]:
     """``value`` is one of ``allowed``."""
     if not _known(value) or value in allowed:
         return []
-    return [Problem((), f"unknown {what} {_show(value)}; use one of {_one_of(allowed)}")]
+    return [Problem((), f"unknown {what} {show(value)}; use one of {one_of(allowed)}")]
 
 
 # --- buckets ------------------------------------------------------------------------
@@ -459,10 +450,10 @@ def check_lifecycle(transition_days: Any, storage_class: Any, expire_days: Any) 
     ``transition_after``, ``transition_storage_class`` and ``expire_after``."""
     problems = []
     if _known(storage_class) and storage_class is not None and storage_class not in STORAGE_CLASSES:
-        problems.append(Problem(("transition_storage_class",), f"unknown storage class {_show(storage_class)}; use one of {_one_of(STORAGE_CLASSES)}"))
+        problems.append(Problem(("transition_storage_class",), f"unknown storage class {show(storage_class)}; use one of {one_of(STORAGE_CLASSES)}"))
     for field, days in (("transition_after", transition_days), ("expire_after", expire_days)):
         if _known(days) and days is not None and (not isinstance(days, int | float) or days < 1):
-            problems.append(Problem((field,), f"{_show(days)} days: must be at least 1 day"))
+            problems.append(Problem((field,), f"{show(days)} days: must be at least 1 day"))
     if _known(transition_days) and isinstance(transition_days, int | float):
         minimum = _MIN_DAYS_BEFORE_TRANSITION.get(storage_class, 0)
         if transition_days < minimum:

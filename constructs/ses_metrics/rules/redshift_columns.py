@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ses_metrics.rules import MAX_TAG_LENGTH, TAG_RE, UNRESOLVED, EventType, Problem
+from ses_metrics.rules.problems import UNRESOLVED, Problem
+from ses_metrics.rules.ses import MAX_TAG_LENGTH, TAG_RE, EventType
 
 ALL: Final = frozenset(EventType)
 E = EventType

@@ -21,32 +21,15 @@ Delivery +1.2 s (after a DeliveryDelay: +10 min), Open +2 min, Click +3 min, Com
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
 from ses_metrics.rules import EventType
+from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
-
-try:  # an optional, much faster encoder and parser (benchmarks/RESULTS.md)
-    import orjson
-
-    # Compact JSON, as SES publishes it; orjson's own function (no Python call per record)
-    encode: Callable[[Any], bytes] = orjson.dumps
-
-    decode = orjson.loads  # raises a ValueError (JSONDecodeError) for bad JSON, like json.loads
-
-except ImportError:  # pragma: no cover - depends on the installation
-
-    def encode(record: Any) -> bytes:
-        """Compact JSON, as SES publishes it."""
-        return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
-
-    decode = json.loads
-
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 DELAY_TYPES = (

@@ -33,6 +33,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
+from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
@@ -291,8 +292,6 @@ class MessageFactory:
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
         # Messages by (operation, request as JSON): a repeated request is only stamped.
-        from ses_metrics.simulator.events import encode  # the records' encoder (events imports this module)
-
         self._fingerprint = encode
         self._prepared: dict[tuple[str, bytes], Message] = {}
         self._prepare = True

@@ -45,7 +45,7 @@ from datetime import datetime
 from typing import Any
 
 from ses_metrics.rules.firehose import index_rotation_suffix
-from ses_metrics.simulator.events import decode
+from ses_metrics.simulator.codec import decode
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream

@@ -48,7 +48,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
-from ses_metrics.simulator.events import decode, encode
+from ses_metrics.simulator.codec import decode, encode
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import pytest
 from hardening_synth import synthesized
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STATEFUL = ("AWS::S3::Bucket", "AWS::KinesisFirehose::DeliveryStream", "AWS::OpenSearchService::Domain", "AWS::KMS::Key", "AWS::Logs::LogGroup")
 RETAINED = ("AWS::S3::Bucket", "AWS::OpenSearchService::Domain", "AWS::KMS::Key", "AWS::Logs::LogGroup", "AWS::Logs::LogStream")
 

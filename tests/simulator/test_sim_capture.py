@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from simkit import base, cloudwatch, destination
 
 from ses_metrics.simulator.capture import capture
-from tests.sample_app import mailer
+from sample_app import mailer
 
 TEMPLATE = base("marketing")
 TEMPLATE["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))

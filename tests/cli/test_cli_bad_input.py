@@ -18,11 +18,11 @@ import pytest
 
 from ses_metrics import cli
 
-BAD = Path(__file__).resolve().parent / "fixtures" / "bad"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
 GOOD_TEMPLATE = str(BAD / "template" / "foreign-tool.json")
 GOOD_SCENARIO = str(BAD / "scenario" / "good.yaml")
 GOOD_PROFILE = str(BAD / "profile" / "tiny.yaml")
-MINIMAL_CONFIG = str(Path(__file__).resolve().parent / "fixtures" / "minimal.yaml")
+MINIMAL_CONFIG = str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal.yaml")
 
 BAD_CONFIGS = sorted(p.name for p in (BAD / "config").iterdir())
 BAD_SCENARIOS = ["unclosed.yaml", "trailing-comma.json", "no-sends.yaml", "list.yaml", "latin1.yaml", "unknown-parameter.yaml", "bad-expectation.yaml", "missing.yaml"]

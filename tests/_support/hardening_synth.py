@@ -16,7 +16,7 @@ from typing import Any
 import aws_cdk as cdk
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "ses-metrics.yaml"
 
 

@@ -1,0 +1,27 @@
+"""The JSON codec of event records: compact, as SES publishes them.
+
+orjson when installed (much faster, benchmarks/RESULTS.md), else the standard library.
+``decode`` raises a ``ValueError`` (``JSONDecodeError``) for bad JSON with either.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+try:  # an optional, much faster encoder and parser (benchmarks/RESULTS.md)
+    import orjson
+
+    # Compact JSON, as SES publishes it; orjson's own function (no Python call per record)
+    encode: Callable[[Any], bytes] = orjson.dumps
+
+    decode = orjson.loads  # raises a ValueError (JSONDecodeError) for bad JSON, like json.loads
+
+except ImportError:  # pragma: no cover - depends on the installation
+
+    def encode(record: Any) -> bytes:
+        """Compact JSON, as SES publishes it."""
+        return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
+
+    decode = json.loads
