@@ -1,0 +1,112 @@
+"""What the subcommands share: the argument parser, the console, usage errors, exit codes,
+scenarios, templates and simulation options read from arguments."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from ses_metrics.platform.config import CheckedConfig
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class UsageError(Exception):
+    pass
+
+
+def make_console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
+    return Console(stderr=stderr, width=width, highlight=False)
+
+
+def report_config(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
+    from ses_metrics.platform.config import describe
+
+    console = make_console()
+    for problem in checked.problems:
+        style = "red" if problem.is_error else "yellow"
+        console.print(f"[{style}]{problem.severity.value}[/{style}] {describe(problem, checked.lines)}", markup=True, soft_wrap=True)
+    if checked.config is None:
+        count = len(checked.errors)
+        console.print(f"[red]{checked.source}: {count} error{'s' if count != 1 else ''}[/red]")
+        return EXIT_PROBLEMS
+    if not quiet_ok:
+        c = checked.config
+        destinations = sum(len(cs.destinations) for cs in c.configuration_sets)
+        console.print(
+            f"[green]ok[/green] {checked.source}: {len(c.configuration_sets)} configuration set(s), "
+            f"{destinations} event destination(s), {len(c.streams)} stream(s), {len(c.topics)} topic(s)"
+        )
+    return EXIT_OK
+
+
+def template_parameters(args: argparse.Namespace) -> dict[str, str]:
+    parameters = {}
+    for item in args.parameter or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--parameter {item!r}: use NAME=VALUE")
+        parameters[name] = value
+    return parameters
+
+
+def simulation_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--account", default="111122223333", help="the simulated AWS account (default %(default)s)")
+    parser.add_argument("--region", default="us-east-1", help="the simulated region (default %(default)s)")
+    parser.add_argument("--start", help="the clock of the first send (ISO 8601; default 2026-01-01T00:00:00Z)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of message and object IDs (default %(default)s)")
+    parser.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
+
+
+def simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from datetime import UTC, datetime
+
+    from ses_metrics.simulator import Environment, SimulationOptions
+
+    kwargs = {"environment": Environment(account=args.account, region=args.region), "seed": args.seed}
+    if args.start:
+        try:
+            start = datetime.fromisoformat(args.start.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(f"--start {args.start!r} is not an ISO 8601 time such as 2026-01-01T09:00:00Z") from None
+        kwargs["start"] = start if start.tzinfo else start.replace(tzinfo=UTC)
+    return SimulationOptions(**kwargs)
+
+
+def load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
+    """Every scenario with its expectations, or a usage error listing the problems of every file."""
+    from ses_metrics.ci.scenarios import load_checked_scenario
+    from ses_metrics.simulator import ScenarioError
+
+    scenarios, errors = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_checked_scenario(path))
+        except ScenarioError as error:
+            errors.append(str(error))
+    if errors:
+        raise UsageError("\n".join(errors))
+    return scenarios
+
+
+def load_topology(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+    from ses_metrics.simulator import TemplateError
+    from ses_metrics.simulator.topology import build_topology
+
+    try:
+        return build_topology(args.template, simulation_options(args).environment, template_parameters(args))
+    except TemplateError as error:
+        raise UsageError(str(error)) from None

@@ -1,0 +1,119 @@
+"""What a ses-metrics.yaml declares, as a table: configuration sets, destinations, event types,
+dimensions, monitoring; and a summary of the templates synthesized from it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ses_metrics.rules import EventType
+
+if TYPE_CHECKING:
+    from ses_metrics.platform.config import ConfigurationSetConfig, NotificationConfig, PlatformConfig, StreamConfig
+
+
+def _events_text(events: Sequence[EventType]) -> str:
+    return "all" if set(events) == set(EventType) else ", ".join(e.cfn for e in events)
+
+
+def _notified(notification: NotificationConfig | None) -> str:
+    if notification is None:
+        return "[yellow]no one[/yellow]"
+    return f"SNS {notification.topic}" if notification.topic is not None else str(notification.email)
+
+
+def _alarms_text(bounce: float, complaint: float, notification: NotificationConfig | None) -> str:
+    return f"alarms: bounce ≥ {bounce:g}%, complaint ≥ {complaint:g}% → {_notified(notification)}"
+
+
+def _monitoring_lines(config: PlatformConfig, cs: ConfigurationSetConfig) -> list[str]:
+    monitoring = config.monitoring_for(cs)
+    if monitoring is None:
+        return []
+    lines = [
+        _alarms_text(monitoring.bounce_rate_percent, monitoring.complaint_rate_percent, monitoring.notification)
+        if monitoring.alarms
+        else "alarms off"
+    ]
+    if monitoring.alarms and monitoring.dimension_alarms:
+        lines += [f"  per {', '.join(f'{k}={v}' for k, v in d.items())}" for d in monitoring.dimension_alarms]
+    lines.append(f"dashboard {config.dashboard_name(cs)}" if monitoring.dashboard else "no dashboard")
+    return lines
+
+
+def _account_caption(config: PlatformConfig) -> str | None:
+    account = config.account_alarms()
+    if account is None:
+        return None
+    return "account " + _alarms_text(account.bounce_rate_percent, account.complaint_rate_percent, account.notification)
+
+
+def stream_target(stream: StreamConfig) -> str:
+    """Where a stream delivers, in one line: its kind and target."""
+    if stream.redshift is not None:
+        r = stream.redshift
+        where = r.jdbc_url or f"{r.endpoint}:{r.port}/{r.database}"
+        return f"Redshift table {r.table} ({len(r.columns) + len(r.message_tags)} columns) at {where}"
+    if stream.opensearch is not None:
+        o = stream.opensearch
+        domain = o.domain_arn or f"a new domain{f' {o.new_domain.name}' if o.new_domain and o.new_domain.name else ''}"
+        return f"OpenSearch index {o.index} ({o.index_rotation}) on {domain}"
+    a = stream.archive
+    partitions = f", partitioned by {', '.join(a.partition_by)}" if a.partition_by else ""
+    return f"S3 {a.prefix} ({a.compression}{partitions})"
+
+
+def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported lazily
+    """A rich table: each configuration set, its destinations, event types, dimensions
+    and monitoring (alarm thresholds and who is notified, dashboard), account alarms below;
+    with ``stack:`` groups, the stack each set is in."""
+    from rich.table import Table
+
+    split = bool(config.stack_groups)
+    stacks = dict.fromkeys([config.stack_name, *(config.stack_of(cs) for cs in config.configuration_sets)])
+    title = f"ses-metrics: stacks {', '.join(stacks)}" if split else f"ses-metrics: stack {config.stack_name}"
+    table = Table(title=title, caption=_account_caption(config), show_lines=True)
+    for column in ("Configuration set", "Event destination", "Target", "Event types", "Dimensions (default)"):
+        table.add_column(column, overflow="fold")
+    for cs in config.configuration_sets:
+        flags = [
+            *([f"stack {config.stack_of(cs)}"] if split else []),
+            "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
+            "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
+            *_monitoring_lines(config, cs),
+        ]
+        set_cell = f"[bold]{cs.name}[/bold]\n" + "\n".join(flags)
+        if not cs.destinations:
+            table.add_row(set_cell, "[yellow](none)[/yellow]", "events go nowhere", "", "")
+        for index, d in enumerate(cs.destinations):
+            name = d.name if d.enabled else f"{d.name} [red](disabled)[/red]"
+            if d.cloudwatch is not None:
+                target = "CloudWatch metrics"
+                dims = "\n".join(f"{x.name} ← {x.source.config} ({x.default})" for x in d.cloudwatch.dimensions)
+            elif d.firehose is not None:
+                dims = ""
+                if d.firehose.stream is not None:
+                    target = f"Firehose {d.firehose.stream} → {stream_target(config.stream(d.firehose.stream))}"
+                else:
+                    target = f"Firehose {d.firehose.stream_arn}"
+            elif d.sns is not None:
+                dims = ""
+                target = f"SNS {d.sns.topic or d.sns.topic_arn}"
+            else:
+                dims = ""
+                target = "EventBridge default bus"
+            table.add_row(set_cell if index == 0 else "", name, target, _events_text(d.events), dims)
+    return table
+
+
+def cdk_out_summary(directory: Path) -> list[str]:
+    lines = []
+    for template in sorted(directory.glob("*.template.json")):
+        resources = json.loads(template.read_text(encoding="utf-8")).get("Resources", {})
+        kinds = Counter(r.get("Type", "?") for r in resources.values())
+        detail = ", ".join(f"{n} {t.removeprefix('AWS::')}" for t, n in sorted(kinds.items()))
+        lines.append(f"{template}: {len(resources)} resources ({detail})")
+    return lines
