@@ -4,10 +4,11 @@ import json
 import re
 
 from conftest import ROOT
+from docs import page, snippet, snippets
 
 from ses_metrics.platform.config import json_schema
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+README = page("README")
 
 pytest_plugins = ["pytester"]
 
@@ -21,8 +22,12 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_readme_shows_the_construct_example_of_the_docs():
+    assert snippet("readme-construct-example") == snippet("construct-example")
+
+
 def test_readme_python_example_synthesizes(tmp_path):
-    code = re.findall(r"```python\n(.*?)```", README, re.S)[0]
+    code = snippet("construct-example")
     app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
     exec(compile(code.replace("cdk.App()", app), "README.md", "exec"), {})
     template = json.loads((tmp_path / "Email.template.json").read_text())
@@ -36,7 +41,7 @@ def test_committed_schema_matches_the_loader():
 
 
 def test_readme_simulator_example_runs(example_cdk_out):
-    code = re.findall(r"```python\n(.*?)```", README, re.S)[1].replace('Simulator("cdk.out")', f"Simulator({str(example_cdk_out)!r})")
+    code = snippet("simulator-example").replace('Simulator("cdk.out")', f"Simulator({str(example_cdk_out)!r})")
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["bounce"].event.type.record == "Bounce"
@@ -53,11 +58,11 @@ def test_readme_shows_the_example_redshift_ddl():
     from ses_metrics.rules.redshift_columns import table_contract
 
     r = load_config(ROOT / "ses-metrics.yaml").stream("events-warehouse").redshift
-    assert table_contract(r.table, r.columns, r.message_tags).ddl in README
+    assert table_contract(r.table, r.columns, r.message_tags).ddl in page("delivery")
 
 
 def test_readme_shows_the_example_workflow_as_it_is():
-    assert (ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8").rstrip("\n") in README
+    assert (ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8") == snippet("github-workflow")
 
 
 def test_readme_pytest_example_runs_with_the_plugin(pytester):
@@ -67,8 +72,7 @@ def test_readme_pytest_example_runs_with_the_plugin(pytester):
 
     from ses_metrics.ci.scenarios import load_checked_scenario
 
-    [toml] = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if "ses_metrics_app" in b]
-    [tests] = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "ses_metrics_simulator" in b]
+    toml, tests = snippet("pytest-config"), snippet("pytest-tests")
     pytester.makepyprojecttoml(toml + f"pythonpath = [{str(ROOT)!r}]\n")
     shutil.copy(ROOT / "ses-metrics.yaml", pytester.path)
     shutil.copytree(ROOT / "examples", pytester.path / "examples")
@@ -80,7 +84,7 @@ def test_readme_pytest_example_runs_with_the_plugin(pytester):
 
 def test_readme_replay_example_runs(example_cdk_out, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    [code] = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if 'replay("cdk.out"' in b]
+    code = snippet("replay-example")
     code = code.replace('replay("cdk.out"', f"replay({str(example_cdk_out)!r}").replace('"examples/', f'"{ROOT}/examples/')
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
@@ -94,5 +98,15 @@ def test_readme_profile_example_is_a_valid_profile():
 
     from ses_metrics.replay import parse_profile
 
-    block = re.search(r"### Traffic profiles\n\n```yaml\n(.*?)```", README, re.S).group(1)
+    block = snippet("traffic-profile")
     assert parse_profile(yaml.safe_load(block)).total_sends == 6 * 600
+
+
+def test_the_readme_stays_short_and_maps_every_docs_page():
+    assert len(README.encode()) <= 15_000
+    linked = set(re.findall(r"\(docs/([\w-]+)\.md\)", README))
+    assert linked == {p.stem for p in (ROOT / "docs").glob("*.md")}
+
+
+def test_snippet_names_are_unique():
+    assert len(snippets()) >= 8
