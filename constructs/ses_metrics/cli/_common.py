@@ -4,10 +4,11 @@ scenarios, templates and simulation options read from arguments."""
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from ses_metrics.platform.config import CheckedConfig
@@ -23,6 +24,42 @@ class Parser(argparse.ArgumentParser):
 
 class UsageError(Exception):
     pass
+
+
+FORMATS = ("table", "json", "ndjson")
+_FORMAT_ALIASES = {"text": "table"}
+
+
+def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS, default: str = "table") -> None:
+    """``--format`` with ``choices`` (``table``: rich tables for people, ``json``: one
+    document, ``ndjson``: one JSON object per item and a last ``{"summary": ...}`` line).
+    ``text`` is read as ``table``. A ``--json`` flag, where a command keeps one, is an
+    alias of ``--format json`` (:func:`add_json_alias`)."""
+    parser.add_argument(
+        "--format",
+        choices=tuple(choices),
+        default=default,
+        type=lambda value: _FORMAT_ALIASES.get(value, value),
+        help=f"output: {', '.join(choices)} (default %(default)s)",
+    )
+
+
+def add_json_alias(parser: argparse.ArgumentParser) -> None:
+    """``--json``, the same as ``--format json`` (after :func:`add_format_argument`)."""
+    parser.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+
+
+def write_json(document: Any) -> None:
+    """One indented JSON document on standard output."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_ndjson(items: Iterable[Mapping[str, Any]], summary: Mapping[str, Any]) -> None:
+    """One JSON object per line for each item, then ``{"summary": summary}``."""
+    write = sys.stdout.write
+    for item in items:
+        write(json.dumps(item, ensure_ascii=False) + "\n")
+    write(json.dumps({"summary": summary}, ensure_ascii=False) + "\n")
 
 
 def make_console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
