@@ -11,7 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ses_metrics.ci.scenarios import CheckedScenario
     from ses_metrics.platform.config import CheckedConfig
+    from ses_metrics.simulator import SimulationOptions
+    from ses_metrics.simulator.topology import Topology
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -62,7 +67,7 @@ def write_ndjson(items: Iterable[Mapping[str, Any]], summary: Mapping[str, Any])
     write(json.dumps({"summary": summary}, ensure_ascii=False) + "\n")
 
 
-def make_console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+def make_console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
@@ -108,7 +113,7 @@ def simulation_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
 
 
-def simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+def simulation_options(args: argparse.Namespace) -> SimulationOptions:
     from datetime import UTC, datetime
 
     from ses_metrics.simulator import Environment, SimulationOptions
@@ -123,7 +128,7 @@ def simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     return SimulationOptions(**kwargs)
 
 
-def load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
+def load_scenarios(paths: Sequence[str]) -> list[CheckedScenario]:
     """Every scenario with its expectations, or a usage error listing the problems of every file."""
     from ses_metrics.ci.scenarios import load_checked_scenario
     from ses_metrics.simulator import ScenarioError
@@ -139,7 +144,7 @@ def load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
     return scenarios
 
 
-def load_topology(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+def load_topology(args: argparse.Namespace) -> Topology:
     from ses_metrics.simulator import TemplateError
     from ses_metrics.simulator.topology import build_topology
 

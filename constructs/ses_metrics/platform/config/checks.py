@@ -144,7 +144,7 @@ def _check_stream(stream: dict[str, Any], events: set[EventType], here: tuple[Pa
         problems += _renamed(firehose.check_prefixes(prefix, block.get("error_output_prefix", "ses-events-errors/"), partition_keys=keys), *at)
         size = block.get("buffering_mib", 64 if keys else 5)
         problems += _renamed(firehose.check_buffering(block.get("buffering_seconds", 300), size, dynamic_partitioning=bool(keys)), *at)
-        problems += [p for p in _renamed(firehose.check_partition_by(block.get("partition_by")), *at, "partition_by")]
+        problems += _renamed(firehose.check_partition_by(block.get("partition_by")), *at, "partition_by")
     elif kind == "redshift":
         if ("jdbc_url" in block) == ("endpoint" in block):
             problems.append(Problem(at, "give either jdbc_url or endpoint (with port and database) of the cluster or workgroup"))
@@ -237,9 +237,9 @@ def _check_monitoring_of_sets(
     someone to notify."""
     problems = _check_monitoring(top, ("monitoring",), topic_names, used_topics)
     unnotified: set[tuple[PathSegment, ...]] = set()
-    if isinstance(top, dict) and _setting([top], "alarms", "enabled", default=True) and top.get("account_alarms", True):
-        if top.get("notification") is None:
-            unnotified.add(("monitoring",))
+    account_alarms = isinstance(top, dict) and _setting([top], "alarms", "enabled", default=True) and top.get("account_alarms", True)
+    if account_alarms and top.get("notification") is None:
+        unnotified.add(("monitoring",))
     for i, cs in sets:
         here: tuple[PathSegment, ...] = ("configuration_sets", i)
         own = cs.get("monitoring")
