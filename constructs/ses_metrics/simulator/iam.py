@@ -232,18 +232,20 @@ def _action_matches(patterns: Any, action: str) -> Tri:
 
 def _resource_matches(pattern: str, resource: str, context: Context) -> Tri:
     """[Resource element] ``*`` matches everything; otherwise ARN segments are matched one
-    by one (case-sensitive, wildcards within a segment), after policy variables."""
+    by one (case-sensitive, wildcards within a segment). [VARS]: policy variables are
+    replaced only in the resource segment (after the fifth colon); before it they are text."""
     if pattern == "*":
         return True
+    wanted, got = split_arn(pattern), split_arn(resource)
+    if wanted is None or got is None:
+        return None if "${" in pattern else glob_regex(pattern).match(resource) is not None
     try:
-        resolved = resolve_variables(pattern, context)
+        resolved = resolve_variables(wanted[5], context)
     except Undecidable:
         return None
     if resolved is None:
         return False  # [VARS]: a variable with no value never matches
-    wanted, got = split_arn(resolved), split_arn(resource)
-    if wanted is None or got is None:
-        return glob_regex(resolved).match(resource) is not None
+    wanted[5] = resolved
     return all(glob_regex(w).match(g) is not None for w, g in zip(wanted, got, strict=True))
 
 

@@ -253,9 +253,14 @@ def split_arn(arn: str) -> list[str] | None:
 
 
 def arn_matches(pattern: str, arn: str) -> bool:
-    """[OPS] ARN matching: segment by segment, wildcards never crossing a ``:`` between segments."""
+    """[OPS] ARN matching: segment by segment, wildcards never crossing a ``:`` between
+    segments. A policy value that is not a six-segment ARN is undecidable (AWS documents no
+    rule for it: ``arn:aws:ses:*`` does not match a longer ARN, and whether ArnNotLike of it
+    does is not said); a request value that is no ARN matches no ARN."""
     wanted, got = split_arn(pattern), split_arn(arn)
-    if wanted is None or got is None:
+    if wanted is None:
+        raise Undecidable(f"ARN condition value {_literal(pattern)!r} is not an ARN of six segments")
+    if got is None:
         return False
     return all(glob_regex(w).match(g) is not None for w, g in zip(wanted, got, strict=True))
 
