@@ -1,7 +1,7 @@
 """The IAM questions event publishing asks, with the request context each service presents.
 
 Each method builds the request AWS would evaluate (principal, action, resource, context:
-``ses_metrics.rules_iam`` lists which keys each kind of call carries and which it never
+``ses_metrics.rules.iam`` lists which keys each kind of call carries and which it never
 does; any other key is unknown) and the policies that decide it, and returns the
 ``iam.Decision``: allowed, denied with the reason, or unknown with what could not be
 decided and where. What the templates do not hold (a role, topic, bucket or key defined
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ses_metrics import rules_iam
-from ses_metrics.rules_iam import RequestKind
+from ses_metrics.rules import iam as rules_iam
+from ses_metrics.rules.iam import RequestKind
 from ses_metrics.simulator.iam import Decision, Grants, Outcome, Request, Unreadable, authorize
 from ses_metrics.simulator.iam_conditions import Context
 from ses_metrics.simulator.topology import Bucket, ConfigurationSet, DeliveryStream, Key, Role, Topic, Topology

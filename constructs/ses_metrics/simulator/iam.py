@@ -4,10 +4,10 @@ Written by hand: no maintained, permissively licensed offline IAM evaluator exis
 Python (principalmapper is AGPL and broken on Python 3.10+; parliament lints but does not
 evaluate; moto checks actions against ``*`` only). ``@cloud-copilot/iam-simulate`` (AGPL,
 TypeScript) is used only by the tests, as the independent evaluator this one is compared
-with (``tests/test_iam_differential.py``).
+with (``tests/simulator/test_iam_differential.py``).
 
 What it evaluates, following AWS's "Policy evaluation logic" (sources in
-``ses_metrics.rules_iam``):
+``ses_metrics.rules.iam``):
 
 - policy documents as dicts or as JSON strings (CloudFormation accepts both); ``Statement``
   one object or a list; ``Effect``, ``Action``/``NotAction`` (case-insensitive, ``*``/``?``),
@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ses_metrics.rules_iam import ACCOUNT_ROOT_SUFFIX, CONDITION_OPERATORS
+from ses_metrics.rules.iam import ACCOUNT_ROOT_SUFFIX, CONDITION_OPERATORS
 from ses_metrics.simulator.iam_conditions import (
     Context,
     Tri,
@@ -263,7 +263,7 @@ class PrincipalMatch(enum.IntEnum):
     ACCOUNT = 1  # the caller's account: trusts the account's IAM policies, grants nothing itself
     ROLE = 2  # the role of the calling role session (limited by the role's boundary)
     DIRECT = 3  # the caller itself: the service principal, the session's ARN, or "*"
-    ANYONE = 4  # "*": everyone (see rules_iam: with a boundary, undocumented)
+    ANYONE = 4  # "*": everyone (see rules.iam: with a boundary, undocumented)
 
 
 def _role_of_session(arn: str) -> str | None:

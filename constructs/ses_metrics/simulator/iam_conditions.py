@@ -7,7 +7,7 @@ Unknown never becomes true or false by default: the caller decides what it means
 the request (see ``iam.authorize``: an unknown Deny or Allow that could change the
 decision makes the decision unknown).
 
-Semantics ([OPS], [MULTI], [VARS] in ``ses_metrics.rules_iam``):
+Semantics ([OPS], [MULTI], [VARS] in ``ses_metrics.rules.iam``):
 
 - keys and values of one operator: keys ANDed, values of a key ORed (for negated operators,
   NOR: none of the values matches); operators of a block ANDed;
@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ses_metrics.rules_iam import CONDITION_OPERATORS, IF_EXISTS, LITERAL_VARIABLES, MULTIVALUED_KEYS, SET_QUALIFIERS, ConditionOperator
+from ses_metrics.rules.iam import CONDITION_OPERATORS, IF_EXISTS, LITERAL_VARIABLES, MULTIVALUED_KEYS, SET_QUALIFIERS, ConditionOperator
 
 Tri = bool | None  # True, False, or None: unknown
 

@@ -1,6 +1,6 @@
 """The simulator's IAM evaluator against one nobody here wrote: @cloud-copilot/iam-simulate.
 
-Hundreds of requests are generated systematically (``iam_differential/cases.py``: every
+Hundreds of requests are generated systematically (``tests/_support/iam_differential/cases.py``: every
 condition operator and its negation, IfExists, set qualifiers on absent/empty/multivalued
 keys, ARN wildcards per segment, Action/NotAction, Resource/NotResource,
 Principal/NotPrincipal, identity + resource + boundary in one account and across accounts,
@@ -9,7 +9,7 @@ decide every case and must agree, except for the cases in ``EXCEPTIONS``, each a
 disagreement where AWS's documentation says iam-simulate is wrong.
 
 iam-simulate is AGPL-3.0-or-later: a devDependency in package.json, run by node from this
-test only (``iam_differential/evaluate.mjs``, once per session for all cases).
+test only (``tests/_support/iam_differential/evaluate.mjs``, once per session for all cases).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from iam_differential.cases import all_cases
 
 from ses_metrics.simulator.iam import Grants, Outcome, Request, authorize
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = Path(__file__).resolve().parent / "iam_differential" / "evaluate.mjs"
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "tests" / "_support" / "iam_differential" / "evaluate.mjs"
 
 # Cases where the two evaluators disagree and AWS's documentation shows iam-simulate wrong:
 # id -> why, with the source.

@@ -2,11 +2,11 @@
 
 Each case is a template, a send, the event and destination to look at, and AWS's answer
 (``delivered`` True or False), taken from AWS's documentation (named in ``source``), not
-from any evaluator. ``tests/test_iam_routing.py`` runs them through the simulator and lint;
+from any evaluator. ``tests/simulator/test_iam_routing.py`` runs them through the simulator and lint;
 run this file to count false allows and false denies of whichever ses-metrics is importable:
 
-    .venv/bin/python tests/iam_differential/found_cases.py                     # this tree
-    PYTHONPATH=/tmp/main/constructs .venv/bin/python tests/iam_differential/found_cases.py   # another
+    .venv/bin/python tests/_support/iam_differential/found_cases.py                     # this tree
+    PYTHONPATH=/tmp/main/constructs .venv/bin/python tests/_support/iam_differential/found_cases.py   # another
 """
 
 from __future__ import annotations
@@ -210,7 +210,10 @@ FOUND: list[Found] = [
 
 def observe(found: Found) -> tuple[bool, list[str]]:
     """(whether the event reached the destination, the lint finding IDs at it)."""
-    from ses_metrics.lint import lint
+    try:
+        from ses_metrics.ci.lint import lint
+    except ImportError:  # a tree from before the layered package
+        from ses_metrics.lint import lint  # type: ignore[no-redef]
     from ses_metrics.simulator import Simulator
 
     template = found.build()

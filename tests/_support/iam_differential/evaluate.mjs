@@ -1,5 +1,5 @@
 // Decides a batch of IAM requests with @cloud-copilot/iam-simulate, the independent evaluator
-// ses-metrics' own is compared with (tests/test_iam_differential.py). A test-only tool: the
+// ses-metrics' own is compared with (tests/simulator/test_iam_differential.py). A test-only tool: the
 // package is an AGPL-3.0-or-later devDependency, never shipped nor imported at run time.
 //
 // stdin: a JSON array of cases {id, principal, action, resource, accountId, context,

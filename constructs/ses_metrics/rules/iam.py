@@ -1,7 +1,6 @@
 """AWS IAM facts the simulator's policy evaluator relies on: pure data, no evaluation.
 
-Imports nothing else of ``ses_metrics`` (it moves to ``rules/iam.py`` with the layered
-package). Sources, all AWS IAM User Guide unless said otherwise:
+Imports nothing else of ``ses_metrics``. Sources, all AWS IAM User Guide unless said otherwise:
 
 - [OPS] "IAM JSON policy elements: Condition operators"
   (reference_policies_elements_condition_operators.html);
