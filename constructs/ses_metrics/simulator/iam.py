@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ses_metrics.rules.iam import ACCOUNT_ROOT_SUFFIX, CONDITION_OPERATORS
+from ses_metrics.rules.iam import ACCOUNT_ROOT_SUFFIX
 from ses_metrics.simulator.iam_conditions import (
     Context,
     Tri,
@@ -184,13 +184,7 @@ def load(document: Any, name: str = "") -> Policy:
 
 
 def _policies(documents: Iterable[Any], name: str = "") -> list[Policy]:
-    out = []
-    for index, document in enumerate(documents):
-        if isinstance(document, Policy):
-            out.append(document)
-        else:
-            out.append(load(document, name if name else ""))
-    return out
+    return [d if isinstance(d, Policy) else load(d, name) for d in documents]
 
 
 def statements(documents: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -531,7 +525,7 @@ def _allowed(request: Request, grants: Grants, identity: PolicyResult, boundary:
     anyone = resource.allowed(PrincipalMatch.ANYONE)
     role = resource.allowed(PrincipalMatch.ROLE, PrincipalMatch.ROLE)
     if bounded:
-        anyone = tri_all([anyone, None]) if anyone is not False else False
+        anyone = False if anyone is False else None  # a "*" grant may or may not pass the boundary
         role = tri_all([role, boundary.allowed()])
     resource_direct = tri_any([direct, anyone, role])
     account_trust = resource.allowed(PrincipalMatch.ACCOUNT)
@@ -590,5 +584,3 @@ def evaluate(documents: Iterable[Any], request: Request, *, resource_policy: boo
         return Decision(True, f"allowed by {_uses(result)}")
     return Decision(Outcome.UNKNOWN, _undecided([result], Grants(), allowed))
 
-
-KNOWN_OPERATORS = frozenset(op.name for op in CONDITION_OPERATORS.values())
