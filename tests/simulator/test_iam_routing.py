@@ -144,6 +144,15 @@ def test_time_dependent_policies_are_decided_per_event():
     first, second = sim.send_email(**simple("success@simulator.amazonses.com")), sim.send_email(**simple("success@simulator.amazonses.com"))
     assert outcome(first, "Send", "archive")["type"] == "firehose"
     assert outcome(second, "Send", "archive")["reason"].startswith("role ") and "may not firehose:PutRecordBatch" in outcome(second, "Send", "archive")["reason"]
+    # allowed only from the second send on: the first is dropped, the destination is not "never"
+    later = copy.deepcopy(ses_time)
+    later["Resources"]["SesRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Condition"] = {
+        "DateGreaterThanEquals": {"aws:CurrentTime": "2026-01-01T00:00:01Z"}}
+    sim = Simulator(later)
+    first, second = sim.send_email(**simple("success@simulator.amazonses.com")), sim.send_email(**simple("success@simulator.amazonses.com"))
+    assert "may not firehose:PutRecordBatch" in outcome(first, "Send", "archive")["reason"]
+    assert outcome(second, "Send", "archive")["type"] == "firehose"
+    assert [v.never for v in sim.router.verdicts()] == [None]
 
 
 def test_json_string_bucket_topic_and_key_policies_are_read():

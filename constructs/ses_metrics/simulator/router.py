@@ -356,7 +356,7 @@ class Router:
         if role is not None:
             checks.append((self._timed(lambda ms: access.ses_puts_records(role, stream_arn, ms), role.policies, role.boundary), put_problem))
         for check, describe in checks:
-            if not check.first.allowed:
+            if not check.first.allowed and not check.per_second:  # a decision that reads the time is made per event
                 never, reason = describe(check.first)
                 return _Route(d, None, reason, never=never)
         stream = self.topology.streams.get(d.stream_arn)
@@ -419,13 +419,14 @@ class Router:
             return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({decision.reason})"
 
         trust = self._timed(lambda ms: access.firehose_assumes(role, stream, ms), role.trust_policy)
-        if not trust.first.allowed:
+        if not trust.first.allowed and not trust.per_second:
             return assume_problem(trust.first)
         lead = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
         checks.append((trust, lambda decision: (assume_problem(decision)[0], lead + assume_problem(decision)[1])))
         gate = self._object_gate(stream, role)
         self.firehose.gates.setdefault(stream.arn, gate.decide)
-        decisions = [(gate.check(sample, self.start_ms), sample) for sample in self._sample_prefixes(stream, cs, d)]
+        samples = [] if gate.per_second else self._sample_prefixes(stream, cs, d)
+        decisions = [(gate.check(sample, self.start_ms), sample) for sample in samples]
         if decisions and not any(decision.allowed for decision, _ in decisions):
             # No prefix this destination's events can have may be written: decided now.
             decision, sample = next(((x, p) for x, p in decisions if x.unknown), decisions[0])
@@ -530,7 +531,7 @@ class Router:
                 checks.append((self._timed(partial(access.ses_uses_key, key, key_id, action, cs), key.policy if key else None),
                                partial(_key_problem, key.arn if key else key_id, topic.name, action)))
         for check, describe in checks:
-            if not check.first.allowed:
+            if not check.first.allowed and not check.per_second:  # a decision that reads the time is made per event
                 never, reason = describe(check.first)
                 return _Route(d, None, reason, never=never)
         sink = self.sns
