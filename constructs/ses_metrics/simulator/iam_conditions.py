@@ -36,7 +36,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from ses_metrics.rules.iam import CONDITION_OPERATORS, IF_EXISTS, LITERAL_VARIABLES, MULTIVALUED_KEYS, SET_QUALIFIERS, ConditionOperator
+from ses_metrics.rules.iam import (
+    CONDITION_OPERATORS,
+    IF_EXISTS,
+    LITERAL_VARIABLES,
+    MULTIVALUED_KEYS,
+    SET_QUALIFIERS,
+    ConditionOperator,
+)
 
 Tri = bool | None  # True, False, or None: unknown
 
@@ -389,10 +396,8 @@ def evaluate_condition(operator: str, key: str, expected: Any, context: Context)
         except Undecidable as reason:
             results.append(None)
             why = why or str(reason)
-    if parsed.qualifier == "ForAllValues":
-        result = tri_all(results)
-    else:  # ForAnyValue, or a single value (one member)
-        result = tri_any(results)
+    # ForAnyValue, or a single value (one member): any
+    result = tri_all(results) if parsed.qualifier == "ForAllValues" else tri_any(results)
     return result, (why if result is None else "")
 
 

@@ -44,9 +44,9 @@ from ses_metrics.rules import DestinationKind, DimensionSource, EventType
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.access import Access, ObjectGate, Timed, reads_time
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
-from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
@@ -356,7 +356,8 @@ class Router:
         if role is not None:
             checks.append((self._timed(lambda ms: access.ses_puts_records(role, stream_arn, ms), role.policies, role.boundary), put_problem))
         for check, describe in checks:
-            if not check.first.allowed and not check.per_second:  # a decision that reads the time is made per event
+            # A decision that reads the time is made per event, unless undecidable at any time.
+            if not check.first.allowed and (not check.per_second or check.first.unknown):
                 never, reason = describe(check.first)
                 return _Route(d, None, reason, never=never)
         stream = self.topology.streams.get(d.stream_arn)
@@ -419,7 +420,7 @@ class Router:
             return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({decision.reason})"
 
         trust = self._timed(lambda ms: access.firehose_assumes(role, stream, ms), role.trust_policy)
-        if not trust.first.allowed and not trust.per_second:
+        if not trust.first.allowed and (not trust.per_second or trust.first.unknown):
             return assume_problem(trust.first)
         lead = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
         checks.append((trust, lambda decision: (assume_problem(decision)[0], lead + assume_problem(decision)[1])))
@@ -531,7 +532,8 @@ class Router:
                 checks.append((self._timed(partial(access.ses_uses_key, key, key_id, action, cs), key.policy if key else None),
                                partial(_key_problem, key.arn if key else key_id, topic.name, action)))
         for check, describe in checks:
-            if not check.first.allowed and not check.per_second:  # a decision that reads the time is made per event
+            # A decision that reads the time is made per event, unless undecidable at any time.
+            if not check.first.allowed and (not check.per_second or check.first.unknown):
                 never, reason = describe(check.first)
                 return _Route(d, None, reason, never=never)
         sink = self.sns

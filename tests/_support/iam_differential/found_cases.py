@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simkit import ACCOUNT, base, simple, with_firehose  # noqa: E402
+from simkit import ACCOUNT, base, simple, with_firehose
 
 BOUNCE = "bounce@simulator.amazonses.com"
 ROLE_ARN = {"Fn::GetAtt": ["StreamRole", "Arn"]}
