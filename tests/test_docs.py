@@ -4,8 +4,8 @@ import json
 import re
 
 from conftest import ROOT
-from docs import page, snippet, snippets
 
+from docs import page, snippet, snippets
 from ses_metrics.platform.config import json_schema
 
 README = page("README")
