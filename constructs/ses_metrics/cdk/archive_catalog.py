@@ -108,8 +108,27 @@ class EventArchiveCatalog(Construct):
                 name=database_name, description="SES event records archived by Firehose (ses-metrics)"),
         )
         self.database_name = self.database.ref
-        self.table = glue.CfnTable(
-            self, "Table", catalog_id=stack.account, database_name=self.database.ref,
+        self.table = self._table(table_name, compression)
+        self.table_name = table_name
+        self.results_bucket = results_bucket or EventBucket(
+            self, "Results", access_logs_bucket=access_logs_bucket, expire_after=results_retention or cdk.Duration.days(30)
+        )
+        self.workgroup = self._workgroup(workgroup_name, f"{database_name}.{table_name}", bytes_scanned_cutoff)
+        self.workgroup_name = self.workgroup.ref
+        self.named_queries: dict[str, athena.CfnNamedQuery] = {}
+        for query in NAMED_QUERIES:
+            self.named_queries[query.name] = athena.CfnNamedQuery(
+                self, f"Query-{query.name}", name=query.name, description=query.description,
+                database=self.database.ref, work_group=self.workgroup.ref,
+                query_string=query.render(table_name, campaign_tag=campaign_tag, link_tag=link_tag),
+            )
+        self.query_policy = self._query_policy(bucket, list(roles))
+
+    def _table(self, table_name: str, compression: str) -> glue.CfnTable:
+        """The Glue table of the SES record over the stream's prefix, partitions projected."""
+        bucket, projection = self.stream.bucket, self.projection
+        return glue.CfnTable(
+            self, "Table", catalog_id=cdk.Stack.of(self).account, database_name=self.database.ref,
             table_input=glue.CfnTable.TableInputProperty(
                 name=table_name,
                 description="SES event records, one per line, as SES publishes them to Firehose",
@@ -127,16 +146,16 @@ class EventArchiveCatalog(Construct):
                 ),
             ),
         )
-        self.table_name = table_name
-        self.results_bucket = results_bucket or EventBucket(
-            self, "Results", access_logs_bucket=access_logs_bucket, expire_after=results_retention or cdk.Duration.days(30)
-        )
+
+    def _workgroup(self, name: str, table: str, bytes_scanned_cutoff: int) -> athena.CfnWorkGroup:
+        """Engine 3, configuration enforced, results encrypted in the results bucket."""
+        stack = cdk.Stack.of(self)
         key = self.results_bucket.encryption_key
         encryption = athena.CfnWorkGroup.EncryptionConfigurationProperty(
             encryption_option="SSE_KMS" if key else "SSE_S3", kms_key=key.key_arn if key else None)
-        self.workgroup = athena.CfnWorkGroup(
-            self, "WorkGroup", name=workgroup_name, state="ENABLED", recursive_delete_option=True,
-            description=f"Queries over the SES event table {database_name}.{table_name} (ses-metrics)",
+        return athena.CfnWorkGroup(
+            self, "WorkGroup", name=name, state="ENABLED", recursive_delete_option=True,
+            description=f"Queries over the SES event table {table} (ses-metrics)",
             work_group_configuration=athena.CfnWorkGroup.WorkGroupConfigurationProperty(
                 enforce_work_group_configuration=True,
                 publish_cloud_watch_metrics_enabled=True,
@@ -149,15 +168,6 @@ class EventArchiveCatalog(Construct):
                 ),
             ),
         )
-        self.workgroup_name = self.workgroup.ref
-        self.named_queries: dict[str, athena.CfnNamedQuery] = {}
-        for query in NAMED_QUERIES:
-            self.named_queries[query.name] = athena.CfnNamedQuery(
-                self, f"Query-{query.name}", name=query.name, description=query.description,
-                database=self.database.ref, work_group=self.workgroup.ref,
-                query_string=query.render(table_name, campaign_tag=campaign_tag, link_tag=link_tag),
-            )
-        self.query_policy = self._query_policy(bucket, list(roles))
 
     def grant_query(self, role: iam.IRole) -> None:
         """Let ``role`` run queries in the workgroup (attaches ``query_policy``)."""
