@@ -32,6 +32,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules.firehose import FIREHOSE_SERVICE_PRINCIPAL, time_prefix
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
@@ -126,7 +127,7 @@ class Router:
         self.start = start
         env = topology.environment
         self.account = env.account
-        self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
+        self.default_bus = rules.default_event_bus_arn(env.partition, env.region, env.account)
         self.notes: list[str] = []
         self.faults = faults
         # Records refused by an injected fault, per delivery stream name (Faults.throttled_streams).
@@ -307,7 +308,7 @@ class Router:
         else:
             trust = iam.evaluate(
                 [role.trust_policy],
-                iam.Request("sts:AssumeRole", role.arn, principal_service="ses.amazonaws.com", context={"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn}),
+                iam.Request("sts:AssumeRole", role.arn, principal_service=rules.SES_SERVICE_PRINCIPAL, context={"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn}),
                 resource_policy=True,
             )
             if not trust.allowed:
@@ -370,14 +371,14 @@ class Router:
             return None
         trust = iam.evaluate(
             [role.trust_policy],
-            iam.Request("sts:AssumeRole", role.arn, principal_service="firehose.amazonaws.com", context={"sts:ExternalId": self.account, "aws:SourceAccount": self.account}),
+            iam.Request("sts:AssumeRole", role.arn, principal_service=FIREHOSE_SERVICE_PRINCIPAL, context={"sts:ExternalId": self.account, "aws:SourceAccount": self.account}),
             resource_policy=True,
         )
         if not trust.allowed:
             return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({trust.reason})"
         sample = evaluate_prefix(target.prefix, self.start, keys=_AnyKey())
         if "!{timestamp:" not in target.prefix and not target.dynamic_partitioning:
-            sample += self.start.strftime("%Y/%m/%d/%H/")
+            sample += time_prefix(self.start)
         object_arn = f"{target.bucket_arn}/{sample}{stream.name}-1-object"
         put = iam.evaluate(role.policies, iam.Request("s3:PutObject", object_arn))
         if not put.allowed and not (role.unknown_managed_policies and not put.reason.startswith("explicitly")):
@@ -414,15 +415,15 @@ class Router:
         topic = self.topology.topics.get(d.topic_arn)
         if topic is None:
             notes.append(f"topic {d.topic_arn} is not in the templates: its policy is not checked")
-            if d.topic_arn.endswith(".fifo"):
+            if rules.is_fifo_topic(d.topic_arn):
                 return _Route(d, None, f"topic {d.topic_arn} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
         else:
-            if topic.fifo or topic.name.endswith(".fifo"):
+            if rules.is_fifo_topic(topic.name, fifo=topic.fifo):
                 return _Route(d, None, f"topic {topic.name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
             if not topic.policies:
                 return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com", never=NeverReceives.TOPIC_POLICY_MISSING)
             context = {"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn, "aws:SecureTransport": "true"}
-            publish = iam.evaluate(topic.policies, iam.Request("sns:Publish", topic.arn, principal_service="ses.amazonaws.com", context=context), resource_policy=True)
+            publish = iam.evaluate(topic.policies, iam.Request("sns:Publish", topic.arn, principal_service=rules.SES_SERVICE_PRINCIPAL, context=context), resource_policy=True)
             if not publish.allowed:
                 return _Route(d, None, f"the policy of topic {topic.name} does not let SES publish for configuration set {cs.name} ({publish.reason})", never=NeverReceives.ACTION_DENIED)
             if topic.kms_key:
@@ -450,7 +451,7 @@ class Router:
             notes.append(f"KMS key {key_id} of topic {topic} is not in the templates: whether SES may use it is not checked")
             return None
         for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            decision = iam.evaluate([key.policy], iam.Request(action, "*", principal_service="ses.amazonaws.com", context=context), resource_policy=True)
+            decision = iam.evaluate([key.policy], iam.Request(action, "*", principal_service=rules.SES_SERVICE_PRINCIPAL, context=context), resource_policy=True)
             if not decision.allowed:
                 return f"the policy of KMS key {key.arn}, which encrypts topic {topic}, does not let ses.amazonaws.com {action} ({decision.reason})"
         return None
