@@ -10,6 +10,7 @@ from ses_metrics import (
     EventType,
     SendingConfigurationSet,
     ValidationError,
+    metric_account,
     metric_account_bounce_rate,
     metric_account_complaint_rate,
 )
@@ -93,6 +94,17 @@ def test_reputation_metrics_of_the_set_and_the_account(sets):
     assert marketing.metric_reputation_complaint_rate().metric_name == "Reputation.ComplaintRate"
     assert (metric_account_bounce_rate().metric_name, metric_account_bounce_rate().dimensions) == ("Reputation.BounceRate", None)
     assert metric_account_complaint_rate().metric_name == "Reputation.ComplaintRate"
+
+
+def test_account_level_event_metrics_have_no_dimensions():
+    bounces = metric_account("bounce")
+    assert (bounces.namespace, bounces.metric_name, bounces.dimensions, bounces.statistic) == ("AWS/SES", "Bounce", None, "Sum")
+    assert metric_account(EventType.RENDERING_FAILURE).metric_name == "RenderingFailure"
+
+
+def test_no_account_level_metric_for_delivery_delays():
+    with pytest.raises(ValidationError, match="SES publishes no account-level DeliveryDelay metric; account-level metrics exist for send, reject"):
+        metric_account("deliveryDelay")
 
 
 def test_metric_values_may_be_tokens(sets):

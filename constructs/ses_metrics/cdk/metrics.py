@@ -4,14 +4,19 @@
 metric (``metric``, ``metric_sends``, ``metric_bounces``, ...), rates as metric math
 (``metric_rate``, ``metric_bounce_rate``, ``metric_complaint_rate``), SEARCH expressions
 for dashboards (``metric_search``, ``metric_total``) and the set's reputation metrics
-(``metric_reputation_bounce_rate``, ...). The account-level reputation metrics are the
-module functions ``metric_account_bounce_rate`` and ``metric_account_complaint_rate``.
+(``metric_reputation_bounce_rate``, ...). The account-level metrics are module functions:
+``metric_account`` (an event type's count for the whole account) and
+``metric_account_bounce_rate`` / ``metric_account_complaint_rate``.
 
-An event metric exists only with exactly the dimensions of a CloudWatch destination
-that publishes that event type (``rules.check_metric_dimensions``), so every helper
-checks that first and raises ``rules.ValidationError`` for a metric SES would never
-publish. Helpers that return a SEARCH expression are for dashboards: CloudWatch alarms
-cannot evaluate SEARCH.
+SES publishes each event metric in two forms. For the whole account, **without
+dimensions**, automatically, for every send with or without a configuration set (Send,
+Reject, Bounce, Complaint, Delivery, Open, Click, RenderingFailure;
+``rules.ACCOUNT_METRIC_EVENTS`` cites the sources): ``metric_account``. And through a
+configuration set's CloudWatch destination, with exactly that destination's dimensions
+(``rules.check_metric_dimensions``): the ``SendingMetrics`` helpers, which check that first
+and raise ``rules.ValidationError`` for a combination of dimensions no destination of the
+set publishes. Helpers that return a SEARCH expression are for dashboards: CloudWatch
+alarms cannot evaluate SEARCH.
 """
 
 from __future__ import annotations
@@ -61,6 +66,26 @@ def rate_expression(events_id: str, sends_id: str, minimum_sends: int) -> str:
     """Events per send, 0 below ``minimum_sends`` sends. ``FILL(x, 0)``: SES publishes no
     datapoint for a period without such events; ``IF``: too few sends say nothing."""
     return f"IF({sends_id} >= {minimum_sends}, FILL({events_id}, 0) / {sends_id}, 0)"
+
+
+def metric_account(
+    event: EventArg, *, statistic: str = "Sum", period: cdk.Duration | None = None, label: str | None = None
+) -> cloudwatch.Metric:
+    """The account-level count of ``event`` events (``AWS/SES``, no dimensions), which SES
+    publishes for every send, with or without a configuration set; by default summed over 5
+    minutes. Open and Click count only messages whose configuration set publishes them.
+    Raises ``ValidationError`` for DeliveryDelay and Subscription: SES publishes no
+    account-level metric for them."""
+    parsed = _event(event)
+    if parsed not in rules.ACCOUNT_METRIC_EVENTS:
+        names = ", ".join(e.cfn for e in rules.ACCOUNT_METRIC_EVENTS)
+        rules.raise_for(
+            [Problem(("event",), f"SES publishes no account-level {parsed.metric_name} metric; account-level metrics exist for {names}")],
+            "account metric",
+        )
+    return cloudwatch.Metric(
+        namespace=rules.METRIC_NAMESPACE, metric_name=parsed.metric_name, statistic=statistic, period=period or DEFAULT_PERIOD, label=label
+    )
 
 
 def metric_account_reputation(
