@@ -286,7 +286,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
                 self,
                 f"{name}Role",
                 description=f"Assumed by SES to publish events of configuration set destination {name} to Firehose",
-                assumed_by=iam.ServicePrincipal(rules.SES_SERVICE_PRINCIPAL, conditions=self._ses_source_conditions(self)),
+                assumed_by=iam.ServicePrincipal(rules.SES_PRINCIPAL, conditions=self._ses_source_conditions(self)),
                 inline_policies={
                     "PutRecordBatch": iam.PolicyDocument(
                         statements=[
@@ -327,7 +327,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
         result = topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid=f"SesPublish{cdk.Names.unique_id(created)}",
-                principals=[iam.ServicePrincipal(rules.SES_SERVICE_PRINCIPAL)],
+                principals=[iam.ServicePrincipal(rules.SES_PRINCIPAL)],
                 actions=["sns:Publish"],
                 resources=[topic.topic_arn],
                 conditions=self._ses_source_conditions(topic),
@@ -339,7 +339,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
             topic.master_key.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"SesPublish{cdk.Names.unique_id(created)}",
-                    principals=[iam.ServicePrincipal(rules.SES_SERVICE_PRINCIPAL)],
+                    principals=[iam.ServicePrincipal(rules.SES_PRINCIPAL)],
                     actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                     resources=["*"],  # in a key policy, "*" is this key
                     conditions=self._ses_source_conditions(topic.master_key),

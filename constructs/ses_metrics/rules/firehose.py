@@ -97,7 +97,6 @@ def time_prefix(moment: datetime) -> str:
     return moment.strftime(TIME_PREFIX_FORMAT)
 
 
-FIREHOSE_SERVICE_PRINCIPAL: Final = "firehose.amazonaws.com"
 DELIVERY_STREAM_ARN_RESOURCE: Final = "deliverystream"
 
 

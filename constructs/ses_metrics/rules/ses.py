@@ -34,7 +34,6 @@ MAX_MESSAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_RECIPIENTS: Final = 50
 MAX_PUBLISHED_HEADER_BYTES: Final = 10 * 1024
 
-SES_SERVICE_PRINCIPAL: Final = "ses.amazonaws.com"
 # arn:<partition>:ses:<region>:<account>:configuration-set/<name>, the aws:SourceArn SES
 # presents when it assumes a role or publishes to a topic for a configuration set.
 CONFIGURATION_SET_ARN_RESOURCE: Final = "configuration-set"

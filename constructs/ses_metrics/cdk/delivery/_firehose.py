@@ -142,7 +142,7 @@ class DeliveryStreamBase(Construct):
             self,
             "Role",
             description=description,
-            assumed_by=iam.ServicePrincipal(firehose_rules.FIREHOSE_SERVICE_PRINCIPAL, conditions={"StringEquals": {"sts:ExternalId": stack.account}}),
+            assumed_by=iam.ServicePrincipal(rules.FIREHOSE_PRINCIPAL, conditions={"StringEquals": {"sts:ExternalId": stack.account}}),
         )
         self.policy = iam.Policy(self, "Delivery", roles=[self.role])
         self.log_group = None
@@ -220,7 +220,7 @@ class DeliveryStreamBase(Construct):
                 "SesRole",
                 description="Assumed by SES to publish configuration set events to this Firehose stream",
                 assumed_by=iam.ServicePrincipal(
-                    rules.SES_SERVICE_PRINCIPAL,
+                    rules.SES_PRINCIPAL,
                     conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID, "aws:SourceArn": configuration_set_arn}},
                 ),
                 inline_policies={
