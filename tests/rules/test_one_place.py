@@ -14,7 +14,7 @@ PACKAGE = ROOT / "constructs" / "ses_metrics"
 # value -> where it lives
 FACTS = {
     rules.SES_PRINCIPAL: "rules.SES_PRINCIPAL (rules/iam.py)",
-    rules.FIREHOSE_PRINCIPAL: "rules.rules.FIREHOSE_PRINCIPAL",
+    rules.FIREHOSE_PRINCIPAL: "rules.FIREHOSE_PRINCIPAL (rules/iam.py)",
     rules.FIFO_TOPIC_SUFFIX: "rules.FIFO_TOPIC_SUFFIX / is_fifo_topic",
     firehose.TIME_PREFIX_FORMAT: "rules.firehose.time_prefix",
     rules.CONFIGURATION_SET_DIMENSION: "rules.CONFIGURATION_SET_DIMENSION (AutoTag.CONFIGURATION_SET)",
