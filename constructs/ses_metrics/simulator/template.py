@@ -212,6 +212,10 @@ _KINDS: dict[str, _Kind] = {
     ),
     "AWS::CloudWatch::Alarm": _Kind("AlarmName", "name", _arn("cloudwatch", "alarm:{name}"), max_length=255),
     "AWS::CloudWatch::Dashboard": _Kind("DashboardName", "name"),
+    # Glue folds database and table names to lowercase.
+    "AWS::Glue::Database": _Kind(("DatabaseInput", "Name"), "name", lowercase=True, max_length=255),
+    "AWS::Glue::Table": _Kind(("TableInput", "Name"), "name", lowercase=True, max_length=255),
+    "AWS::Athena::WorkGroup": _Kind("Name", "name", _arn("athena", "workgroup/{name}"), max_length=128),
 }
 
 

@@ -97,6 +97,8 @@ class S3DeliveryStream(DeliveryStreamBase):
         self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
         self.prefix = prefix
         self.error_output_prefix = error_output_prefix
+        self.compression = compression
+        self.partition_by = tuple(partition_by)
         self._create_role(
             "Assumed by Amazon Data Firehose to write SES event records to S3", logging=logging, log_group=log_group
         )
