@@ -6,14 +6,15 @@ deployed. Pipeline: template -> topology -> send -> message -> events -> router 
 
 from __future__ import annotations
 
+from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.engagement import Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.engine import SendResult, SimulationResult, Simulator
-from ses_metrics.simulator.events import Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.faults import Faults
 from ses_metrics.simulator.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.template import Environment, TemplateError
 
 __all__ = [
-    "Click", "Delay", "Engagement", "Environment", "Faults", "Scenario", "ScenarioError", "SendResult", "SimulationOptions",
+    "AccountSettings", "Bounce", "Click", "Complaint", "Delay", "Engagement", "Environment", "Faults", "Scenario", "ScenarioError", "SendResult", "SimulationOptions",
     "SimulationResult", "Simulator", "TemplateError", "Unsubscribe", "load_scenario", "parse_scenario",
 ]
