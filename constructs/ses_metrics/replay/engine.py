@@ -34,6 +34,7 @@ from ses_metrics.replay.traffic import sends
 from ses_metrics.rules import METRIC_NAMESPACE, DestinationKind, EventType, MetricKey, Problem, ReputationMetric
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.outcomes import Filtered
 from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.template import Environment
@@ -87,7 +88,8 @@ class Route:
     kind: str
     target: str
     delivered: int = 0
-    drops: Counter[str] = field(default_factory=Counter)  # reason -> events
+    filtered: Counter[str] = field(default_factory=Counter)  # reason -> events, routing by design
+    drops: Counter[str] = field(default_factory=Counter)  # reason -> events lost or refused
 
 
 @dataclass
@@ -124,7 +126,7 @@ class ReplayResult:
         ]
 
     def routes(self) -> list[Route]:
-        """Per event destination, in template order: deliveries and drops with reasons."""
+        """Per event destination, in template order: deliveries, filters and drops with reasons."""
         out = []
         router = self.simulator.router
         for cs in self.topology.configuration_sets.values():
@@ -133,11 +135,13 @@ class ReplayResult:
                 n = self.events.get((cs.name, event_type.cfn), 0)
                 if not n:
                     continue
-                for destination, reason in router.plan(cs.name, event_type):
-                    if reason is None:
+                for destination, planned in router.plan(cs.name, event_type):
+                    if planned is None:
                         routes[destination].delivered += n
+                    elif isinstance(planned, Filtered):
+                        routes[destination].filtered[planned.reason] += n
                     else:
-                        routes[destination].drops[reason] += n
+                        routes[destination].drops[planned.reason] += n
             for (set_name, destination, reason), n in router.write_drops.items():
                 if set_name == cs.name:
                     routes[destination].delivered -= n
@@ -202,6 +206,7 @@ class ReplayResult:
                     "type": r.kind,
                     "target": r.target,
                     "delivered": r.delivered,
+                    "filtered": [{"reason": reason, "events": n} for reason, n in sorted(r.filtered.items())],
                     "drops": [{"reason": reason, "events": n} for reason, n in sorted(r.drops.items())],
                 }
                 for r in self.routes()
@@ -303,7 +308,7 @@ def replay(
             sim.firehose.flush(before_ms=ms - FIREHOSE_LAG_MS)
         result = process(send)
         if result.error is not None:  # type: ignore[union-attr]  # SendEmail: one result
-            failed[f"{result.error['code']}: {result.error['message']}"] += 1  # type: ignore[union-attr]
+            failed[f"{result.error.code}: {result.error.message}"] += 1  # type: ignore[union-attr]
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
