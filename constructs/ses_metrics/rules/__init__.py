@@ -9,15 +9,18 @@ AWS's facts. Every public name of the submodules is re-exported here.
 """
 
 from ses_metrics.rules.cloudwatch import (  # noqa: F401
+    ACCOUNT_METRIC_EVENTS,
     CONFIGURATION_SET_DIMENSION,
     DASHBOARD_NAME_RE,
     DIMENSION_SOURCE_NAMES,
     EMAIL_RE,
     FORBIDDEN_HEADER_DIMENSIONS,
     METRIC_NAMESPACE,
+    TRACKED_ACCOUNT_METRIC_EVENTS,
     CloudWatchDestination,
     DimensionSource,
     MetricKey,
+    account_metric_key,
     check_dashboard_name,
     check_default_not_in_use,
     check_dimension,

@@ -118,7 +118,7 @@ def _read_template(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"{path}: cannot read: {error}") from None
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnLoader)  # noqa: S506 - safe subclass
+        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnLoader)  # a SafeLoader subclass
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise TemplateError(f"{path}: not a JSON or YAML template: {error}") from None
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
