@@ -78,7 +78,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ses_metrics import rules
 from ses_metrics.rules import EventType, Problem
-
 from ses_metrics.simulator.outcomes import (
     CloudWatchDelivery,
     Delivery,

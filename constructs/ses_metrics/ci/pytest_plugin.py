@@ -42,7 +42,17 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ses_metrics.ci.expectations import DroppedAt, Expectation, FilteredAt, Metric, NeverReaches, Observations, Reaches, SendRef, Status
+from ses_metrics.ci.expectations import (
+    DroppedAt,
+    Expectation,
+    FilteredAt,
+    Metric,
+    NeverReaches,
+    Observations,
+    Reaches,
+    SendRef,
+    Status,
+)
 
 if TYPE_CHECKING:
     from ses_metrics.ci.lint import LintReport

@@ -95,23 +95,6 @@ def report_config(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
     return EXIT_OK
 
 
-FORMAT_ALIASES = {"text": "table"}  # the name `check` and `lint` used before `table`
-
-
-def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json"), default: str = "table", *,
-                        json_alias: bool = False, help_text: str | None = None) -> None:
-    """``--format CHOICE`` (``text`` is accepted for ``table``); ``json_alias``: also
-    ``--json``, the same as ``--format json``. The value is in ``args.format``."""
-
-    def name(value: str) -> str:
-        return FORMAT_ALIASES.get(value, value) if FORMAT_ALIASES.get(value) in choices else value
-
-    described = help_text or f"output format: {', '.join(choices)} (default {default})"
-    parser.add_argument("--format", type=name, choices=list(choices), default=default, help=described)
-    if json_alias:
-        parser.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
-
-
 def template_parameters(args: argparse.Namespace) -> dict[str, str]:
     parameters = {}
     for item in args.parameter or []:

@@ -21,6 +21,7 @@ from ses_metrics.cli._common import (
     make_console,
     simulation_arguments,
     simulation_options,
+    write_ndjson,
 )
 
 
@@ -54,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "ndjson":
-        for suite in suites:
-            for result in suite.results:
-                sys.stdout.write(json.dumps({"file": suite.source, **result.to_json()}, ensure_ascii=False) + "\n")
-        sys.stdout.write(json.dumps({"summary": summary, "warnings": [w for s in suites for w in s.warnings]}, ensure_ascii=False) + "\n")
+        write_ndjson(({"file": suite.source, **result.to_json()} for suite in suites for result in suite.results), summary)
     else:
         _print_check(suites, args.junit)
     return EXIT_PROBLEMS if failed else EXIT_OK
@@ -99,7 +97,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     check.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=argparse.SUPPRESS)  # the old spelling: files after the template
     check.add_argument("--scenario", action="append", metavar="FILE", help="a scenario file with an expect: list (YAML or JSON); repeatable")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE (for CI test reports)")
-    add_format_argument(check, ("table", "json", "ndjson"), "table", help_text=(
-        "table (default; text is the same): a line per expectation; json: one document; ndjson: one line per expectation, then a summary"))
+    add_format_argument(check)
     simulation_arguments(check)
     check.set_defaults(run=run)

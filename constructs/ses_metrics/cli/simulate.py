@@ -23,6 +23,7 @@ from ses_metrics.cli._common import (
     EXIT_USAGE,
     UsageError,
     add_format_argument,
+    add_json_alias,
     load_scenarios,
     make_console,
     simulation_arguments,
@@ -204,9 +205,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     simulate.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     simulate.add_argument("--scenario", action="append", required=True, metavar="FILE",
                           help="a scenario file: {sends: [...]} (YAML or JSON); repeatable, run one after the other")
-    add_format_argument(simulate, ("table", "json", "ndjson"), "table", json_alias=True, help_text=(
-        "table (default): a summary per configuration set and destination; json: one document with every send and event; "
-        "ndjson: one JSON object per event as it is routed, then a summary line"))
+    add_format_argument(simulate)  # table: a summary per set and destination; ndjson: one line per event as it is routed
+    add_json_alias(simulate)
     simulate.add_argument("--out", metavar="DIR", help="write every sink as files under DIR (keeps every payload in memory)")
     simulate.add_argument("-v", "--verbose", action="store_true", help="table: also list every event's row, filtered destinations and filter reasons")
     simulate.add_argument("--limit", type=int, metavar="N", help="table: list the rows of the first N sends' events")

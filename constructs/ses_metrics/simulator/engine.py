@@ -34,7 +34,6 @@ from ses_metrics.simulator.outcomes import EventOutcome, SendResult
 from ses_metrics.simulator.router import Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import Ids, MessageFactory, SimulationOptions, to_ms, validate_request
-from ses_metrics.simulator.summary import Summary
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
@@ -42,6 +41,7 @@ from ses_metrics.simulator.sinks.opensearch import OpenSearchSink
 from ses_metrics.simulator.sinks.redshift import RedshiftSink
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.sinks.sns import TopicSink
+from ses_metrics.simulator.summary import Summary
 from ses_metrics.simulator.topology import Topology, build_topology
 
 

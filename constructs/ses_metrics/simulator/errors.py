@@ -14,7 +14,7 @@ catches them unchanged. ``Simulator.run`` and ``stream`` record them in
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any, ClassVar
 
 
@@ -80,11 +80,11 @@ def client_error(error: SendError, operation: str, *, code: str | None = None) -
     return _client_error_class(type(error))(error.message, operation, code or error.code)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client_error_class(cls: type[SendError]) -> type[Any]:
     from botocore.exceptions import ClientError
 
-    def __init__(self: Any, message: str, operation: str, code: str) -> None:  # noqa: N807
+    def __init__(self: Any, message: str, operation: str, code: str) -> None:
         ClientError.__init__(self, {"Error": {"Code": code, "Message": message}}, operation)
         self.message = message
 

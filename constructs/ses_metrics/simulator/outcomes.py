@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ses_metrics.rules import METRIC_NAMESPACE, DestinationKind, EventType
-
 from ses_metrics.simulator.errors import SendError
 
 if TYPE_CHECKING:
