@@ -33,7 +33,7 @@ def event_types(events: Any) -> tuple[tuple[EventType, ...], list[Problem]]:
 def dimensions(values: Any) -> tuple[list[Dimension], list[Problem]]:
     """``dimensions``: a list of ``Dimension`` or ``aws_ses.CloudWatchDimension``;
     anything else is a problem at ``dimensions[i]``."""
-    if isinstance(values, Dimension | ses.CloudWatchDimension) or isinstance(values, str) or not isinstance(values, Sequence):
+    if isinstance(values, Dimension | ses.CloudWatchDimension | str) or not isinstance(values, Sequence):
         return [], [Problem(("dimensions",), f"dimensions must be a list of Dimension or aws_ses.CloudWatchDimension; got {show(values)}")]
     found: list[Dimension] = []
     problems: list[Problem] = []
