@@ -15,8 +15,6 @@ from typing import Any, Final
 
 from ses_metrics.rules.problems import UNRESOLVED, Problem, check_pattern, one_of, show
 
-##IMPORTS##
-
 # --- limits (DG quotas.md, v1/v2 service models) ----------------------------------
 
 MAX_EVENT_DESTINATIONS: Final = 10
@@ -27,6 +25,23 @@ MAX_DIMENSION_LENGTH: Final = 256
 MAX_TAG_LENGTH: Final = 256
 MIN_MAX_DELIVERY_SECONDS: Final = 300
 MAX_MAX_DELIVERY_SECONDS: Final = 50_400
+
+# Sends (SendEmail API reference, DG quotas.md): a message of at most 10 MB, at most 50
+# recipients across To, CC and BCC (SES answers InvalidParameterValue "Recipient count
+# exceeds 50."); SES publishes at most 10 KB of headers in event records and sets
+# headersTruncated beyond.
+MAX_MESSAGE_BYTES: Final = 10 * 1024 * 1024
+MAX_RECIPIENTS: Final = 50
+MAX_PUBLISHED_HEADER_BYTES: Final = 10 * 1024
+
+# arn:<partition>:ses:<region>:<account>:configuration-set/<name>, the aws:SourceArn SES
+# presents when it assumes a role or publishes to a topic for a configuration set.
+CONFIGURATION_SET_ARN_RESOURCE: Final = "configuration-set"
+
+
+def configuration_set_arn(partition: str, region: str, account: str, name: str) -> str:
+    """A configuration set's ARN, as SES's ``aws:SourceArn`` condition key sees it."""
+    return f"arn:{partition}:ses:{region}:{account}:{CONFIGURATION_SET_ARN_RESOURCE}/{name}"
 
 NAME_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DIMENSION_NAME_RE: Final = re.compile(r"[A-Za-z0-9_:-]{1,256}")
@@ -102,8 +117,17 @@ EVENT_TYPE_NAMES: Final = tuple(e.cfn for e in EventType)
 class AutoTag:
     """Tags SES adds to every message sent with a configuration set.
 
-    The first five are documented (DG monitor-using-event-publishing.md); the rest are
-    seen in real event records. Use the full name as a dimension name, with a default.
+    ``DOCUMENTED``: the table "SES Auto-Tags" of DG monitor-using-event-publishing.html
+    (the TLS versions were added after 2022). ``ses:operation`` is in AWS's own Subscription
+    example and in every real record; the recipient-isp and sender-identity names appear only
+    in GetMessageInsights. Use the full name as a dimension name, with a default.
+
+    Which records carry which (AWS's examples, and real records captured in 2026):
+    ``ses:outgoing-ip`` and ``ses:outgoing-tls-version`` only Delivery records (SES knows
+    them once it has delivered); the others every record of the message. A CloudWatch
+    dimension on an auto-tag takes the value the event's own record carries, else its
+    default (DG: "If the tag ... is not present for a given message, SES will use the default
+    value you specify").
     """
 
     CONFIGURATION_SET: Final = "ses:configuration-set"
@@ -117,9 +141,16 @@ class AutoTag:
     RECIPIENT_ISP: Final = "ses:recipient-isp"
     SENDER_IDENTITY: Final = "ses:sender-identity"
 
-    DOCUMENTED: Final = (CONFIGURATION_SET, CALLER_IDENTITY, FROM_DOMAIN, SOURCE_IP, OUTGOING_IP)
-    ALL: Final = DOCUMENTED + (SOURCE_TLS_VERSION, OUTGOING_TLS_VERSION, OPERATION, RECIPIENT_ISP, SENDER_IDENTITY)
+    DOCUMENTED: Final = (CALLER_IDENTITY, CONFIGURATION_SET, FROM_DOMAIN, OUTGOING_IP, SOURCE_IP, SOURCE_TLS_VERSION, OUTGOING_TLS_VERSION)
+    ALL: Final = DOCUMENTED + (OPERATION, RECIPIENT_ISP, SENDER_IDENTITY)
+    # Known only once SES has delivered the message: on Delivery records alone.
+    DELIVERY_ONLY: Final = (OUTGOING_IP, OUTGOING_TLS_VERSION)
 
+
+# Link attributes in HTML bodies (DG faqs-metrics, "Tagging links"): ses:tags="name:value;..."
+# gives a tracked link its link tags, ses:no-track turns its click tracking off.
+LINK_TAGS_ATTRIBUTE: Final = "ses:tags"
+NO_TRACK_ATTRIBUTE: Final = "ses:no-track"
 
 TLS_POLICIES: Final = ("REQUIRE", "OPTIONAL")
 HTTPS_POLICIES: Final = ("REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL")

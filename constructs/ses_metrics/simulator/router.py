@@ -3,8 +3,9 @@
 For every destination exactly one outcome, a delivery or a drop with a reason:
 
 - disabled, or not matching the event type, or a definition SES would refuse: dropped;
-- CloudWatch: a datapoint with one value per dimension (tag, header or link tag, else the
-  default); a header value with characters SES refuses yields no metric (a drop);
+- CloudWatch: a datapoint with one value per dimension (the tag in the event's own record,
+  header or link tag, else the default); a header value with characters SES refuses yields
+  no metric (a drop);
 - Firehose: SES must be able to assume the destination's role (trust policy for
   ``ses.amazonaws.com`` with ``aws:SourceAccount``/``aws:SourceArn`` of this set) and the role
   must allow ``firehose:PutRecordBatch`` on the stream; then the stream's own role must be
@@ -41,6 +42,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.access import Access, ObjectGate, Timed, reads_time
 from ses_metrics.simulator.events import Event
@@ -137,7 +139,7 @@ class Router:
         self.start = start
         env = topology.environment
         self.account = env.account
-        self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
+        self.default_bus = rules.default_event_bus_arn(env.partition, env.region, env.account)
         self.notes: list[str] = []
         self.faults = faults
         self.access = Access(topology)
@@ -272,7 +274,10 @@ class Router:
             last: list[Any] = [None, ()]  # a message's events come one after another: reuse its values
 
             def values(event: Event) -> tuple[tuple[str, str], ...]:
-                tags = event.message.tags  # built once per message, never changed after
+                # The event's own record: a Delivery's carries the outgoing auto-tags the
+                # message's other records do not. Built once per message (and once for its
+                # Delivery records), never changed after.
+                tags = event.record["mail"]["tags"]
                 if tags is last[0]:
                     return last[1]  # type: ignore[no-any-return]
                 found = tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
@@ -285,7 +290,7 @@ class Router:
                 out = []
                 for dim in dimensions:
                     if dim.source is DimensionSource.MESSAGE_TAG:
-                        found = event.message.tags.get(dim.name)
+                        found = event.record["mail"]["tags"].get(dim.name)
                     elif dim.source is DimensionSource.LINK_TAG:
                         found = (event.link_tags or {}).get(dim.name)
                     else:
@@ -444,10 +449,10 @@ class Router:
             return []
         if not target.dynamic_partitioning:
             sample = evaluate_prefix(target.prefix, self.start)
-            return [sample + self.start.strftime("%Y/%m/%d/%H/") if target.appends_hour_path else sample]
+            return [sample + time_prefix(self.start) if target.appends_hour_path else sample]
         prefixes = []
         for event_type in sorted(d.event_types, key=lambda e: e.cfn):
-            record = {"eventType": event_type.record, "mail": {"tags": {"ses:configuration-set": [cs.name]}}}
+            record = {"eventType": event_type.record, "mail": {"tags": {rules.CONFIGURATION_SET_DIMENSION: [cs.name]}}}
             keys = self.firehose.partition_keys_if_fixed(target, record)
             if keys is None:
                 return []  # keys read other fields of the record: only events decide
@@ -507,7 +512,7 @@ class Router:
             return _Route(d, None, "the SNS destination's topic ARN does not resolve", never=NeverReceives.UNRESOLVED_TARGET)
         topic = self.topology.topics.get(d.topic_arn)
         topic_arn = d.topic_arn
-        if topic is None and topic_arn.endswith(".fifo") or topic is not None and (topic.fifo or topic.name.endswith(".fifo")):
+        if topic is None and rules.is_fifo_topic(topic_arn) or topic is not None and rules.is_fifo_topic(topic.name, fifo=topic.fifo):
             name = topic.name if topic else topic_arn
             return _Route(d, None, f"topic {name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
         if topic is not None and not topic.policies:

@@ -37,12 +37,9 @@ from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
-MAX_MESSAGE_BYTES = 10 * 1024 * 1024
-MAX_HEADER_BYTES = 10 * 1024
-# "The message may not include more than 50 recipients, across the To:, CC: and BCC:
-# fields" (SendEmail API reference); SES answers InvalidParameterValue
-# "Recipient count exceeds 50." (554 over SMTP).
-MAX_RECIPIENTS = 50
+MAX_MESSAGE_BYTES = rules.MAX_MESSAGE_BYTES
+MAX_HEADER_BYTES = rules.MAX_PUBLISHED_HEADER_BYTES
+MAX_RECIPIENTS = rules.MAX_RECIPIENTS
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -50,8 +47,8 @@ DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 class SimulationOptions:
     """What the simulator assumes about the world outside the templates.
 
-    Auto-tag values default to documentation addresses (RFC 5737) and a caller named
-    after the simulator; ``extra_auto_tags`` adds observed ones such as
+    Auto-tag values default to documentation addresses (RFC 5737), a caller named after
+    the simulator and TLSv1.3; ``extra_auto_tags`` adds observed ones such as
     ``ses:recipient-isp`` (names of the documented ones SES sets itself, such as
     ``ses:configuration-set``, are ignored). Time starts at ``start`` and IDs come from
     ``seed``: two runs with the same options produce byte-identical results.
@@ -61,6 +58,9 @@ class SimulationOptions:
     caller_identity: str = "ses-metrics-simulator"
     source_ip: str = "192.0.2.10"
     outgoing_ip: str = "198.51.100.20"
+    # The TLS versions of the caller's and SES's connections (real records: TLSv1.3)
+    source_tls_version: str = "TLSv1.3"
+    outgoing_tls_version: str = "TLSv1.3"
     extra_auto_tags: dict[str, str] = field(default_factory=dict)
     start: datetime = DEFAULT_START
     seed: int = 0
@@ -219,11 +219,11 @@ class _LinkParser(html.parser.HTMLParser):
         if not href or not href.lower().startswith(("http://", "https://")):
             return
         tags: dict[str, list[str]] = {}
-        for pair in (values.get("ses:tags") or "").split(";"):
+        for pair in (values.get(rules.LINK_TAGS_ATTRIBUTE) or "").split(";"):
             name, sep, tag_value = pair.strip().partition(":")
             if sep and name.strip():
                 tags.setdefault(name.strip(), []).append(tag_value.strip())
-        self.links.append(Link(href, tags, tracked="ses:no-track" not in values))
+        self.links.append(Link(href, tags, tracked=rules.NO_TRACK_ATTRIBUTE not in values))
 
 
 @lru_cache(maxsize=256)
@@ -462,6 +462,7 @@ class MessageFactory:
                 AutoTag.SOURCE_IP: [self.options.source_ip],
                 AutoTag.FROM_DOMAIN: [address(source).rpartition("@")[2]],
                 AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
+                AutoTag.SOURCE_TLS_VERSION: [self.options.source_tls_version],
                 # SES's own auto-tags cannot be overridden (routing relies on ses:configuration-set)
                 **{name: [value] for name, value in self.options.extra_auto_tags.items() if name not in _SES_AUTO_TAGS},
             }
@@ -548,7 +549,7 @@ _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*
 _EICAR_TEXT = _EICAR.decode()
 
 
-_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, AutoTag.CONFIGURATION_SET, AutoTag.SOURCE_IP, AutoTag.FROM_DOMAIN, AutoTag.CALLER_IDENTITY})
+_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, *AutoTag.DOCUMENTED})
 
 
 @lru_cache(maxsize=4096)
