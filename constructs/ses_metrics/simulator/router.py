@@ -6,8 +6,9 @@ For every destination exactly one outcome (``simulator.outcomes``): a delivery, 
 - disabled, or not matching the event type: filtered (so is every event of a send without
   a configuration set, or whose set has no destinations);
 - a definition SES would refuse: dropped;
-- CloudWatch: a datapoint with one value per dimension (tag, header or link tag, else the
-  default); a header value with characters SES refuses yields no metric (a drop);
+- CloudWatch: a datapoint with one value per dimension (the tag in the event's own record,
+  header or link tag, else the default); a header value with characters SES refuses yields
+  no metric (a drop);
 - Firehose: SES must be able to assume the destination's role (trust policy for
   ``ses.amazonaws.com`` with ``aws:SourceAccount``/``aws:SourceArn`` of this set) and the role
   must allow ``firehose:PutRecordBatch`` on the stream; then the stream's own role must be
@@ -268,18 +269,12 @@ class Router:
 
         if all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions):
             defaults = [(dim.name, dim.default) for dim in dimensions]
-            # A message's events come one after another and share its tags: their values are
-            # computed once per message (by message ID).
-            last: list[Any] = [None, ()]
 
             def values(event: Event) -> tuple[tuple[str, str], ...]:
-                message = event.message
-                if message.message_id == last[0]:
-                    return last[1]  # type: ignore[no-any-return]
-                tags = message.tags
-                found = tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
-                last[0], last[1] = message.message_id, found
-                return found
+                # The event's own record: a Delivery's carries the outgoing auto-tags the
+                # message's other records do not.
+                tags = event.record["mail"]["tags"]
+                return tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
 
         else:
 
@@ -287,7 +282,7 @@ class Router:
                 out = []
                 for dim in dimensions:
                     if dim.source is DimensionSource.MESSAGE_TAG:
-                        found = event.message.tags.get(dim.name)
+                        found = event.record["mail"]["tags"].get(dim.name)
                     elif dim.source is DimensionSource.LINK_TAG:
                         found = (event.link_tags or {}).get(dim.name)
                     else:
