@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
@@ -37,6 +36,7 @@ from pydantic_core import PydanticCustomError
 
 from ses_metrics import rules
 from ses_metrics.cdk.dimensions import Dimension
+from ses_metrics.files import documents
 from ses_metrics.rules import (
     DestinationKind,
     DimensionSource,
@@ -48,8 +48,6 @@ from ses_metrics.rules import (
     redshift_columns,
 )
 
-# libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCHEMA_ID = "https://ses-metrics.dev/schema/ses-metrics.json"
 
 
@@ -835,26 +833,23 @@ def check_config(path: str | os.PathLike[str]) -> CheckedConfig:
     """Read and check a configuration file; never raises for a bad file."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return CheckedConfig(None, [Problem((), "file not found")], source, {})
-    except (OSError, UnicodeDecodeError) as error:
-        return CheckedConfig(None, [Problem((), f"cannot read the file: {error}")], source, {})
+        text = documents.read_text(path)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
     return check_config_text(text, source)
 
 
 def check_config_text(text: str, source: str = "<config>") -> CheckedConfig:
-    """Parse YAML (or JSON) text and check it."""
-    loader = _Loader(text)
+    """Parse YAML (or JSON) text, within ``ses_metrics.files.documents``' limits, and check it."""
     try:
         # One parse: the node tree gives each path's line, then the data is built from it.
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        return CheckedConfig(None, [Problem((), f"not valid YAML{where}: {reason}")], source, {})
+        node, loader = documents.compose_yaml(text, source)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
+    try:
+        data = documents.construct_yaml(node, loader, source)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
     finally:
         loader.dispose()
     lines: dict[tuple[PathSegment, ...], int] = {}
