@@ -14,7 +14,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 CDK := PATH="$(BIN):$$PATH" npx --no-install cdk
 SCENARIOS := $(wildcard examples/*.yaml)
 
-.PHONY: demo test install install-dev synth clean
+.PHONY: demo test install install-dev chromium synth clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 install-dev: $(VENV)/.installed-dev node_modules/.installed
 
+## make chromium: headless Chromium for the replay report (its test renders the page, `make demo`
+## takes a screenshot): Debian's package, installed with apt-get (through sudo when not root)
+## only when ses_metrics.replay.browser finds none ($$SES_METRICS_CHROMIUM, chromium on PATH)
+chromium: $(VENV)/.installed
+	@if ! $(BIN)/python -c "import sys; from ses_metrics.replay.browser import find_chromium; sys.exit(find_chromium() is None)"; then \
+	  sudo=""; if [ "$$(id -u)" -ne 0 ]; then sudo="sudo"; fi; \
+	  echo "installing Debian's chromium package (apt-get)"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 synth: install
 	$(CDK) synth --quiet
 
@@ -50,9 +60,11 @@ demo: synth
 	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
-## make test: install with dev tools, check the layers (import-linter), run the whole suite
-test: install-dev
+## make test: install with dev tools and Chromium, check the layers (import-linter) and the code
+## (ruff), run the whole suite
+test: install-dev chromium
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

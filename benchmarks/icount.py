@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from simulate import MINIMAL, request  # noqa: E402
+from simulate import MINIMAL, request
 
-from ses_metrics.simulator import Simulator  # noqa: E402
-from ses_metrics.simulator.scenario import ScenarioSend  # noqa: E402
+from ses_metrics.simulator import Simulator
+from ses_metrics.simulator.scenario import ScenarioSend
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ def main() -> None:
     seconds = statistics.median(elapsed for elapsed, _ in runs)
     rows = runs[0][1]
     print(f"Python {platform.python_version()}, duckdb {duckdb.__version__}, {os.cpu_count()} cores; {len(objects)} staged objects")
-    print("| events | staged objects | COPY time, median of %d (s) | rows loaded/s |" % args.repeat)
+    print(f"| events | staged objects | COPY time, median of {args.repeat} (s) | rows loaded/s |")
     print("|---|---|---|---|")
     print(f"| {rows:,} | {len(objects)} | {seconds:.2f} | {rows / seconds:,.0f} |")
 

@@ -11,8 +11,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # boto3 calls in tests never look for credentials on an instance metadata endpoint
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
-import aws_cdk as cdk  # noqa: E402
-import pytest  # noqa: E402
+import aws_cdk as cdk
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

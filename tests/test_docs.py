@@ -4,8 +4,8 @@ import json
 import re
 
 from conftest import ROOT
-from docs import page, snippet, snippets
 
+from docs import page, snippet, snippets
 from ses_metrics.platform.config import json_schema
 
 README = page("README")
@@ -110,3 +110,14 @@ def test_the_readme_stays_short_and_maps_every_docs_page():
 
 def test_snippet_names_are_unique():
     assert len(snippets()) >= 8
+
+
+def test_interop_example_synthesizes(tmp_path):
+    code = snippet("interop-example")
+    app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
+    exec(compile(code.replace("cdk.App()", app), "docs/constructs.md", "exec"), {})
+    resources = json.loads((tmp_path / "Email.template.json").read_text())["Resources"].values()
+    identity = next(r for r in resources if r["Type"] == "AWS::SES::EmailIdentity")
+    assert "Ref" in identity["Properties"]["ConfigurationSetAttributes"]["ConfigurationSetName"]
+    names = [r["Properties"]["ConfigurationSetName"] for r in resources if r["Type"] == "AWS::SES::ConfigurationSetEventDestination"]
+    assert "legacy" in names and len(names) == 2

@@ -28,6 +28,7 @@ _EXPORTS = {
     "DimensionSource": "ses_metrics.rules",
     "EventType": "ses_metrics.rules",
     "ReputationMetric": "ses_metrics.rules",
+    "metric_account": "ses_metrics.cdk.metrics",
     "metric_account_bounce_rate": "ses_metrics.cdk.metrics",
     "metric_account_complaint_rate": "ses_metrics.cdk.metrics",
     "ValidationError": "ses_metrics.rules",

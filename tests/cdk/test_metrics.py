@@ -10,6 +10,7 @@ from ses_metrics import (
     EventType,
     SendingConfigurationSet,
     ValidationError,
+    metric_account,
     metric_account_bounce_rate,
     metric_account_complaint_rate,
 )
@@ -95,6 +96,17 @@ def test_reputation_metrics_of_the_set_and_the_account(sets):
     assert metric_account_complaint_rate().metric_name == "Reputation.ComplaintRate"
 
 
+def test_account_level_event_metrics_have_no_dimensions():
+    bounces = metric_account("bounce")
+    assert (bounces.namespace, bounces.metric_name, bounces.dimensions, bounces.statistic) == ("AWS/SES", "Bounce", None, "Sum")
+    assert metric_account(EventType.RENDERING_FAILURE).metric_name == "RenderingFailure"
+
+
+def test_no_account_level_metric_for_delivery_delays():
+    with pytest.raises(ValidationError, match="SES publishes no account-level DeliveryDelay metric; account-level metrics exist for send, reject"):
+        metric_account("deliveryDelay")
+
+
 def test_metric_values_may_be_tokens(sets):
     stack, marketing, _ = sets
     value = cdk.Fn.ref("AWS::StackName")
@@ -151,3 +163,47 @@ def test_rejects_an_unknown_event_type(sets):
     _, marketing, _ = sets
     with pytest.raises(ValidationError, match=r"unknown event type 'bounced'"):
         marketing.metric("bounced", dimensions=DIMENSIONS)
+
+
+# --- aws-cdk's metric_x(props?) convention ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def totalled():
+    from ses_metrics import AutoTag
+
+    cs = SendingConfigurationSet(new_stack(), "Totalled", configuration_set_name="totalled")
+    cs.add_cloudwatch_destination("per-set", dimensions=[Dimension.message_tag(AutoTag.CONFIGURATION_SET, default="none")], events=["send", "bounce"])
+    return cs
+
+
+def test_metric_without_props_is_the_sets_total_through_its_per_set_destination(totalled):
+    metric = totalled.metric_bounces()
+    assert (metric.metric_name, metric.statistic, metric.period.to_seconds()) == ("Bounce", "Sum", 300)
+    assert metric.dimensions == {"ses:configuration-set": "totalled"}
+
+
+def test_metric_options_override_the_defaults_one_by_one(totalled):
+    from aws_cdk import aws_cloudwatch as cloudwatch
+
+    metric = totalled.metric_sends(statistic="Average", period=cdk.Duration.hours(1), color="#ff0000", label="sends", unit=cloudwatch.Unit.COUNT)
+    assert (metric.statistic, metric.period.to_seconds(), metric.color, metric.label, metric.unit) == (
+        "Average", 3600, "#ff0000", "sends", cloudwatch.Unit.COUNT
+    )
+
+
+def test_dimensions_map_is_the_aws_cdk_name_of_dimensions(sets):
+    _, marketing, _ = sets
+    assert marketing.metric_bounces(dimensions_map=DIMENSIONS).dimensions == DIMENSIONS
+
+
+def test_metric_without_props_and_no_per_set_destination_says_what_to_give(sets):
+    _, marketing, _ = sets
+    with pytest.raises(ValidationError, match=r"dimensions_map: without dimensions_map this is the set's total of Bounce.*destinations: metrics"):
+        marketing.metric_bounces()
+
+
+def test_reputation_metric_takes_metric_options(sets):
+    _, marketing, _ = sets
+    metric = marketing.metric_reputation_bounce_rate(statistic="Maximum", label="bounce rate")
+    assert (metric.statistic, metric.label, metric.dimensions) == ("Maximum", "bounce rate", {"ses:configuration-set": "marketing"})

@@ -159,7 +159,7 @@ def test_metric_passes_when_the_exact_dimension_set_sums_to_the_number():
 
 def test_metric_fails_showing_the_metrics_seen():
     message = fails({"metric": "Send", "dimensions": {"campaign": "summer"}, "sums_to": 1})
-    assert message == "metric Send {campaign=summer} sums to 0, not 1; Send metrics seen: {campaign=spring} = 1"
+    assert message == "metric Send {campaign=summer} sums to 0, not 1; Send metrics seen: {campaign=spring} = 1; {} (account-level) = 2"
 
 
 def test_metric_with_dimensions_no_destination_publishes_says_so():

@@ -80,5 +80,5 @@ def test_the_same_sets_spread_with_stack_keys_synthesize_every_stack_under_500(s
 
 def test_a_group_stack_over_500_resources_fails_naming_it_and_every_stack(tmp_path_factory):
     with pytest.raises(ConfigError, match=r"stack Big-a would have 501 CloudFormation resources, .*resources per stack: Big 0, Big-a 501\)") as raised:
-        build(tmp_path_factory, many_sets(SETS, {i: "a" for i in range(SETS)}))
+        build(tmp_path_factory, many_sets(SETS, dict.fromkeys(range(SETS), "a")))
     assert "Give some of the sets with `stack: a` (configuration_sets[i].stack) another stack name" in str(raised.value)

@@ -3,10 +3,10 @@
 import boto3
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
+from sample_app import mailer
 from simkit import base, cloudwatch, destination
 
 from ses_metrics.simulator.capture import capture
-from sample_app import mailer
 
 TEMPLATE = base("marketing")
 TEMPLATE["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))

@@ -10,7 +10,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-import opensearchpy  # noqa: E402, F401 - a dev requirement: a missing install fails, never skips
+import opensearchpy  # noqa: F401 - a dev requirement: a missing install fails, never skips
 import pytest
 from conftest import ROOT
 
@@ -20,7 +20,7 @@ from ses_metrics.cli import main
 class _Bulk(BaseHTTPRequestHandler):
     requests: list[tuple[str, list[dict]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         lines = [json.loads(line) for line in self.rfile.read(int(self.headers["Content-Length"])).splitlines() if line.strip()]
         type(self).requests.append((self.path, lines))
         items = []

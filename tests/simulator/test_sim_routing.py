@@ -112,7 +112,7 @@ def test_email_header_dimension_uses_the_header_value():
 def test_header_value_with_characters_ses_refuses_publishes_no_metric():
     sim, result = routed(cw_template(("X-Team", "emailHeader", "none")), raw("From: news@example.com\nTo: a@x.test\nX-Team: équipe\nSubject: s\n\nb", ConfigurationSetName="marketing"))
     assert outcome(result, "Send", "metrics")["reason"].startswith("header X-Team is 'équipe': SES publishes no metric")
-    assert sim.metrics.metrics() == []
+    assert [dims for _, dims in sim.metrics.metrics() if dims] == []  # only SES's account-level metrics
 
 
 def test_link_tag_dimension_takes_the_clicked_links_tag_and_other_events_the_default():
@@ -124,8 +124,8 @@ def test_link_tag_dimension_takes_the_clicked_links_tag_and_other_events_the_def
 
 def test_metric_names_and_minute_series():
     sim, _ = routed(cw_template(("campaign", "messageTag", "none")), simple(["bounce@simulator.amazonses.com", OK]))
-    assert sorted(m for m, _ in sim.metrics.metrics()) == ["Bounce", "Delivery", "Send"]
-    datapoint = next(d for d in sim.metrics.datapoints() if d["MetricName"] == "Bounce")
+    assert sorted(m for m, dims in sim.metrics.metrics() if dims) == ["Bounce", "Delivery", "Send"]
+    datapoint = next(d for d in sim.metrics.datapoints() if d["MetricName"] == "Bounce" and d["Dimensions"])
     assert datapoint == {"Namespace": "AWS/SES", "MetricName": "Bounce", "Dimensions": [{"Name": "campaign", "Value": "none"}], "Timestamp": "2026-01-01T00:00:00Z", "Value": 1, "Unit": "Count"}
 
 
@@ -199,11 +199,25 @@ def test_bucket_policy_denying_the_stream_role_drops_with_reason():
 
 
 def test_a_stream_outside_the_templates_is_delivered_with_a_note():
-    t = base()
-    t["Resources"]["Ext"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
+    # SES's role is in the templates and may put records on the stream: that much is decided;
+    # what the stream does with them is not followed.
+    t = with_firehose(base())
+    external = "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere"
+    t["Resources"]["SesRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = external
+    t["Resources"]["ToFirehose"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": external, "IAMRoleARN": {"Fn::GetAtt": ["SesRole", "Arn"]}})
     sim, result = routed(t)
     assert outcome(result, "Send", "ext") == {"eventDestination": "ext", "type": "firehose", "deliveryStream": "elsewhere"}
     assert any("not in the templates: records are not followed" in w for w in sim.warnings)
+
+
+def test_a_role_outside_the_templates_is_not_delivered_and_says_why():
+    t = base()
+    t["Resources"]["Ext"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
+    sim, result = routed(t)
+    assert outcome(result, "Send", "ext") == {"eventDestination": "ext", "reason": (
+        "whether SES may assume role arn:aws:iam::111122223333:role/elsewhere for configuration set marketing cannot be decided: "
+        "role arn:aws:iam::111122223333:role/elsewhere (not in the templates) cannot be read")}
+    assert {v.destination.name: v.never for v in sim.router.verdicts()} == {"ext": NeverReceives.UNDECIDABLE}
 
 
 # --- SNS ---------------------------------------------------------------------------

@@ -4,21 +4,26 @@
 metric (``metric``, ``metric_sends``, ``metric_bounces``, ...), rates as metric math
 (``metric_rate``, ``metric_bounce_rate``, ``metric_complaint_rate``), SEARCH expressions
 for dashboards (``metric_search``, ``metric_total``) and the set's reputation metrics
-(``metric_reputation_bounce_rate``, ...). The account-level reputation metrics are the
-module functions ``metric_account_bounce_rate`` and ``metric_account_complaint_rate``.
+(``metric_reputation_bounce_rate``, ...). The account-level metrics are module functions:
+``metric_account`` (an event type's count for the whole account) and
+``metric_account_bounce_rate`` / ``metric_account_complaint_rate``.
 
-An event metric exists only with exactly the dimensions of a CloudWatch destination
-that publishes that event type (``rules.check_metric_dimensions``), so every helper
-checks that first and raises ``rules.ValidationError`` for a metric SES would never
-publish. Helpers that return a SEARCH expression are for dashboards: CloudWatch alarms
-cannot evaluate SEARCH.
+SES publishes each event metric in two forms. For the whole account, **without
+dimensions**, automatically, for every send with or without a configuration set (Send,
+Reject, Bounce, Complaint, Delivery, Open, Click, RenderingFailure;
+``rules.ACCOUNT_METRIC_EVENTS`` cites the sources): ``metric_account``. And through a
+configuration set's CloudWatch destination, with exactly that destination's dimensions
+(``rules.check_metric_dimensions``): the ``SendingMetrics`` helpers, which check that first
+and raise ``rules.ValidationError`` for a combination of dimensions no destination of the
+set publishes. Helpers that return a SEARCH expression are for dashboards: CloudWatch
+alarms cannot evaluate SEARCH.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -32,6 +37,27 @@ if TYPE_CHECKING:
 
 DEFAULT_PERIOD = cdk.Duration.minutes(5)
 EventArg = EventType | str
+
+
+
+class MetricProps(TypedDict, total=False):
+    """aws-cdk's ``MetricOptions`` as keyword arguments (``dimensions``: an alias of
+    ``dimensions_map``, the name earlier versions used)."""
+
+    account: str
+    color: str
+    dimensions_map: Mapping[str, str]
+    dimensions: Mapping[str, str]
+    id: str
+    label: str
+    period: cdk.Duration
+    region: str
+    stack_account: str
+    stack_region: str
+    statistic: str
+    unit: cloudwatch.Unit
+    visible: bool
+
 
 _BARE_NAME = re.compile(r"[A-Za-z0-9_]+")
 
@@ -61,6 +87,26 @@ def rate_expression(events_id: str, sends_id: str, minimum_sends: int) -> str:
     """Events per send, 0 below ``minimum_sends`` sends. ``FILL(x, 0)``: SES publishes no
     datapoint for a period without such events; ``IF``: too few sends say nothing."""
     return f"IF({sends_id} >= {minimum_sends}, FILL({events_id}, 0) / {sends_id}, 0)"
+
+
+def metric_account(
+    event: EventArg, *, statistic: str = "Sum", period: cdk.Duration | None = None, label: str | None = None
+) -> cloudwatch.Metric:
+    """The account-level count of ``event`` events (``AWS/SES``, no dimensions), which SES
+    publishes for every send, with or without a configuration set; by default summed over 5
+    minutes. Open and Click count only messages whose configuration set publishes them.
+    Raises ``ValidationError`` for DeliveryDelay and Subscription: SES publishes no
+    account-level metric for them."""
+    parsed = _event(event)
+    if parsed not in rules.ACCOUNT_METRIC_EVENTS:
+        names = ", ".join(e.cfn for e in rules.ACCOUNT_METRIC_EVENTS)
+        rules.raise_for(
+            [Problem(("event",), f"SES publishes no account-level {parsed.metric_name} metric; account-level metrics exist for {names}")],
+            "account metric",
+        )
+    return cloudwatch.Metric(
+        namespace=rules.METRIC_NAMESPACE, metric_name=parsed.metric_name, statistic=statistic, period=period or DEFAULT_PERIOD, label=label
+    )
 
 
 def metric_account_reputation(
@@ -104,65 +150,72 @@ class SendingMetrics:
 
     # --- one time series ------------------------------------------------------------
 
-    def metric(
-        self,
-        event: EventArg,
-        *,
-        dimensions: Mapping[str, str],
-        statistic: str = "Sum",
-        period: cdk.Duration | None = None,
-        label: str | None = None,
-    ) -> cloudwatch.Metric:
-        """The count of ``event`` events (``AWS/SES``, metric ``event.metric_name``) for one
-        combination of dimension values, by default summed over 5 minutes.
+    def metric(self, event: EventArg, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
+        """The count of ``event`` events (``AWS/SES``, metric ``event.metric_name``), by
+        default summed over 5 minutes; ``props`` are aws-cdk's ``MetricOptions``
+        (``dimensions_map``, ``statistic``, ``period``, ``label``, ``color``, ``unit``, ...),
+        each overriding the default.
 
-        ``dimensions`` names a value for every dimension of one CloudWatch destination of
-        this set that matches ``event`` (``ses:configuration-set`` may be left out: it is
-        filled in with this set's name). Raises ``ValidationError`` otherwise: such a
-        metric is never published.
+        ``dimensions_map`` (or its alias ``dimensions``) names a value for every dimension
+        of one CloudWatch destination of this set that matches ``event``
+        (``ses:configuration-set`` may be left out: it is filled in with this set's name).
+        Without it, the metric is the set's total, which SES publishes only through a
+        destination whose one dimension is ``ses:configuration-set``. Raises
+        ``ValidationError`` otherwise, saying which dimensions exist: such a metric is
+        never published.
         """
         parsed = _event(event)
-        return _event_metric(parsed, self._checked_dimensions([parsed], dimensions), statistic, period or DEFAULT_PERIOD, label)
+        options = {k: v for k, v in props.items() if v is not None}
+        given = options.pop("dimensions_map", None)
+        alias = options.pop("dimensions", None)
+        given = alias if given is None else given
+        resolved = self._total_dimensions(parsed) if given is None else self._checked_dimensions([parsed], given)
+        return cloudwatch.Metric(
+            **{"statistic": "Sum", "period": DEFAULT_PERIOD, **options},
+            namespace=rules.METRIC_NAMESPACE,
+            metric_name=parsed.metric_name,
+            dimensions_map=resolved,
+        )
 
-    def metric_sends(self, **options: Any) -> cloudwatch.Metric:
+    def metric_sends(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Messages SES accepted and will try to deliver (``Send``)."""
-        return self.metric(EventType.SEND, **options)
+        return self.metric(EventType.SEND, **props)
 
-    def metric_rejects(self, **options: Any) -> cloudwatch.Metric:
+    def metric_rejects(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Messages SES rejected for containing a virus (``Reject``)."""
-        return self.metric(EventType.REJECT, **options)
+        return self.metric(EventType.REJECT, **props)
 
-    def metric_bounces(self, **options: Any) -> cloudwatch.Metric:
+    def metric_bounces(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Hard bounces (``Bounce``)."""
-        return self.metric(EventType.BOUNCE, **options)
+        return self.metric(EventType.BOUNCE, **props)
 
-    def metric_complaints(self, **options: Any) -> cloudwatch.Metric:
+    def metric_complaints(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Messages recipients marked as spam (``Complaint``)."""
-        return self.metric(EventType.COMPLAINT, **options)
+        return self.metric(EventType.COMPLAINT, **props)
 
-    def metric_deliveries(self, **options: Any) -> cloudwatch.Metric:
+    def metric_deliveries(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Messages the recipient's mail server accepted (``Delivery``)."""
-        return self.metric(EventType.DELIVERY, **options)
+        return self.metric(EventType.DELIVERY, **props)
 
-    def metric_opens(self, **options: Any) -> cloudwatch.Metric:
+    def metric_opens(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Opens of HTML messages (``Open``)."""
-        return self.metric(EventType.OPEN, **options)
+        return self.metric(EventType.OPEN, **props)
 
-    def metric_clicks(self, **options: Any) -> cloudwatch.Metric:
+    def metric_clicks(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Clicks on tracked links (``Click``)."""
-        return self.metric(EventType.CLICK, **options)
+        return self.metric(EventType.CLICK, **props)
 
-    def metric_rendering_failures(self, **options: Any) -> cloudwatch.Metric:
+    def metric_rendering_failures(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Templated sends that failed to render (``RenderingFailure``)."""
-        return self.metric(EventType.RENDERING_FAILURE, **options)
+        return self.metric(EventType.RENDERING_FAILURE, **props)
 
-    def metric_delivery_delays(self, **options: Any) -> cloudwatch.Metric:
+    def metric_delivery_delays(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Temporary delivery failures (``DeliveryDelay``)."""
-        return self.metric(EventType.DELIVERY_DELAY, **options)
+        return self.metric(EventType.DELIVERY_DELAY, **props)
 
-    def metric_subscriptions(self, **options: Any) -> cloudwatch.Metric:
+    def metric_subscriptions(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """Subscription preference changes (``Subscription``)."""
-        return self.metric(EventType.SUBSCRIPTION, **options)
+        return self.metric(EventType.SUBSCRIPTION, **props)
 
     # --- rates ----------------------------------------------------------------------
 
@@ -170,6 +223,7 @@ class SendingMetrics:
         self,
         event: EventArg,
         *,
+        dimensions_map: Mapping[str, str] | None = None,
         dimensions: Mapping[str, str] | None = None,
         minimum_sends: int = rules.DIMENSION_ALARM_MINIMUM_SENDS,
         period: cdk.Duration | None = None,
@@ -178,13 +232,14 @@ class SendingMetrics:
         """``event`` events per send as metric math (a fraction, like the reputation
         metrics), hourly by default, 0 while fewer than ``minimum_sends`` were sent.
 
-        With ``dimensions`` (see ``metric``) the rate of one combination of values, which
-        alarms can evaluate: ``IF(sends >= N, FILL(bounces, 0) / sends, 0)``. Without, the
+        With ``dimensions_map`` (alias ``dimensions``; see ``metric``) the rate of one
+        combination of values, which alarms can evaluate: ``IF(sends >= N, FILL(bounces, 0) / sends, 0)``. Without, the
         rate over every value the destination publishes, from ``SUM(SEARCH(...))``: for
         dashboards only, since alarms cannot evaluate SEARCH.
         """
         parsed = _event(event)
         period = period or cdk.Duration.seconds(rules.DIMENSION_ALARM_PERIOD_SECONDS)
+        dimensions = dimensions if dimensions_map is None else dimensions_map
         if dimensions is not None:
             resolved = self._checked_dimensions([EventType.SEND, parsed], dimensions)
             events: cloudwatch.IMetric = _event_metric(parsed, resolved, "Sum", period)
@@ -254,9 +309,7 @@ class SendingMetrics:
 
     # --- reputation -----------------------------------------------------------------
 
-    def metric_reputation(
-        self, metric: ReputationMetric, *, statistic: str = rules.REPUTATION_ALARM_STATISTIC, period: cdk.Duration | None = None, label: str | None = None
-    ) -> cloudwatch.Metric:
+    def metric_reputation(self, metric: ReputationMetric, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """This set's ``Reputation.BounceRate`` or ``Reputation.ComplaintRate`` (dimension
         ``ses:configuration-set``; a fraction), by default its hourly average. Raises
         ``ValidationError`` when the set has reputation metrics off: SES publishes none."""
@@ -266,29 +319,51 @@ class SendingMetrics:
                     Problem(
                         ("reputation_metrics",),
                         f"reputation metrics are off for this configuration set, so SES never publishes "
-                        f"{metric.metric_name} for it; create it with reputation_metrics=True",
+                        f"{metric.metric_name} for it; create it with reputation_metrics=True (an existing set: "
+                        "from_configuration_set_name(..., reputation_metrics=True) when it publishes them)",
                     )
                 ],
                 lambda: f"SendingConfigurationSet {self.node.path}",
             )
-        return cloudwatch.Metric(
-            namespace=rules.METRIC_NAMESPACE,
-            metric_name=metric.metric_name,
-            dimensions_map={rules.CONFIGURATION_SET_DIMENSION: self.name_in_metrics},
-            statistic=statistic,
-            period=period or cdk.Duration.seconds(rules.REPUTATION_ALARM_PERIOD_SECONDS),
-            label=label,
-        )
+        options = {k: v for k, v in props.items() if v is not None and k != "dimensions"}
+        defaults = {
+            "dimensions_map": {rules.CONFIGURATION_SET_DIMENSION: self.name_in_metrics},
+            "statistic": rules.REPUTATION_ALARM_STATISTIC,
+            "period": cdk.Duration.seconds(rules.REPUTATION_ALARM_PERIOD_SECONDS),
+        }
+        return cloudwatch.Metric(**{**defaults, **options}, namespace=rules.METRIC_NAMESPACE, metric_name=metric.metric_name)
 
-    def metric_reputation_bounce_rate(self, **options: Any) -> cloudwatch.Metric:
+    def metric_reputation_bounce_rate(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """This set's ``Reputation.BounceRate``."""
-        return self.metric_reputation(ReputationMetric.BOUNCE_RATE, **options)
+        return self.metric_reputation(ReputationMetric.BOUNCE_RATE, **props)
 
-    def metric_reputation_complaint_rate(self, **options: Any) -> cloudwatch.Metric:
+    def metric_reputation_complaint_rate(self, **props: Unpack[MetricProps]) -> cloudwatch.Metric:
         """This set's ``Reputation.ComplaintRate``."""
-        return self.metric_reputation(ReputationMetric.COMPLAINT_RATE, **options)
+        return self.metric_reputation(ReputationMetric.COMPLAINT_RATE, **props)
 
     # --- internals ------------------------------------------------------------------
+
+    def _total_dimensions(self, event: EventType) -> dict[str, str]:
+        """The dimensions of this set's total of ``event``: ``ses:configuration-set``
+        alone, published only by a destination with that one dimension."""
+        alone = (rules.CONFIGURATION_SET_DIMENSION,)
+        if any(d.enabled and event in d.events and tuple(d.dimensions) == alone for d in self.cloudwatch_destinations.values()):
+            return {rules.CONFIGURATION_SET_DIMENSION: self.name_in_metrics}
+        published = "; ".join(d.describe() for d in self.cloudwatch_destinations.values()) or "none"
+        rules.raise_for(
+            [
+                Problem(
+                    ("dimensions_map",),
+                    f"without dimensions_map this is the set's total of {event.metric_name}, which SES publishes only "
+                    f"through an enabled CloudWatch destination matching {event.cfn} whose one dimension is "
+                    f"{rules.CONFIGURATION_SET_DIMENSION} (Dimension.message_tag(AutoTag.CONFIGURATION_SET, default=...)); "
+                    f"give dimensions_map with a value for each dimension of a destination (destinations: {published}), "
+                    "or use metric_total() on a dashboard",
+                )
+            ],
+            lambda: f"SendingConfigurationSet {self.node.path}: {event.metric_name} metric",
+        )
+        raise AssertionError("unreachable")  # raise_for raised
 
     def _checked_dimensions(self, events: Sequence[EventType], dimensions: Mapping[str, str]) -> dict[str, str]:
         judged = {known(name): known(value) for name, value in dimensions.items()}

@@ -40,7 +40,9 @@ campaign=spring". Each item is one of four kinds, named by its verb:
 - ``never_reaches``: no event of ``event`` (any type when left out) from the send is
   delivered to that destination;
 - ``metric`` + ``sums_to``: the CloudWatch metric (a metric name or an event type) with
-  exactly ``dimensions`` sums to that number over the whole simulation;
+  exactly ``dimensions`` sums to that number over the whole simulation; without
+  ``dimensions``, the account-level metric SES publishes for every send (Send, Reject,
+  Bounce, Complaint, Delivery, Open, Click, RenderingFailure);
 - ``fails_with``: the send fails with that SES error code (and publishes no events).
 
 A failed expectation says what happened instead: the send's error, the events it produced,
@@ -69,6 +71,8 @@ if TYPE_CHECKING:
     from ses_metrics.simulator.topology import Topology
 
 SendRef = str | int
+# SES publishes these for the whole account, without dimensions (rules.ACCOUNT_METRIC_EVENTS).
+_ACCOUNT_METRICS = tuple(e.metric_name for e in rules.ACCOUNT_METRIC_EVENTS)
 
 
 class Status(str, enum.Enum):
@@ -457,13 +461,19 @@ class Metric(Expectation):
             head += f"; no {self.metric} metric was published (metrics published: {published})"
         else:
             wanted = set(self.dimensions.items())
-            same_name.sort(key=lambda item: (-len(wanted & set(item[0].items())), _pairs(item[0])))
-            seen = "; ".join(f"{{{_pairs(dims)}}} = {value:g}" for dims, value in same_name[:5])
+            # Closest first; the account-level metric (no dimensions) last unless it was asked for.
+            same_name.sort(key=lambda item: (bool(self.dimensions) and not item[0], -len(wanted & set(item[0].items())), _pairs(item[0])))
+            seen = "; ".join(f"{{{_pairs(dims)}}}{'' if dims else ' (account-level)'} = {value:g}" for dims, value in same_name[:5])
             head += f"; {self.metric} metrics seen: {seen}"
+        if not self.dimensions:
+            if self.metric not in _ACCOUNT_METRICS:
+                head += (f"; SES publishes no account-level {self.metric} metric (account-level: {', '.join(_ACCOUNT_METRICS)}): "
+                         f"it exists only with the dimensions of a CloudWatch event destination")
+            return Status.FAILED, head
         published = self._published_dimension_sets(observed)
         if published is not None and set(self.dimensions) not in published.values():
             listed = "; ".join(f"{where} ({', '.join(sorted(names))})" for where, names in published.items()) or "none"
-            head += f"; no CloudWatch destination publishes exactly the dimensions {', '.join(self.dimensions) or '(none)'} (destinations: {listed})"
+            head += f"; no CloudWatch destination publishes exactly the dimensions {', '.join(self.dimensions)} (destinations: {listed})"
         return Status.FAILED, head
 
     @staticmethod

@@ -4,13 +4,19 @@ scenarios, templates and simulation options read from arguments."""
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ses_metrics.ci.scenarios import CheckedScenario
     from ses_metrics.platform.config import CheckedConfig
+    from ses_metrics.simulator import SimulationOptions
+    from ses_metrics.simulator.topology import Topology
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,7 +31,43 @@ class UsageError(Exception):
     pass
 
 
-def make_console(stderr: bool = False):  # noqa: ANN202 - rich is imported lazily
+FORMATS = ("table", "json", "ndjson")
+_FORMAT_ALIASES = {"text": "table"}
+
+
+def add_format_argument(parser: argparse.ArgumentParser, choices: Sequence[str] = FORMATS, default: str = "table") -> None:
+    """``--format`` with ``choices`` (``table``: rich tables for people, ``json``: one
+    document, ``ndjson``: one JSON object per item and a last ``{"summary": ...}`` line).
+    ``text`` is read as ``table``. A ``--json`` flag, where a command keeps one, is an
+    alias of ``--format json`` (:func:`add_json_alias`)."""
+    parser.add_argument(
+        "--format",
+        choices=tuple(choices),
+        default=default,
+        type=lambda value: _FORMAT_ALIASES.get(value, value),
+        help=f"output: {', '.join(choices)} (default %(default)s)",
+    )
+
+
+def add_json_alias(parser: argparse.ArgumentParser) -> None:
+    """``--json``, the same as ``--format json`` (after :func:`add_format_argument`)."""
+    parser.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
+
+
+def write_json(document: Any) -> None:
+    """One indented JSON document on standard output."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_ndjson(items: Iterable[Mapping[str, Any]], summary: Mapping[str, Any]) -> None:
+    """One JSON object per line for each item, then ``{"summary": summary}``."""
+    write = sys.stdout.write
+    for item in items:
+        write(json.dumps(item, ensure_ascii=False) + "\n")
+    write(json.dumps({"summary": summary}, ensure_ascii=False) + "\n")
+
+
+def make_console(stderr: bool = False) -> Console:
     from rich.console import Console
 
     width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
@@ -71,7 +113,7 @@ def simulation_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--parameter", action="append", metavar="NAME=VALUE", help="a template parameter value (repeatable)")
 
 
-def simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+def simulation_options(args: argparse.Namespace) -> SimulationOptions:
     from datetime import UTC, datetime
 
     from ses_metrics.simulator import Environment, SimulationOptions
@@ -86,7 +128,7 @@ def simulation_options(args: argparse.Namespace):  # noqa: ANN202 - lazy import
     return SimulationOptions(**kwargs)
 
 
-def load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
+def load_scenarios(paths: Sequence[str]) -> list[CheckedScenario]:
     """Every scenario with its expectations, or a usage error listing the problems of every file."""
     from ses_metrics.ci.scenarios import load_checked_scenario
     from ses_metrics.simulator import ScenarioError
@@ -102,7 +144,7 @@ def load_scenarios(paths: Sequence[str]):  # noqa: ANN202 - lazy import
     return scenarios
 
 
-def load_topology(args: argparse.Namespace):  # noqa: ANN202 - lazy import
+def load_topology(args: argparse.Namespace) -> Topology:
     from ses_metrics.simulator import TemplateError
     from ses_metrics.simulator.topology import build_topology
 

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
-def _print_check(suites, junit_path: str | None) -> None:  # noqa: ANN001 - junit.SuiteResult, imported lazily
+def _print_check(suites, junit_path: str | None) -> None:
     from rich.markup import escape
 
     from ses_metrics.ci.expectations import Status

@@ -66,7 +66,7 @@ def stream_target(stream: StreamConfig) -> str:
     return f"S3 {a.prefix} ({a.compression}{partitions})"
 
 
-def explain_table(config: PlatformConfig):  # noqa: ANN201 - rich is imported lazily
+def explain_table(config: PlatformConfig):
     """A rich table: each configuration set, its destinations, event types, dimensions
     and monitoring (alarm thresholds and who is notified, dashboard), account alarms below;
     with ``stack:`` groups, the stack each set is in."""

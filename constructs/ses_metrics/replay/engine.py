@@ -65,7 +65,7 @@ class ReplayMetrics:
             scope = key.dimensions[0][1] if names else None
             series = self.reputation.series(scope, _REPUTATION[key.metric_name])
             return {minute: Aggregate(v, 1, v, v) for minute, v in series.items()}
-        if key.metric_name in _EVENT_METRICS and key.dimensions:
+        if key.metric_name in _EVENT_METRICS:  # without dimensions: SES's account-level metrics
             series = self.store.series(key.metric_name, key.dimensions_map)
             return {int(t.timestamp()): Aggregate(v, v, 1, 1) for t, v in series.items()}
         return None
@@ -117,7 +117,8 @@ class ReplayResult:
         return dict(sorted(out.items()))
 
     def metric_totals(self) -> list[tuple[MetricKey, float]]:
-        """Every CloudWatch event metric with its sum over the replay."""
+        """Every CloudWatch event metric with its sum over the replay (the account-level
+        ones, without dimensions, included)."""
         store = self.simulator.metrics
         return [
             (MetricKey(METRIC_NAMESPACE, name, tuple(sorted(dims.items()))), store.sum(name, dims)) for name, dims in store.metrics()

@@ -345,7 +345,7 @@ class Evaluator:
             chosen = when_true if condition else when_false
             if chosen is None:
                 return {}
-            return chosen if isinstance(chosen, dict) else {t: chosen for t in self.grid}
+            return chosen if isinstance(chosen, dict) else dict.fromkeys(self.grid, chosen)
         out: Series = {}
         for t, c in condition.items():
             if c:

@@ -337,18 +337,20 @@ def _metrics_section(result: ReplayResult) -> str:
     if not groups:
         parts.append("<p>No CloudWatch event destination published a metric.</p>")
     step = _bucket(result.start, result.end)
-    for (name, dimension_names), members in sorted(groups.items(), key=lambda item: (item[0][1], _ORDER.get(item[0][0], 99))):
+    # Destinations' metrics first, then SES's account-level ones (no dimensions).
+    for (name, dimension_names), members in sorted(groups.items(), key=lambda item: (not item[0][1], item[0][1], _ORDER.get(item[0][0], 99))):
         lines = []
         keys: set[MetricKey] = set()
         for index, dims in enumerate(members):
             series = {int(t.timestamp()): v for t, v in store.series(name, dims).items()}
-            label = ", ".join(f"{k}={v}" for k, v in sorted(dims.items()))
+            label = ", ".join(f"{k}={v}" for k, v in sorted(dims.items())) or "account"
             lines.append(Line(label, _rebucket(series, step), PALETTE[index % len(PALETTE)]))
             keys.add(MetricKey("AWS/SES", name, tuple(sorted(dims.items()))))
         markers = _tagged([a for a in result.alarms if any(q.key in keys for q in a.definition.metrics)])
         parts.append(
             chart(
-                f"{name} by {', '.join(dimension_names)} (events per {step // 60} min)",
+                f"{name} by {', '.join(dimension_names)} (events per {step // 60} min)" if dimension_names
+                else f"{name}, account-level (events per {step // 60} min)",
                 lines,
                 start=result.start,
                 end=result.end,

@@ -1,5 +1,6 @@
 """What AWS accepts and what SES does, as pure Python: names, limits, event types, tags,
-dimension sources, targets, CloudWatch and reputation facts, Firehose and Redshift rules.
+dimension sources, targets, CloudWatch and reputation facts, Firehose and Redshift rules,
+IAM facts (condition operators, the request context each service presents).
 
 This package is the single source of truth: the constructs, the ``ses-metrics.yaml`` loader
 and the simulator all call it, so a configuration rejected at synth is exactly one SES would
@@ -9,15 +10,18 @@ AWS's facts. Every public name of the submodules is re-exported here.
 """
 
 from ses_metrics.rules.cloudwatch import (  # noqa: F401
+    ACCOUNT_METRIC_EVENTS,
     CONFIGURATION_SET_DIMENSION,
     DASHBOARD_NAME_RE,
     DIMENSION_SOURCE_NAMES,
     EMAIL_RE,
     FORBIDDEN_HEADER_DIMENSIONS,
     METRIC_NAMESPACE,
+    TRACKED_ACCOUNT_METRIC_EVENTS,
     CloudWatchDestination,
     DimensionSource,
     MetricKey,
+    account_metric_key,
     check_dashboard_name,
     check_default_not_in_use,
     check_dimension,
@@ -39,6 +43,24 @@ from ses_metrics.rules.defaults import (  # noqa: F401
     REPUTATION_ALARM_PERIOD_SECONDS,
     REPUTATION_ALARM_STATISTIC,
     REPUTATION_ALARM_TREAT_MISSING_DATA,
+)
+from ses_metrics.rules.iam import (  # noqa: F401
+    ACCOUNT_ROOT_SUFFIX,
+    CONDITION_OPERATORS,
+    FIREHOSE_ASSUMES_ROLE,
+    FIREHOSE_PRINCIPAL,
+    IF_EXISTS,
+    LITERAL_VARIABLES,
+    MULTIVALUED_KEYS,
+    ROLE_SESSION_CALL,
+    S3_CALLS_KMS,
+    S3_SSE_HEADER,
+    S3_SSE_KEY_HEADER,
+    SES_PRINCIPAL,
+    SES_SERVICE_CALL,
+    SET_QUALIFIERS,
+    ConditionOperator,
+    RequestKind,
 )
 from ses_metrics.rules.problems import (  # noqa: F401
     UNRESOLVED,

@@ -172,9 +172,10 @@ def check_default_not_in_use(name: str, default: str, values_in_use: Iterable[st
 # you specify"). Nothing else is added: no configuration-set dimension unless the
 # destination names the ``ses:configuration-set`` auto-tag. CloudWatch identifies a
 # metric by namespace, name and the full set of dimensions, so a metric that leaves out
-# one of them, or adds another, is a different metric that SES never publishes; and two
-# destinations (even in different configuration sets) with the same dimension names
-# publish into the same metrics.
+# one of them, or adds another, is a different metric that no destination publishes (with
+# no dimensions at all it is the account-level metric below); and two destinations (even
+# in different configuration sets) with the same dimension names publish into the same
+# metrics.
 
 METRIC_NAMESPACE: Final = "AWS/SES"
 CONFIGURATION_SET_DIMENSION: Final = AutoTag.CONFIGURATION_SET
@@ -191,6 +192,38 @@ class MetricKey:
     @property
     def dimensions_map(self) -> dict[str, str]:
         return dict(self.dimensions)
+
+
+# --- account-level metrics -----------------------------------------------------------
+#
+# SES publishes "coarse metrics ... totals across your entire AWS account ... to CloudWatch
+# automatically" (DG event-publishing-retrieving-cloudwatch.md, "two levels of granularity";
+# the console's "Account Sending Metrics"), for every send, with or without a configuration
+# set ("What if I don't specify a configuration set? You can still get the usual metrics ...
+# at the account level", AWS blog "Introducing Sending Metrics"). They carry no dimensions.
+# Which: aws-cdk-lib 2.275's canned metrics (ses-canned-metrics.generated, generated from
+# CloudWatch's metric catalog) define account-level Send, Reject, Bounce, Complaint,
+# Delivery, Open, Click and RenderingFailure (statistic Sum) and nothing for DeliveryDelay
+# or Subscription (re:Post ses-monitor-delivery-delays: CloudWatch does not support
+# DeliveryDelay). Open and Click are counted "only when you use a configuration set that
+# publishes Open [Click] events" (CloudWatch User Guide, ses-metricscollected). Mailbox
+# simulator traffic is counted ("bounce metrics don't appear ... until ... you generate a
+# simulated bounce event by using the mailbox simulator", DG monitor-sending-activity.md).
+
+ACCOUNT_METRIC_EVENTS: Final = (
+    EventType.SEND, EventType.REJECT, EventType.BOUNCE, EventType.COMPLAINT, EventType.DELIVERY,
+    EventType.OPEN, EventType.CLICK, EventType.RENDERING_FAILURE,
+)
+# Counted at account level only for a configuration set that publishes them (tracking on).
+TRACKED_ACCOUNT_METRIC_EVENTS: Final = (EventType.OPEN, EventType.CLICK)
+
+
+def account_metric_key(event: EventType) -> MetricKey:
+    """The account-level metric SES publishes for ``event`` (no dimensions); ``KeyError``
+    for the event types SES publishes no account-level metric for."""
+    if event not in ACCOUNT_METRIC_EVENTS:
+        raise KeyError(event)
+    return MetricKey(METRIC_NAMESPACE, event.metric_name)
 
 
 def event_metric_key(event: EventType, dimensions: Mapping[str, str]) -> MetricKey:
@@ -242,7 +275,11 @@ def check_metric_dimensions(
     published = "; ".join(d.describe() for d in destinations)
     if not given:
         return given, [
-            Problem((), f"an event metric carries its destination's dimensions: give a value for each; destinations: {published}")
+            Problem(
+                (),
+                f"a configuration set's event metric carries its destination's dimensions: give a value for each "
+                f"(destinations: {published}); the account-level metric without dimensions counts every send of the account",
+            )
         ]
     problems = [
         Problem((name,), f"value {show(value)} must be a non-empty string")

@@ -289,18 +289,18 @@ def check_buffering(
             max(limits.min_mib, DYNAMIC_PARTITIONING_BUFFERING.min_mib),
             min(limits.max_mib, DYNAMIC_PARTITIONING_BUFFERING.max_mib),
         )
-    if _known(interval_seconds) and interval_seconds is not None:
-        if not isinstance(interval_seconds, int | float) or not limits.min_seconds <= interval_seconds <= limits.max_seconds:
-            problems.append(
-                Problem(("buffering_interval",), f"{show(interval_seconds)} s is out of range; Firehose allows "
-                        f"{limits.min_seconds}-{limits.max_seconds} seconds{reason}")
-            )
-    if _known(size_mib) and size_mib is not None:
-        if not isinstance(size_mib, int) or not limits.min_mib <= size_mib <= limits.max_mib:
-            problems.append(
-                Problem(("buffering_size",), f"{show(size_mib)} MiB is out of range; Firehose allows "
-                        f"{limits.min_mib}-{limits.max_mib} MiB{reason}")
-            )
+    interval_known = _known(interval_seconds) and interval_seconds is not None
+    if interval_known and (not isinstance(interval_seconds, int | float) or not limits.min_seconds <= interval_seconds <= limits.max_seconds):
+        problems.append(
+            Problem(("buffering_interval",), f"{show(interval_seconds)} s is out of range; Firehose allows "
+                    f"{limits.min_seconds}-{limits.max_seconds} seconds{reason}")
+        )
+    size_known = _known(size_mib) and size_mib is not None
+    if size_known and (not isinstance(size_mib, int) or not limits.min_mib <= size_mib <= limits.max_mib):
+        problems.append(
+            Problem(("buffering_size",), f"{show(size_mib)} MiB is out of range; Firehose allows "
+                    f"{limits.min_mib}-{limits.max_mib} MiB{reason}")
+        )
     return problems
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ses_metrics.simulator.account_metrics import AccountMetrics
 from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, Event, EventFactory
 from ses_metrics.simulator.faults import NO_FAULTS, Faults
 from ses_metrics.simulator.router import EventOutcome, Router
@@ -102,6 +103,8 @@ class Simulator:
         self.topology: Topology = source if isinstance(source, Topology) else build_topology(source, self.options.environment, parameters)
         self.ids = Ids(self.options.seed)
         self.metrics = MetricStore()
+        # SES's account-level metrics (no dimensions), for every send: account_metrics.py
+        self.account_metrics = AccountMetrics(self.metrics)
         self.s3 = ObjectStore(keep_bodies=keep_payloads)
         self.firehose = FirehoseSink(self.s3, self.ids)
         # Where Redshift and OpenSearch streams' records end up (loaded when objects are written).
@@ -220,6 +223,7 @@ class Simulator:
         configuration_set = message.configuration_set
         result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
         self.event_count += len(events)
+        self.account_metrics.publish(events)
         for observe in self.observers:
             for event in events:
                 observe(event)

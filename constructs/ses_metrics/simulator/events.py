@@ -108,7 +108,7 @@ class Event:
 
     __slots__ = ("_encoded", "link_tags", "message", "ms", "record", "type")
 
-    def __init__(self, type: EventType, ms: int, record: dict[str, Any], message: Message, link_tags: dict[str, list[str]] | None = None):  # noqa: A002
+    def __init__(self, type: EventType, ms: int, record: dict[str, Any], message: Message, link_tags: dict[str, list[str]] | None = None):
         self.type = type
         self.ms = ms
         self.record = record
@@ -308,7 +308,7 @@ class EventFactory:
             at = delivered_at[recipient] + 30 * MINUTE
             topics = [message.topic_name] if message.topic_name else []
 
-            def preferences(status: str, everything: bool) -> dict[str, Any]:
+            def preferences(status: str, everything: bool, topics: list[str] = topics) -> dict[str, Any]:
                 return {"unsubscribeAll": everything, "topicSubscriptionStatus": [{"topicName": t, "subscriptionStatus": status} for t in topics]}
 
             record = {

@@ -23,6 +23,7 @@ publish it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -72,10 +73,8 @@ class MotoSinks:
                 continue
             if bucket not in self._buckets:
                 options = {} if self.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
-                try:
+                with contextlib.suppress(self.s3.exceptions.BucketAlreadyOwnedByYou):
                     self.s3.create_bucket(Bucket=bucket, **options)
-                except self.s3.exceptions.BucketAlreadyOwnedByYou:
-                    pass
                 self._buckets.add(bucket)
             self.s3.put_object(Bucket=bucket, Key=key, Body=body)
             self._objects.add((bucket, key))

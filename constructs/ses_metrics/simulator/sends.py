@@ -147,14 +147,14 @@ class Ids:
         self._random = random.Random(seed)
 
     def hex(self, n: int) -> str:
-        return "%0*x" % (n, self._random.getrandbits(4 * n))
+        return f"{self._random.getrandbits(4 * n):0{n}x}"
 
     def uuid(self) -> str:
         h = self.hex(32)
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
     def message_id(self) -> str:
-        h = "%042x" % self._random.getrandbits(168)  # one draw: this runs for every message
+        h = f"{self._random.getrandbits(168):042x}"  # one draw: this runs for every message
         return f"010001{h[:10]}-{h[10:18]}-{h[18:22]}-4{h[23:26]}-{h[26:30]}-{h[30:]}-000000"
 
 

@@ -217,7 +217,7 @@ class LoadError:
     stream: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items()}
+        return dict(self.__dict__)
 
 
 class _BadValue(Exception):
