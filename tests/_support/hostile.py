@@ -15,6 +15,7 @@ outcomes on standard output.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -80,15 +81,13 @@ def _preload() -> None:
     for name in ("ses_metrics.platform.config", "ses_metrics.platform.explain", "ses_metrics.simulator", "ses_metrics.simulator.report",
                  "ses_metrics.ci.scenarios", "ses_metrics.ci.expectations", "ses_metrics.ci.lint", "ses_metrics.ci.junit",
                  "ses_metrics.replay", "ses_metrics.replay.console", "ses_metrics.replay.report", "rich.console", "rich.table"):
-        try:
+        with contextlib.suppress(ImportError):
             __import__(name)
-        except ImportError:
-            pass
     try:
         from ses_metrics.simulator.sends import validate_request
 
         validate_request({}, "SendEmail")  # loads botocore's sesv2 model once
-    except Exception:  # noqa: BLE001 - an older or newer tree: the child loads it
+    except Exception:  # an older or newer tree: the child loads it
         pass
 
 
@@ -109,7 +108,7 @@ def _child(case: dict, memory: int, out: str) -> None:
         code = cli.main(case["argv"])
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except BaseException:  # noqa: BLE001 - what Python itself would print
+    except BaseException:  # what Python itself would print
         traceback.print_exc()
         code = 1
     try:

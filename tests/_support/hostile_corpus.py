@@ -77,7 +77,7 @@ def build(sandbox: Path) -> list[Case]:
     return cases
 
 
-def _output_cases(sandbox: Path, corpus: Path, add) -> list[Case]:  # noqa: ANN001
+def _output_cases(sandbox: Path, corpus: Path, add) -> list[Case]:
     """--out, --report, --junit and -o: names that are paths, planted symlinks, reused directories."""
     outside = sandbox / "outside"
     outside.mkdir()
@@ -110,7 +110,7 @@ def _plant(link: Path, target: Path, *, directory: bool) -> None:
 def snapshot(sandbox: Path) -> dict[str, str]:
     """Every file under the sandbox (links not followed) and a digest of its content."""
     found = {}
-    for top, dirs, files in os.walk(sandbox):
+    for top, _dirs, files in os.walk(sandbox):
         for name in files:
             path = Path(top) / name
             if not path.is_symlink():

@@ -26,6 +26,7 @@ emptied.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -189,10 +190,8 @@ class OutputDirectory:
         fd = directories["/".join(parts[:depth])]
         for level in range(depth, len(parts)):
             base, here = parts[level], "/".join(parts[: level + 1])
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.mkdir(base, 0o777, dir_fd=fd)
-            except FileExistsError:
-                pass
             try:
                 fd = os.open(base, _DIRECTORY, dir_fd=fd)
             except OSError as error:
