@@ -41,6 +41,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator import iam
 from ses_metrics.simulator.access import Access, ObjectGate, Timed, reads_time
 from ses_metrics.simulator.events import Event
@@ -137,7 +138,7 @@ class Router:
         self.start = start
         env = topology.environment
         self.account = env.account
-        self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
+        self.default_bus = rules.default_event_bus_arn(env.partition, env.region, env.account)
         self.notes: list[str] = []
         self.faults = faults
         self.access = Access(topology)
@@ -444,10 +445,10 @@ class Router:
             return []
         if not target.dynamic_partitioning:
             sample = evaluate_prefix(target.prefix, self.start)
-            return [sample + self.start.strftime("%Y/%m/%d/%H/") if target.appends_hour_path else sample]
+            return [sample + time_prefix(self.start) if target.appends_hour_path else sample]
         prefixes = []
         for event_type in sorted(d.event_types, key=lambda e: e.cfn):
-            record = {"eventType": event_type.record, "mail": {"tags": {"ses:configuration-set": [cs.name]}}}
+            record = {"eventType": event_type.record, "mail": {"tags": {rules.CONFIGURATION_SET_DIMENSION: [cs.name]}}}
             keys = self.firehose.partition_keys_if_fixed(target, record)
             if keys is None:
                 return []  # keys read other fields of the record: only events decide
@@ -507,7 +508,7 @@ class Router:
             return _Route(d, None, "the SNS destination's topic ARN does not resolve", never=NeverReceives.UNRESOLVED_TARGET)
         topic = self.topology.topics.get(d.topic_arn)
         topic_arn = d.topic_arn
-        if topic is None and topic_arn.endswith(".fifo") or topic is not None and (topic.fifo or topic.name.endswith(".fifo")):
+        if topic is None and rules.is_fifo_topic(topic_arn) or topic is not None and rules.is_fifo_topic(topic.name, fifo=topic.fifo):
             name = topic.name if topic else topic_arn
             return _Route(d, None, f"topic {name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
         if topic is not None and not topic.policies:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ses_metrics import rules
-from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules import DestinationKind, DimensionSource, EventType, firehose
 from ses_metrics.simulator.template import Environment, Resolver, StackTemplate, Unresolved, load_stacks
 
 
@@ -62,8 +62,8 @@ class S3Target:
     prefix: str = ""
     error_output_prefix: str = ""
     compression: str = "UNCOMPRESSED"
-    buffering_seconds: int = 300
-    buffering_mib: int = 5
+    buffering_seconds: int = firehose.DEFAULT_BUFFERING_SECONDS
+    buffering_mib: int = firehose.DEFAULT_BUFFERING_MIB
     file_extension: str | None = None
     role_arn: str | None = None
     dynamic_partitioning: bool = False
@@ -409,8 +409,8 @@ class _Builder:
             prefix=str(config.get("Prefix") or ""),
             error_output_prefix=str(config.get("ErrorOutputPrefix") or ""),
             compression=str(config.get("CompressionFormat") or "UNCOMPRESSED"),
-            buffering_seconds=_int(hints.get("IntervalInSeconds"), 300),
-            buffering_mib=_int(hints.get("SizeInMBs"), 5),
+            buffering_seconds=_int(hints.get("IntervalInSeconds"), firehose.DEFAULT_BUFFERING_SECONDS),
+            buffering_mib=_int(hints.get("SizeInMBs"), firehose.DEFAULT_BUFFERING_MIB),
             file_extension=config.get("FileExtension"),
             role_arn=self.text(stack, logical_id, config.get("RoleARN"), "RoleARN"),
             dynamic_partitioning=_bool(partitioning.get("Enabled"), False),
@@ -459,7 +459,7 @@ class _Builder:
             if role.boundary_arn is not None:
                 role.boundary = self.topology.managed_policies.get(role.boundary_arn)
             trust = json.dumps(role.trust_policy)
-            if "ses.amazonaws.com" not in trust and "firehose.amazonaws.com" not in trust:
+            if rules.SES_PRINCIPAL not in trust and rules.FIREHOSE_PRINCIPAL not in trust:
                 continue
             for arn in role.unknown_managed_policies:
                 self.topology.warnings.append(

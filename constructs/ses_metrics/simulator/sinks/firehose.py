@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import Any, Protocol
 
+from ses_metrics.rules import AutoTag
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths, parse
@@ -280,7 +282,7 @@ class FirehoseSink:
                      delivery: dict[str, Any]) -> None:
         prefix = evaluate_prefix(target.error_output_prefix or "", arrival, error_type=error_type)
         if "!{timestamp:" not in (target.error_output_prefix or ""):
-            prefix += arrival.strftime("%Y/%m/%d/%H/")
+            prefix += time_prefix(arrival)
         document = {
             "attemptsMade": 1,
             "arrivalTimestamp": int(arrival.timestamp() * 1000),
@@ -374,7 +376,7 @@ class FirehoseSink:
 _UNSET = object()
 # Record paths whose values the event type and configuration set decide: SES sets the
 # ``ses:configuration-set`` auto-tag, and custom tag names cannot contain ':'.
-_FIXED_PATHS = frozenset({("eventType",), ("mail", "tags", "ses:configuration-set", 0)})
+_FIXED_PATHS = frozenset({("eventType",), ("mail", "tags", AutoTag.CONFIGURATION_SET, 0)})
 _HOURLY_TOKENS = frozenset({"yyyy", "yy", "MM", "dd", "HH"})
 
 
@@ -399,7 +401,7 @@ def _datetime(ms: int) -> datetime:
 @lru_cache(maxsize=1024)
 def _hour_path(hour: int) -> str:
     """``YYYY/MM/dd/HH/`` (UTC), the path Firehose appends to a prefix without timestamps."""
-    return datetime.fromtimestamp(hour * 3600, UTC).strftime("%Y/%m/%d/%H/")
+    return time_prefix(datetime.fromtimestamp(hour * 3600, UTC))
 
 
 def compress(compression: str, data: bytes, name: str) -> bytes:
