@@ -23,6 +23,7 @@ _EXPORTS = {
     "DomainArn": "ses_metrics.cdk.delivery.opensearch",
     "EventBucket": "ses_metrics.cdk.delivery.buckets",
     "AccessLogsBucket": "ses_metrics.cdk.delivery.buckets",
+    "EventArchiveCatalog": "ses_metrics.cdk.archive_catalog",
     "Dimension": "ses_metrics.cdk.dimensions",
     "AutoTag": "ses_metrics.rules",
     "DimensionSource": "ses_metrics.rules",

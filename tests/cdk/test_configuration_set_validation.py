@@ -150,6 +150,33 @@ def test_rejects_a_bus_other_than_the_default(stack, cs):
         cs.add_eventbridge_destination("bus", event_bus=bus)
 
 
+def account_stack(account="111122223333", region="eu-west-1"):
+    return cdk.Stack(cdk.App(builtin_cloud_formation_validation=False), "Email", env=cdk.Environment(account=account, region=region))
+
+
+def test_rejects_another_accounts_default_bus():
+    stack = account_stack()
+    bus = eventbridge.EventBus.from_event_bus_arn(stack, "Other", "arn:aws:events:eu-west-1:444455556666:event-bus/default")
+    cs = SendingConfigurationSet(stack, "Set", configuration_set_name="marketing")
+    with pytest.raises(ValidationError, match=r"event_bus: .* is the default bus of account 444455556666, not of this account \(111122223333\)"):
+        cs.add_eventbridge_destination("bus", event_bus=bus)
+
+
+def test_rejects_a_default_bus_arn_when_the_stacks_account_is_not_known(stack, cs):
+    bus = eventbridge.EventBus.from_event_bus_arn(stack, "Other", "arn:aws:events:eu-west-1:444455556666:event-bus/default")
+    with pytest.raises(ValidationError, match=r"the sender's account is not known at synth"):
+        cs.add_eventbridge_destination("bus", event_bus=bus)
+
+
+def test_accepts_this_accounts_default_bus_by_arn_and_by_name():
+    stack = account_stack()
+    cs = SendingConfigurationSet(stack, "Set", configuration_set_name="marketing")
+    cs.add_eventbridge_destination("by-arn", event_bus=eventbridge.EventBus.from_event_bus_arn(
+        stack, "Mine", "arn:aws:events:eu-west-1:111122223333:event-bus/default"))
+    cs.add_eventbridge_destination("by-name", event_bus=eventbridge.EventBus.from_event_bus_name(stack, "Named", "default"))
+    assert set(cs.event_destinations) == {"by-arn", "by-name"}
+
+
 def test_collects_every_problem_and_raises_once(cs):
     with pytest.raises(ValidationError) as raised:
         cs.add_cloudwatch_destination(

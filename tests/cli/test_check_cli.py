@@ -35,8 +35,11 @@ def files(tmp_path):
     template = with_firehose(base())
     template["Resources"]["Metrics"] = destination("metrics", ["send", "bounce"], **cloudwatch(("campaign", "messageTag", "none")))
     # A stream outside the templates: what reaches it cannot be followed further (could not be checked).
+    # SES's role is in the templates (a role outside them would be undecidable: never delivered).
+    external = "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere"
+    template["Resources"]["SesRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = [{"Fn::GetAtt": ["Stream", "Arn"]}, external]
     template["Resources"]["External"] = destination("external", ["bounce"], KinesisFirehoseDestination={
-        "DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
+        "DeliveryStreamARN": external, "IAMRoleARN": {"Fn::GetAtt": ["SesRole", "Arn"]}})
     (tmp_path / "t.json").write_text(json.dumps(template))
     for name, text in {"passing.yaml": PASSING, "failing.yaml": FAILING, "none.yaml": SENDS}.items():
         (tmp_path / name).write_text(text)

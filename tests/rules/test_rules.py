@@ -117,8 +117,40 @@ def test_message_tags_use_ses_wording_and_allow_reserved_feedback_ids():
 
 def test_event_bus_default_only():
     assert rules.check_event_bus("default") == []
-    assert rules.check_event_bus("arn:aws:events:eu-west-1:111122223333:event-bus/default") == []
-    assert rules.check_event_bus("arn:aws:events:eu-west-1:111122223333:event-bus/orders") != []
+    assert rules.check_event_bus("arn:aws:events:eu-west-1:111122223333:event-bus/default", account="111122223333", region="eu-west-1") == []
+    assert "is not the default bus" in messages(rules.check_event_bus("arn:aws:events:eu-west-1:111122223333:event-bus/orders"))[0]
+
+
+def test_event_bus_of_another_account_or_region_is_refused():
+    other = "arn:aws:events:eu-west-1:444455556666:event-bus/default"
+    assert messages(rules.check_event_bus(other, account="111122223333", region="eu-west-1")) == [
+        f"event bus {other!r} is the default bus of account 444455556666, not of this account (111122223333); "
+        "SES publishes only to the default bus of the sending account"
+    ]
+    [problem] = rules.check_event_bus(other, account="444455556666", region="us-east-1")
+    assert "default bus of Region eu-west-1, not of this Region (us-east-1)" in problem.message
+
+
+def test_a_default_bus_arn_is_refused_when_the_senders_account_is_unknown():
+    [problem] = rules.check_event_bus("arn:aws:events:eu-west-1:444455556666:event-bus/default", region="eu-west-1")
+    assert "the sender's account is not known at synth" in problem.message
+
+
+def test_the_default_bus_arn_the_simulator_compares_with():
+    assert rules.default_event_bus_arn("aws", "eu-west-1", "111122223333") == "arn:aws:events:eu-west-1:111122223333:event-bus/default"
+
+
+def test_fifo_topics_by_flag_or_suffix():
+    assert rules.is_fifo_topic("alerts.fifo") and rules.is_fifo_topic("alerts", fifo=True)
+    assert not rules.is_fifo_topic("arn:aws:sns:us-east-1:111122223333:alerts")
+
+
+def test_dimension_values_read_as_ses_reads_them():
+    headers = [{"name": "X-Campaign", "value": "a"}, {"name": "x-campaign", "value": "b"}]
+    read = rules.dimension_values
+    assert read(rules.DimensionSource.EMAIL_HEADER, "x-CAMPAIGN", tags={}, headers=headers, link_tags=None) == ["a", "b"]
+    assert read(rules.DimensionSource.MESSAGE_TAG, "campaign", tags={"campaign": ["spring"]}, headers=headers, link_tags=None) == ["spring"]
+    assert read(rules.DimensionSource.LINK_TAG, "cta", tags={"cta": ["x"]}, headers=[], link_tags=None) == []
 
 
 def test_header_dimension_values():
@@ -165,10 +197,11 @@ def test_reputation_metrics_account_level_and_per_configuration_set():
 
 def test_reputation_thresholds_and_defaults_below_the_review_level():
     bounce, complaint = rules.ReputationMetric
-    assert (bounce.review_percent, bounce.pause_percent, bounce.alarm_percent) == (5, 10, 2.5)
-    assert (complaint.review_percent, complaint.pause_percent, complaint.alarm_percent) == (0.1, 0.5, 0.05)
-    assert rules.percent_to_fraction(complaint.alarm_percent) == 0.0005
-    assert all(m.alarm_percent < m.review_percent and "half" in m.rationale for m in rules.ReputationMetric)
+    defaults = rules.REPUTATION_ALARMS
+    assert (bounce.review_percent, bounce.pause_percent, defaults[bounce].percent) == (5, 10, 2.5)
+    assert (complaint.review_percent, complaint.pause_percent, defaults[complaint].percent) == (0.1, 0.5, 0.05)
+    assert rules.percent_to_fraction(defaults[complaint].percent) == 0.0005
+    assert all(defaults[m].percent < m.review_percent and "half" in defaults[m].rationale for m in rules.ReputationMetric)
 
 
 @pytest.mark.parametrize(
@@ -182,16 +215,16 @@ def test_reputation_thresholds_and_defaults_below_the_review_level():
     ],
 )
 def test_bounce_alarm_threshold_levels(percent, severity, expected):
-    [problem] = rules.check_alarm_threshold(rules.ReputationMetric.BOUNCE_RATE, percent)
+    [problem] = rules.check_alarm_threshold(rules.ReputationMetric.BOUNCE_RATE, percent, 2.5)
     assert problem.severity is severity
     assert expected in problem.message
 
 
 def test_complaint_alarm_threshold_levels():
-    assert rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.05) == []
-    [warning] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.2)
+    assert rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.05, 0.05) == []
+    [warning] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.2, 0.05)
     assert warning.severity is Severity.WARNING
-    [error] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.5)
+    [error] = rules.check_alarm_threshold(rules.ReputationMetric.COMPLAINT_RATE, 0.5, 0.05)
     assert error.is_error
 
 

@@ -82,12 +82,18 @@ def test_like_arn_bool_null_numeric_and_set_operators():
 
 
 def test_unknown_operators_never_allow_and_are_reported():
-    policy = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}
-    assert not evaluate([policy], Request("a:b", "r", context={"aws:SourceIp": "10.1.1.1"})).allowed
-    assert unsupported_operators([policy]) == {"IpAddress"}
+    policy = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"IpAddressInRange": {"aws:SourceIp": "10.0.0.0/8"}}}]}
+    decision = evaluate([policy], Request("a:b", "r", context={"aws:SourceIp": "10.1.1.1"}))
+    assert not decision.allowed and decision.unknown
+    assert decision.reason == "an Allow may apply: unknown condition operator IpAddressInRange in IpAddressInRange (statement 1)"
+    assert unsupported_operators([policy]) == {"IpAddressInRange"}
 
 
 def test_resource_policy_principals():
+    # An account in Principal trusts the account's IAM policies: it grants nothing by itself
+    # (authorize() combines it with the caller's identity policies).
     policy = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]}
-    assert evaluate([policy], Request("kms:Decrypt", "*", principal_account="111122223333"), resource_policy=True).allowed
+    assert not evaluate([policy], Request("kms:Decrypt", "*", principal_account="111122223333"), resource_policy=True).allowed
     assert not evaluate([policy], Request("kms:Decrypt", "*", principal_service="ses.amazonaws.com"), resource_policy=True).allowed
+    role = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/r"}, "Action": "kms:*", "Resource": "*"}]}
+    assert evaluate([role], Request("kms:Decrypt", "*", principal="arn:aws:sts::111122223333:assumed-role/r/s"), resource_policy=True).allowed

@@ -199,11 +199,25 @@ def test_bucket_policy_denying_the_stream_role_drops_with_reason():
 
 
 def test_a_stream_outside_the_templates_is_delivered_with_a_note():
-    t = base()
-    t["Resources"]["Ext"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
+    # SES's role is in the templates and may put records on the stream: that much is decided;
+    # what the stream does with them is not followed.
+    t = with_firehose(base())
+    external = "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere"
+    t["Resources"]["SesRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = external
+    t["Resources"]["ToFirehose"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": external, "IAMRoleARN": {"Fn::GetAtt": ["SesRole", "Arn"]}})
     sim, result = routed(t)
     assert outcome(result, "Send", "ext") == {"eventDestination": "ext", "type": "firehose", "deliveryStream": "elsewhere"}
     assert any("not in the templates: records are not followed" in w for w in sim.warnings)
+
+
+def test_a_role_outside_the_templates_is_not_delivered_and_says_why():
+    t = base()
+    t["Resources"]["Ext"] = destination("ext", None, KinesisFirehoseDestination={"DeliveryStreamARN": "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere", "IAMRoleARN": "arn:aws:iam::111122223333:role/elsewhere"})
+    sim, result = routed(t)
+    assert outcome(result, "Send", "ext") == {"eventDestination": "ext", "reason": (
+        "whether SES may assume role arn:aws:iam::111122223333:role/elsewhere for configuration set marketing cannot be decided: "
+        "role arn:aws:iam::111122223333:role/elsewhere (not in the templates) cannot be read")}
+    assert {v.destination.name: v.never for v in sim.router.verdicts()} == {"ext": NeverReceives.UNDECIDABLE}
 
 
 # --- SNS ---------------------------------------------------------------------------

@@ -121,7 +121,7 @@ class ReputationAlarms(Construct):
 
     Thresholds are in percent: ``bounce_rate_percent`` (default 2.5) and
     ``complaint_rate_percent`` (default 0.05), half the 5% / 0.1% at which AWS reviews an
-    account (see ``rules.ReputationMetric`` for the rationale, repeated in each alarm's
+    account (see ``rules.REPUTATION_ALARMS`` for the rationale, repeated in each alarm's
     description). A threshold at or above AWS's pause level is an error, at or above its
     review level a warning. Alarms fire at or above the threshold and notify ``topic``
     on entering ALARM and on returning to OK; by default an ``AlarmTopic`` is created
@@ -136,8 +136,8 @@ class ReputationAlarms(Construct):
         construct_id: str,
         *,
         configuration_set: SendingConfigurationSet | None = None,
-        bounce_rate_percent: float = ReputationMetric.BOUNCE_RATE.alarm_percent,
-        complaint_rate_percent: float = ReputationMetric.COMPLAINT_RATE.alarm_percent,
+        bounce_rate_percent: float = rules.REPUTATION_ALARMS[ReputationMetric.BOUNCE_RATE].percent,
+        complaint_rate_percent: float = rules.REPUTATION_ALARMS[ReputationMetric.COMPLAINT_RATE].percent,
         dimension_alarms: Sequence[Mapping[str, str]] = (),
         minimum_sends: int = rules.DIMENSION_ALARM_MINIMUM_SENDS,
         topic: sns.ITopic | None = None,
@@ -228,7 +228,7 @@ class ReputationAlarms(Construct):
             if known(name) is not rules.UNRESOLVED and len(name) > MAX_ALARM_NAME_LENGTH
         ][:1]
         for metric, percent in thresholds.items():
-            problems += rules.under(rules.check_alarm_threshold(metric, known(percent)), f"{metric.name.lower()}_percent")
+            problems += rules.under(rules.check_alarm_threshold(metric, known(percent), rules.REPUTATION_ALARMS[metric].percent), f"{metric.name.lower()}_percent")
         problems += rules.under(rules.check_minimum_sends(minimum_sends), "minimum_sends")
         if configuration_set is None:
             if dimension_alarms:
@@ -260,5 +260,6 @@ def _slug(metric: ReputationMetric) -> str:
 
 
 def _why(metric: ReputationMetric, percent: float) -> str:
-    default = "the ses-metrics default" if percent == metric.alarm_percent else f"ses-metrics' default is {metric.alarm_percent:g}%"
-    return f"Threshold {percent:g}% ({default}: {metric.rationale})"
+    chosen = rules.REPUTATION_ALARMS[metric]
+    default = "the ses-metrics default" if percent == chosen.percent else f"ses-metrics' default is {chosen.percent:g}%"
+    return f"Threshold {percent:g}% ({default}: {chosen.rationale})"

@@ -22,7 +22,7 @@ from ses_metrics.cdk import _arguments
 from ses_metrics.cdk._arguments import EventsArg
 from ses_metrics.cdk._tokens import known
 from ses_metrics.cdk.metrics import SendingMetrics
-from ses_metrics.rules import UNRESOLVED, EventType, Problem, set_options
+from ses_metrics.rules import UNRESOLVED, EventType, Problem, firehose, set_options
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class DeliveryStreamArn:
     @property
     def delivery_stream_name(self) -> str:
         """The name at the end of the ARN (``...:deliverystream/<name>``)."""
-        return self.delivery_stream_arn.rsplit("/", 1)[-1]
+        return firehose.delivery_stream_name_from_arn(self.delivery_stream_arn)
 
 
 class DeliveryStreamLike(Protocol):
@@ -196,7 +196,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
         """``arn:<partition>:ses:<region>:<account>:configuration-set/<name>``, as SES's
         ``aws:SourceArn`` condition key sees it, for use in this set's own stack (the name
         is a ``Ref`` to the set). In a policy of another stack use ``arn_for``."""
-        return self._stack.format_arn(service="ses", resource="configuration-set", resource_name=self.configuration_set_name)
+        return self._stack.format_arn(service="ses", resource=rules.CONFIGURATION_SET_ARN_RESOURCE, resource_name=self.configuration_set_name)
 
     def arn_for(self, consumer: Construct) -> str:
         """The set's ARN for a policy written in ``consumer``'s stack.
@@ -213,7 +213,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
         # One string per stack, so that policies listing this set's ARN find it once.
         if stack.node.path not in self._foreign_arns:
             self._foreign_arns[stack.node.path] = stack.format_arn(
-                service="ses", resource="configuration-set", resource_name=self.name_in_metrics
+                service="ses", resource=rules.CONFIGURATION_SET_ARN_RESOURCE, resource_name=self.name_in_metrics
             )
         return self._foreign_arns[stack.node.path]
 
@@ -286,7 +286,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
                 self,
                 f"{name}Role",
                 description=f"Assumed by SES to publish events of configuration set destination {name} to Firehose",
-                assumed_by=iam.ServicePrincipal("ses.amazonaws.com", conditions=self._ses_source_conditions(self)),
+                assumed_by=iam.ServicePrincipal(rules.SES_PRINCIPAL, conditions=self._ses_source_conditions(self)),
                 inline_policies={
                     "PutRecordBatch": iam.PolicyDocument(
                         statements=[
@@ -327,7 +327,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
         result = topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid=f"SesPublish{cdk.Names.unique_id(created)}",
-                principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                principals=[iam.ServicePrincipal(rules.SES_PRINCIPAL)],
                 actions=["sns:Publish"],
                 resources=[topic.topic_arn],
                 conditions=self._ses_source_conditions(topic),
@@ -339,7 +339,7 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
             topic.master_key.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"SesPublish{cdk.Names.unique_id(created)}",
-                    principals=[iam.ServicePrincipal("ses.amazonaws.com")],
+                    principals=[iam.ServicePrincipal(rules.SES_PRINCIPAL)],
                     actions=["kms:GenerateDataKey*", "kms:Decrypt"],
                     resources=["*"],  # in a key policy, "*" is this key
                     conditions=self._ses_source_conditions(topic.master_key),
@@ -356,24 +356,32 @@ class SendingConfigurationSet(SendingMetrics, cdk.Resource):
         enabled: bool = True,
     ) -> ses.CfnConfigurationSetEventDestination:
         """Publish events to EventBridge (``source: aws.ses``). SES supports only the
-        account's default bus, which is used when ``event_bus`` is omitted."""
+        default bus of the sending account and Region, which is used when ``event_bus`` is
+        omitted; a bus given by ARN must be the default bus of this stack's account and
+        Region (when the stack's account or Region is not known at synth, a literal ARN is
+        refused: nothing shows it is the sender's)."""
         event_types, problems = self._check_destination(name, events)
         if event_bus is not None:
-            # A bus this app creates is never the default one, whose name is only known at deploy.
-            owned = cdk.Resource.is_owned_resource(event_bus)
-            bus_name = known(event_bus.event_bus_name)
-            judged = event_bus.node.path if owned else bus_name if bus_name is not UNRESOLVED else known(event_bus.event_bus_arn)
-            problems += rules.under(rules.check_event_bus(judged), "event_bus")
+            problems += rules.under(self._check_event_bus(event_bus), "event_bus")
         self._raise_for(name, problems)
         arn = (
             event_bus.event_bus_arn
             if event_bus is not None
-            else self._stack.format_arn(service="events", resource="event-bus", resource_name="default")
+            else self._stack.format_arn(service="events", resource="event-bus", resource_name=rules.DEFAULT_EVENT_BUS)
         )
         target = ses.CfnConfigurationSetEventDestination.EventBridgeDestinationProperty(event_bus_arn=arn)
         return self._add(name, event_types, enabled, event_bridge_destination=target)
 
     # --- internals ------------------------------------------------------------------
+
+    def _check_event_bus(self, event_bus: eventbridge.IEventBus) -> list[Problem]:
+        if cdk.Resource.is_owned_resource(event_bus):
+            # A bus this app creates is never the default one, which every account has already.
+            return rules.check_event_bus(event_bus.node.path)
+        arn = known(event_bus.event_bus_arn)
+        if arn is UNRESOLVED:
+            return rules.check_event_bus(known(event_bus.event_bus_name))
+        return rules.check_event_bus(arn, account=known(self._stack.account), region=known(self._stack.region))
 
     def _check_destination(self, name: str, events: EventsArg) -> tuple[tuple[EventType, ...], list[Problem]]:
         problems = rules.under(rules.check_event_destination_name(known(name)), "name")

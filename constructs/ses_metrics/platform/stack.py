@@ -37,11 +37,10 @@ from ses_metrics.platform.config import (
     StreamConfig,
     StreamKind,
 )
-from ses_metrics.rules import DestinationKind, EventType, Problem
+from ses_metrics.rules import MAX_RESOURCES_PER_STACK, DestinationKind, EventType, Problem
 
 DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream
-# CloudFormation's quota of resources per stack (not adjustable).
-MAX_RESOURCES = 500
+MAX_RESOURCES = MAX_RESOURCES_PER_STACK
 
 
 class PlatformStack(cdk.Stack):

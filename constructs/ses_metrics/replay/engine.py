@@ -31,7 +31,15 @@ from ses_metrics.replay.metricmath import Unsupported
 from ses_metrics.replay.profile import Profile, ProfileError
 from ses_metrics.replay.reputation import ReputationModel
 from ses_metrics.replay.traffic import sends
-from ses_metrics.rules import METRIC_NAMESPACE, DestinationKind, EventType, MetricKey, Problem, ReputationMetric
+from ses_metrics.rules import (
+    CONFIGURATION_SET_DIMENSION,
+    METRIC_NAMESPACE,
+    DestinationKind,
+    EventType,
+    MetricKey,
+    Problem,
+    ReputationMetric,
+)
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sends import SimulationOptions
@@ -60,7 +68,7 @@ class ReplayMetrics:
             return None
         if key.metric_name in _REPUTATION:
             names = [n for n, _ in key.dimensions]
-            if names not in ([], ["ses:configuration-set"]):
+            if names not in ([], [CONFIGURATION_SET_DIMENSION]):
                 return {}  # SES publishes reputation with no other dimensions
             scope = key.dimensions[0][1] if names else None
             series = self.reputation.series(scope, _REPUTATION[key.metric_name])

@@ -1,5 +1,6 @@
 """What AWS accepts and what SES does, as pure Python: names, limits, event types, tags,
-dimension sources, targets, CloudWatch and reputation facts, Firehose and Redshift rules.
+dimension sources, targets, CloudWatch and reputation facts, Firehose and Redshift rules,
+IAM facts (condition operators, the request context each service presents).
 
 This package is the single source of truth: the constructs, the ``ses-metrics.yaml`` loader
 and the simulator all call it, so a configuration rejected at synth is exactly one SES would
@@ -8,6 +9,11 @@ choices (alarm levels, minimum sends) are in :mod:`ses_metrics.rules.defaults`, 
 AWS's facts. Every public name of the submodules is re-exported here.
 """
 
+from ses_metrics.rules.cloudformation import (  # noqa: F401
+    MAX_RESOURCES_PER_STACK,
+    MAX_STACK_NAME_LENGTH,
+    STACK_NAME_RE,
+)
 from ses_metrics.rules.cloudwatch import (  # noqa: F401
     ACCOUNT_METRIC_EVENTS,
     CONFIGURATION_SET_DIMENSION,
@@ -30,6 +36,7 @@ from ses_metrics.rules.cloudwatch import (  # noqa: F401
     check_email_address,
     check_link_tag_dimension,
     check_metric_dimensions,
+    dimension_values,
     event_metric_key,
     parse_dimension_source,
 )
@@ -42,6 +49,25 @@ from ses_metrics.rules.defaults import (  # noqa: F401
     REPUTATION_ALARM_PERIOD_SECONDS,
     REPUTATION_ALARM_STATISTIC,
     REPUTATION_ALARM_TREAT_MISSING_DATA,
+    REPUTATION_ALARMS,
+)
+from ses_metrics.rules.iam import (  # noqa: F401
+    ACCOUNT_ROOT_SUFFIX,
+    CONDITION_OPERATORS,
+    FIREHOSE_ASSUMES_ROLE,
+    FIREHOSE_PRINCIPAL,
+    IF_EXISTS,
+    LITERAL_VARIABLES,
+    MULTIVALUED_KEYS,
+    ROLE_SESSION_CALL,
+    S3_CALLS_KMS,
+    S3_SSE_HEADER,
+    S3_SSE_KEY_HEADER,
+    SES_PRINCIPAL,
+    SES_SERVICE_CALL,
+    SET_QUALIFIERS,
+    ConditionOperator,
+    RequestKind,
 )
 from ses_metrics.rules.problems import (  # noqa: F401
     UNRESOLVED,
@@ -64,6 +90,7 @@ from ses_metrics.rules.reputation import (  # noqa: F401
 )
 from ses_metrics.rules.ses import (  # noqa: F401
     ALL_EVENTS,
+    CONFIGURATION_SET_ARN_RESOURCE,
     DEFAULT_VALUE_FORM,
     DEFAULT_VALUE_RE,
     DIMENSION_NAME_FORM,
@@ -71,16 +98,21 @@ from ses_metrics.rules.ses import (  # noqa: F401
     EVENT_TYPE_NAMES,
     HEADER_DIMENSION_VALUE_RE,
     HTTPS_POLICIES,
+    LINK_TAGS_ATTRIBUTE,
     MAX_CONFIGURATION_SETS,
     MAX_DIMENSION_LENGTH,
     MAX_DIMENSIONS,
     MAX_EVENT_DESTINATIONS,
     MAX_MAX_DELIVERY_SECONDS,
+    MAX_MESSAGE_BYTES,
     MAX_NAME_LENGTH,
+    MAX_PUBLISHED_HEADER_BYTES,
+    MAX_RECIPIENTS,
     MAX_TAG_LENGTH,
     MIN_MAX_DELIVERY_SECONDS,
     NAME_FORM,
     NAME_RE,
+    NO_TRACK_ATTRIBUTE,
     RESERVED_MESSAGE_TAGS,
     SES_GUIDE_DEFAULT_VALUE_RE,
     SUPPRESSION_REASONS,
@@ -96,12 +128,15 @@ from ses_metrics.rules.ses import (  # noqa: F401
     check_message_tag,
     check_tracking,
     check_unique,
+    configuration_set_arn,
     event_type,
     is_metric_header_value,
     parse_event_types,
 )
 from ses_metrics.rules.targets import (  # noqa: F401
+    DEFAULT_EVENT_BUS,
     DELIVERY_STREAM_NAME_RE,
+    FIFO_TOPIC_SUFFIX,
     STANDARD_TOPIC_NAME_RE,
     TOPIC_NAME_RE,
     DestinationKind,
@@ -110,4 +145,6 @@ from ses_metrics.rules.targets import (  # noqa: F401
     check_event_bus,
     check_sns_topic,
     check_topic_name,
+    default_event_bus_arn,
+    is_fifo_topic,
 )

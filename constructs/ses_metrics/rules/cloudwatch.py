@@ -23,8 +23,6 @@ from ses_metrics.rules.ses import (
     check_unique,
 )
 
-##IMPORTS##
-
 # DG event-publishing-add-event-destination-cloudwatch.md: not usable as header dimensions.
 FORBIDDEN_HEADER_DIMENSIONS: Final = ("Received", "To", "From", "DKIM-Signature", "CC", "message-id", "Return-Path")
 _FORBIDDEN_HEADERS_LOWER: Final = frozenset(h.lower() for h in FORBIDDEN_HEADER_DIMENSIONS)
@@ -84,6 +82,25 @@ def check_dimension_default(value: Any) -> list[Problem]:
             )
         ]
     return check_pattern(value, DEFAULT_VALUE_RE, "default value", DEFAULT_VALUE_FORM, MAX_DIMENSION_LENGTH)
+
+
+def dimension_values(
+    source: DimensionSource,
+    name: str,
+    *,
+    tags: Mapping[str, Sequence[str]],
+    headers: Sequence[Mapping[str, str]],
+    link_tags: Mapping[str, Sequence[str]] | None,
+) -> list[str]:
+    """The values a message (and, for a click, its link) gives a dimension: the message
+    tag's values, the link tag's values, or the values of every header of that name (header
+    names compare without case). SES publishes the first; none: the default."""
+    if source is DimensionSource.MESSAGE_TAG:
+        return list(tags.get(name) or ())
+    if source is DimensionSource.LINK_TAG:
+        return list((link_tags or {}).get(name) or ())
+    wanted = name.lower()
+    return [h["value"] for h in headers if h["name"].lower() == wanted]
 
 
 def check_dimension(name: Any, source: Any, default: Any) -> list[Problem]:

@@ -1,12 +1,43 @@
-"""ses-metrics' own choices (not AWS facts): how its alarms evaluate."""
+"""ses-metrics' own choices, apart from AWS's facts: alarm thresholds and how alarms evaluate,
+and what the delivery streams use when not told (prefixes, buffering, retries, table)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
+from ses_metrics.rules import firehose
+from ses_metrics.rules.reputation import ReputationMetric
 from ses_metrics.rules.ses import EventType
 
-##IMPORTS##
+# --- alarms -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReputationAlarmDefault:
+    """The default threshold of a reputation alarm, in percent, and why (written into each
+    alarm's description)."""
+
+    percent: float
+    rationale: str
+
+
+REPUTATION_ALARMS: Final = {
+    ReputationMetric.BOUNCE_RATE: ReputationAlarmDefault(
+        2.5,
+        "half the 5% at which AWS places the account under review (it may pause sending at 10%). "
+        "SES computes the rate over a representative volume of recent sending, so it moves slowly: "
+        "alarming at half the review level leaves time to stop the list or campaign that bounces "
+        "before AWS acts.",
+    ),
+    ReputationMetric.COMPLAINT_RATE: ReputationAlarmDefault(
+        0.05,
+        "half the 0.1% at which AWS places the account under review (it may pause sending at 0.5%). "
+        "Complaints arrive hours or days after delivery and not every mailbox provider reports "
+        "them, so the measured rate trails the real one: alarming at half the review level "
+        "leaves time to act before AWS does.",
+    ),
+}
 
 # How the alarms evaluate (the replay of alarms reads the same values from the template).
 # Every alarm fires at or above its threshold (GreaterThanOrEqualToThreshold, as AWS's
@@ -32,4 +63,18 @@ DIMENSION_ALARM_TREAT_MISSING_DATA: Final = "notBreaching"
 # The events a per-dimension alarm reads: the destination must publish all of them.
 DIMENSION_ALARM_EVENTS: Final = (EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT)
 
+# --- delivery streams ---------------------------------------------------------------
 
+S3_PREFIX: Final = "ses-events/"
+S3_ERROR_OUTPUT_PREFIX: Final = "ses-events-errors/"
+REDSHIFT_STAGING_PREFIX: Final = "ses-redshift-staging/"
+REDSHIFT_BACKUP_PREFIX: Final = "ses-redshift-backup/"
+REDSHIFT_TABLE: Final = "ses"
+OPENSEARCH_BACKUP_PREFIX: Final = "ses-opensearch-backup/"
+# Firehose's own buffering defaults; with dynamic partitioning the smallest buffer it allows.
+BUFFERING_SECONDS: Final = firehose.DEFAULT_BUFFERING_SECONDS
+BUFFERING_MIB: Final = firehose.DEFAULT_BUFFERING_MIB
+PARTITIONED_BUFFERING_MIB: Final = firehose.DYNAMIC_PARTITIONING_BUFFERING.min_mib
+# Firehose's own retry defaults: 300 s (S3 dynamic partitioning, OpenSearch), 3600 s (Redshift).
+RETRY_SECONDS: Final = firehose.DEFAULT_RETRY_SECONDS
+REDSHIFT_RETRY_SECONDS: Final = firehose.DEFAULT_REDSHIFT_RETRY_SECONDS

@@ -48,6 +48,13 @@ class BufferingLimits:
     max_mib: int
 
 
+# Firehose API reference: BufferingHints (300 s, 5 MiB when not given), RedshiftRetryOptions
+# (3600 s) and the other RetryOptions (300 s).
+DEFAULT_BUFFERING_SECONDS: Final = 300
+DEFAULT_BUFFERING_MIB: Final = 5
+DEFAULT_RETRY_SECONDS: Final = 300
+DEFAULT_REDSHIFT_RETRY_SECONDS: Final = 3600
+
 S3_BUFFERING: Final = BufferingLimits(0, 900, 1, 128)
 REDSHIFT_BUFFERING: Final = S3_BUFFERING  # the staging S3 configuration
 OPENSEARCH_BUFFERING: Final = BufferingLimits(0, 900, 1, 100)
@@ -78,6 +85,24 @@ PARTITION_KEYS: Final = {
         "the ses:configuration-set auto-tag SES adds to every event published through a configuration set",
     ),
 }
+
+
+# FDG s3-prefixes: without a !{timestamp:...} expression, Firehose appends the delivery hour
+# (UTC, of the first record of the object) to the prefix in this form.
+TIME_PREFIX_FORMAT: Final = "%Y/%m/%d/%H/"
+
+
+def time_prefix(moment: datetime) -> str:
+    """``YYYY/MM/dd/HH/`` of ``moment`` (UTC): what Firehose appends to a prefix without timestamps."""
+    return moment.strftime(TIME_PREFIX_FORMAT)
+
+
+DELIVERY_STREAM_ARN_RESOURCE: Final = "deliverystream"
+
+
+def delivery_stream_name_from_arn(arn: str) -> str:
+    """The name at the end of ``arn:<partition>:firehose:<region>:<account>:deliverystream/<name>``."""
+    return arn.rsplit(f":{DELIVERY_STREAM_ARN_RESOURCE}/", 1)[-1]
 
 
 def metadata_extraction_query(options: Sequence[str]) -> str:
@@ -390,6 +415,10 @@ def check_opensearch_backup_mode(value: Any) -> list[Problem]:
 
 
 # --- Redshift -----------------------------------------------------------------------
+
+# Redshift's defaults for a cluster or workgroup (Redshift management guide).
+REDSHIFT_DEFAULT_PORT: Final = 5439
+REDSHIFT_DEFAULT_DATABASE: Final = "dev"
 
 # CFN RedshiftDestinationConfiguration.ClusterJDBCURL.
 JDBC_URL_RE: Final = re.compile(

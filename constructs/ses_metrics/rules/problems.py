@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
-##IMPORTS##
-
 # --- problems -----------------------------------------------------------------------
 
 PathSegment = str | int

@@ -26,19 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from ses_metrics.rules import record_schema
 from ses_metrics.rules.problems import UNRESOLVED, Problem
 from ses_metrics.rules.ses import MAX_TAG_LENGTH, TAG_RE, EventType
 
-ALL: Final = frozenset(EventType)
+ALL: Final = record_schema.ALL
 E = EventType
-# AWS's documented Rendering Failure and DeliveryDelay records carry no headers and only
-# the ses:configuration-set tag; the Open and Click records carry no sourceArn.
-_WITH_HEADERS: Final = ALL - {E.RENDERING_FAILURE, E.DELIVERY_DELAY}
-_WITH_SOURCE_ARN: Final = ALL - {E.OPEN, E.CLICK}
-
-# Redshift's longest VARCHAR, in bytes: for text SES does not bound (URLs, user agents,
-# SMTP responses, JSON arrays of up to 50 recipients). Redshift's TEXT is VARCHAR(256).
-LONG_TEXT: Final = "VARCHAR(65535)"
+LONG_TEXT: Final = record_schema.LONG_TEXT
 
 
 @dataclass(frozen=True)
@@ -64,71 +58,84 @@ class Column:
         return f"{self.name} {self.type}{' NOT NULL' if self.not_null else ''}"
 
 
-def _c(name: str, type_: str, path: str, events: Iterable[EventType] = ALL, description: str = "", **kw: Any) -> Column:
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in path.split("/")]
-    return Column(name, type_, tuple(parts), frozenset(events), description, **kw)
+def _c(name: str, path: str, description: str | None = None, *, type_: str | None = None,
+       events: Iterable[EventType] | None = None, not_null: bool = False) -> Column:
+    """A column over ``path`` of the SES record (:mod:`record_schema`): its type, the events
+    carrying it and its description come from the record's description unless given
+    (``KeyError`` at import for a path the record does not have)."""
+    parts: tuple[str | int, ...] = tuple(int(p) if p.isdigit() else p for p in path.split("/"))
+    found = record_schema.resolve_path(parts)
+    return Column(
+        name,
+        type_ or record_schema.redshift_type(found),
+        parts,
+        frozenset(events) if events is not None else found.events,
+        found.field.description if description is None else description,
+        not_null,
+    )
 
 
 # The AWS tutorial's columns (its `campaign` is a message tag column, see tag_column).
 TUTORIAL_COLUMNS: Final = ("message_id", "event_type", "sending_account_id", "timestamp", "destination", "configuration_set")
+_WITH_HEADERS: Final = record_schema.WITH_HEADERS
 
 CATALOGUE: Final[dict[str, Column]] = {
     c.name: c
     for c in (
         # every event (mail object and eventType)
-        _c("message_id", "VARCHAR(200)", "mail/messageId", description="SES message ID", not_null=True),
-        _c("event_type", "VARCHAR(32)", "eventType", description="Bounce, Complaint, ..., Rendering Failure, DeliveryDelay, Subscription", not_null=True),
-        _c("sending_account_id", "CHAR(12)", "mail/sendingAccountId", description="account that sent (the delegate under sending authorization)"),
-        _c("timestamp", "VARCHAR(32)", "mail/timestamp", description="when the message was sent, ISO 8601 (2017-08-05T00:40:02.012Z)"),
-        _c("destination", LONG_TEXT, "mail/destination", description="JSON array of recipient addresses (up to 50)"),
-        _c("configuration_set", "VARCHAR(64)", "mail/tags/ses:configuration-set/0", description="the ses:configuration-set auto-tag"),
-        _c("source", LONG_TEXT, "mail/source", description="envelope MAIL FROM, with display name"),
-        _c("source_arn", "VARCHAR(2048)", "mail/sourceArn", _WITH_SOURCE_ARN, "ARN of the sending identity"),
-        _c("headers_truncated", "BOOLEAN", "mail/headersTruncated", description="true when headers exceeded 10 KB"),
-        _c("subject", LONG_TEXT, "mail/commonHeaders/subject", _WITH_HEADERS, "Subject header"),
-        _c("from_domain", "VARCHAR(256)", "mail/tags/ses:from-domain/0", _WITH_HEADERS, "the ses:from-domain auto-tag"),
-        _c("caller_identity", "VARCHAR(256)", "mail/tags/ses:caller-identity/0", _WITH_HEADERS, "the ses:caller-identity auto-tag"),
-        _c("source_ip", "VARCHAR(45)", "mail/tags/ses:source-ip/0", _WITH_HEADERS, "the ses:source-ip auto-tag"),
+        _c("message_id", "mail/messageId", not_null=True),
+        _c("event_type", "eventType", not_null=True),
+        _c("sending_account_id", "mail/sendingAccountId"),
+        _c("timestamp", "mail/timestamp"),
+        _c("destination", "mail/destination", "JSON array of recipient addresses (up to 50)"),
+        _c("configuration_set", "mail/tags/ses:configuration-set/0", "the ses:configuration-set auto-tag", type_="VARCHAR(64)"),
+        _c("source", "mail/source"),
+        _c("source_arn", "mail/sourceArn"),
+        _c("headers_truncated", "mail/headersTruncated"),
+        _c("subject", "mail/commonHeaders/subject"),
+        # AWS's examples carry these auto-tags only in records with headers
+        _c("from_domain", "mail/tags/ses:from-domain/0", "the ses:from-domain auto-tag", type_="VARCHAR(256)", events=_WITH_HEADERS),
+        _c("caller_identity", "mail/tags/ses:caller-identity/0", "the ses:caller-identity auto-tag", type_="VARCHAR(256)", events=_WITH_HEADERS),
+        _c("source_ip", "mail/tags/ses:source-ip/0", "the ses:source-ip auto-tag", type_="VARCHAR(45)", events=_WITH_HEADERS),
         # Bounce
-        _c("bounce_type", "VARCHAR(32)", "bounce/bounceType", {E.BOUNCE}, "Undetermined, Permanent or Transient"),
-        _c("bounce_sub_type", "VARCHAR(64)", "bounce/bounceSubType", {E.BOUNCE}, "General, NoEmail, Suppressed, MailboxFull, ..."),
-        _c("bounced_recipients", LONG_TEXT, "bounce/bouncedRecipients", {E.BOUNCE}, "JSON array of {emailAddress, action, status, diagnosticCode}"),
-        _c("bounce_feedback_id", "VARCHAR(256)", "bounce/feedbackId", {E.BOUNCE}),
-        _c("bounce_reporting_mta", "VARCHAR(1024)", "bounce/reportingMTA", {E.BOUNCE}),
+        _c("bounce_type", "bounce/bounceType"),
+        _c("bounce_sub_type", "bounce/bounceSubType"),
+        _c("bounced_recipients", "bounce/bouncedRecipients"),
+        _c("bounce_feedback_id", "bounce/feedbackId", ""),
+        _c("bounce_reporting_mta", "bounce/reportingMTA", ""),
         # Complaint
-        _c("complaint_feedback_type", "VARCHAR(64)", "complaint/complaintFeedbackType", {E.COMPLAINT},
-           "abuse, auth-failure, fraud, not-spam, other, virus (only with a feedback report)"),
-        _c("complained_recipients", LONG_TEXT, "complaint/complainedRecipients", {E.COMPLAINT}),
-        _c("complaint_user_agent", LONG_TEXT, "complaint/userAgent", {E.COMPLAINT}),
-        _c("complaint_feedback_id", "VARCHAR(256)", "complaint/feedbackId", {E.COMPLAINT}),
+        _c("complaint_feedback_type", "complaint/complaintFeedbackType"),
+        _c("complained_recipients", "complaint/complainedRecipients"),
+        _c("complaint_user_agent", "complaint/userAgent"),
+        _c("complaint_feedback_id", "complaint/feedbackId"),
         # Delivery
-        _c("delivery_processing_time_millis", "BIGINT", "delivery/processingTimeMillis", {E.DELIVERY}),
-        _c("delivery_smtp_response", LONG_TEXT, "delivery/smtpResponse", {E.DELIVERY}),
-        _c("delivery_reporting_mta", "VARCHAR(1024)", "delivery/reportingMTA", {E.DELIVERY}),
-        _c("delivery_recipients", LONG_TEXT, "delivery/recipients", {E.DELIVERY}),
+        _c("delivery_processing_time_millis", "delivery/processingTimeMillis"),
+        _c("delivery_smtp_response", "delivery/smtpResponse"),
+        _c("delivery_reporting_mta", "delivery/reportingMTA"),
+        _c("delivery_recipients", "delivery/recipients"),
         # Reject
-        _c("reject_reason", "VARCHAR(256)", "reject/reason", {E.REJECT}, "'Bad content'"),
+        _c("reject_reason", "reject/reason"),
         # Open
-        _c("open_ip_address", "VARCHAR(45)", "open/ipAddress", {E.OPEN}),
-        _c("open_user_agent", LONG_TEXT, "open/userAgent", {E.OPEN}),
-        _c("open_timestamp", "VARCHAR(32)", "open/timestamp", {E.OPEN}),
+        _c("open_ip_address", "open/ipAddress"),
+        _c("open_user_agent", "open/userAgent"),
+        _c("open_timestamp", "open/timestamp"),
         # Click
-        _c("click_link", LONG_TEXT, "click/link", {E.CLICK}, "the clicked URL"),
-        _c("click_link_tags", LONG_TEXT, "click/linkTags", {E.CLICK}, "JSON object of the link's ses:tags"),
-        _c("click_ip_address", "VARCHAR(45)", "click/ipAddress", {E.CLICK}),
-        _c("click_user_agent", LONG_TEXT, "click/userAgent", {E.CLICK}),
-        _c("click_timestamp", "VARCHAR(32)", "click/timestamp", {E.CLICK}),
+        _c("click_link", "click/link"),
+        _c("click_link_tags", "click/linkTags"),
+        _c("click_ip_address", "click/ipAddress"),
+        _c("click_user_agent", "click/userAgent"),
+        _c("click_timestamp", "click/timestamp"),
         # Rendering Failure
-        _c("failure_template_name", "VARCHAR(256)", "failure/templateName", {E.RENDERING_FAILURE}),
-        _c("failure_error_message", LONG_TEXT, "failure/errorMessage", {E.RENDERING_FAILURE}),
+        _c("failure_template_name", "failure/templateName"),
+        _c("failure_error_message", "failure/errorMessage"),
         # DeliveryDelay
-        _c("delay_type", "VARCHAR(64)", "deliveryDelay/delayType", {E.DELIVERY_DELAY}, "InternalFailure, MailboxFull, SpamDetected, ..."),
-        _c("delay_expiration_time", "VARCHAR(32)", "deliveryDelay/expirationTime", {E.DELIVERY_DELAY}),
-        _c("delayed_recipients", LONG_TEXT, "deliveryDelay/delayedRecipients", {E.DELIVERY_DELAY}),
+        _c("delay_type", "deliveryDelay/delayType"),
+        _c("delay_expiration_time", "deliveryDelay/expirationTime"),
+        _c("delayed_recipients", "deliveryDelay/delayedRecipients"),
         # Subscription
-        _c("subscription_contact_list", "VARCHAR(256)", "subscription/contactList", {E.SUBSCRIPTION}),
-        _c("subscription_new_topic_preferences", LONG_TEXT, "subscription/newTopicPreferences", {E.SUBSCRIPTION}),
-        _c("subscription_old_topic_preferences", LONG_TEXT, "subscription/oldTopicPreferences", {E.SUBSCRIPTION}),
+        _c("subscription_contact_list", "subscription/contactList"),
+        _c("subscription_new_topic_preferences", "subscription/newTopicPreferences"),
+        _c("subscription_old_topic_preferences", "subscription/oldTopicPreferences"),
     )
 }
 

@@ -9,7 +9,6 @@ from ses_metrics.rules.cloudwatch import CONFIGURATION_SET_DIMENSION, METRIC_NAM
 from ses_metrics.rules.problems import UNRESOLVED, Problem, Severity, show
 from ses_metrics.rules.ses import EventType
 
-##IMPORTS##
 
 class ReputationMetric(enum.Enum):
     """SES's reputation metrics and the levels at which AWS acts on them.
@@ -31,8 +30,7 @@ class ReputationMetric(enum.Enum):
     (monitoring-sender-reputation-pausing.md) and an older dashboard page put the review
     itself at 10% / 0.5%. The earlier (stricter) levels are used.
 
-    ``alarm_percent``: the default alarm threshold, half the review level; ``rationale``
-    says why and is written into each alarm's description.
+    ses-metrics' own alarm thresholds are in :mod:`ses_metrics.rules.defaults`.
     """
 
     BOUNCE_RATE = (
@@ -41,11 +39,6 @@ class ReputationMetric(enum.Enum):
         "bounce rate",
         5.0,
         10.0,
-        2.5,
-        "half the 5% at which AWS places the account under review (it may pause sending at 10%). "
-        "SES computes the rate over a representative volume of recent sending, so it moves slowly: "
-        "alarming at half the review level leaves time to stop the list or campaign that bounces "
-        "before AWS acts.",
     )
     COMPLAINT_RATE = (
         "Reputation.ComplaintRate",
@@ -53,11 +46,6 @@ class ReputationMetric(enum.Enum):
         "complaint rate",
         0.1,
         0.5,
-        0.05,
-        "half the 0.1% at which AWS places the account under review (it may pause sending at 0.5%). "
-        "Complaints arrive hours or days after delivery and not every mailbox provider reports "
-        "them, so the measured rate trails the real one: alarming at half the review level "
-        "leaves time to act before AWS does.",
     )
 
     def __init__(
@@ -67,16 +55,12 @@ class ReputationMetric(enum.Enum):
         label: str,
         review_percent: float,
         pause_percent: float,
-        alarm_percent: float,
-        rationale: str,
     ) -> None:
         self.metric_name = metric_name
         self.event = event
         self.label = label
         self.review_percent = review_percent
         self.pause_percent = pause_percent
-        self.alarm_percent = alarm_percent
-        self.rationale = rationale
 
     def key(self, configuration_set: str | None = None) -> MetricKey:
         """The account-level metric, or the one of ``configuration_set``."""
@@ -89,23 +73,24 @@ def percent_to_fraction(percent: float) -> float:
     return round(percent / 100, 10)
 
 
-def check_alarm_threshold(metric: ReputationMetric, percent: Any) -> list[Problem]:
+def check_alarm_threshold(metric: ReputationMetric, percent: Any, default_percent: float) -> list[Problem]:
     """An alarm threshold in percent: above 0, below AWS's pause level (error) and
-    preferably below its review level (warning): an alarm is there to warn before AWS acts."""
+    preferably below its review level (warning): an alarm is there to warn before AWS acts.
+    Messages suggest ``default_percent``."""
     if percent is UNRESOLVED or percent is None:
         return []
     what = f"{metric.label} alarm threshold"
     if isinstance(percent, bool) or not isinstance(percent, int | float):
-        return [Problem((), f"{what} must be a number of percent such as {metric.alarm_percent:g}; got {show(percent)}")]
+        return [Problem((), f"{what} must be a number of percent such as {default_percent:g}; got {show(percent)}")]
     if percent <= 0:
-        return [Problem((), f"{what} {percent:g}% must be above 0% (default {metric.alarm_percent:g}%)")]
+        return [Problem((), f"{what} {percent:g}% must be above 0% (default {default_percent:g}%)")]
     if percent >= metric.pause_percent:
         return [
             Problem(
                 (),
                 f"{what} {percent:g}% is at or above the {metric.pause_percent:g}% at which AWS may pause sending: "
                 f"the alarm would fire only when sending may already be paused; use a value below the "
-                f"{metric.review_percent:g}% review level (default {metric.alarm_percent:g}%)",
+                f"{metric.review_percent:g}% review level (default {default_percent:g}%)",
             )
         ]
     if percent >= metric.review_percent:
@@ -114,7 +99,7 @@ def check_alarm_threshold(metric: ReputationMetric, percent: Any) -> list[Proble
                 (),
                 f"{what} {percent:g}% is at or above the {metric.review_percent:g}% at which AWS places the "
                 f"account under review: the alarm fires only once the review may have begun "
-                f"(default {metric.alarm_percent:g}%)",
+                f"(default {default_percent:g}%)",
                 Severity.WARNING,
             )
         ]

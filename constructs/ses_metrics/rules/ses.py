@@ -15,8 +15,6 @@ from typing import Any, Final
 
 from ses_metrics.rules.problems import UNRESOLVED, Problem, check_pattern, one_of, show
 
-##IMPORTS##
-
 # --- limits (DG quotas.md, v1/v2 service models) ----------------------------------
 
 MAX_EVENT_DESTINATIONS: Final = 10
@@ -27,6 +25,23 @@ MAX_DIMENSION_LENGTH: Final = 256
 MAX_TAG_LENGTH: Final = 256
 MIN_MAX_DELIVERY_SECONDS: Final = 300
 MAX_MAX_DELIVERY_SECONDS: Final = 50_400
+
+# Sends (SendEmail API reference, DG quotas.md): a message of at most 10 MB, at most 50
+# recipients across To, CC and BCC (SES answers InvalidParameterValue "Recipient count
+# exceeds 50."); SES publishes at most 10 KB of headers in event records and sets
+# headersTruncated beyond.
+MAX_MESSAGE_BYTES: Final = 10 * 1024 * 1024
+MAX_RECIPIENTS: Final = 50
+MAX_PUBLISHED_HEADER_BYTES: Final = 10 * 1024
+
+# arn:<partition>:ses:<region>:<account>:configuration-set/<name>, the aws:SourceArn SES
+# presents when it assumes a role or publishes to a topic for a configuration set.
+CONFIGURATION_SET_ARN_RESOURCE: Final = "configuration-set"
+
+
+def configuration_set_arn(partition: str, region: str, account: str, name: str) -> str:
+    """A configuration set's ARN, as SES's ``aws:SourceArn`` condition key sees it."""
+    return f"arn:{partition}:ses:{region}:{account}:{CONFIGURATION_SET_ARN_RESOURCE}/{name}"
 
 NAME_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DIMENSION_NAME_RE: Final = re.compile(r"[A-Za-z0-9_:-]{1,256}")
@@ -120,6 +135,11 @@ class AutoTag:
     DOCUMENTED: Final = (CONFIGURATION_SET, CALLER_IDENTITY, FROM_DOMAIN, SOURCE_IP, OUTGOING_IP)
     ALL: Final = DOCUMENTED + (SOURCE_TLS_VERSION, OUTGOING_TLS_VERSION, OPERATION, RECIPIENT_ISP, SENDER_IDENTITY)
 
+
+# Link attributes in HTML bodies (DG faqs-metrics, "Tagging links"): ses:tags="name:value;..."
+# gives a tracked link its link tags, ses:no-track turns its click tracking off.
+LINK_TAGS_ATTRIBUTE: Final = "ses:tags"
+NO_TRACK_ATTRIBUTE: Final = "ses:no-track"
 
 TLS_POLICIES: Final = ("REQUIRE", "OPTIONAL")
 HTTPS_POLICIES: Final = ("REQUIRE", "REQUIRE_OPEN_ONLY", "OPTIONAL")

@@ -10,7 +10,6 @@ from typing import Any, Final
 
 from ses_metrics.rules.problems import UNRESOLVED, Problem, check_pattern, one_of, show
 
-##IMPORTS##
 
 class DestinationKind(enum.Enum):
     """The kinds of event destination, by config key and CloudFormation property."""
@@ -49,23 +48,63 @@ def check_destination_kinds(kinds: Iterable[str]) -> list[Problem]:
 # --- targets ------------------------------------------------------------------------
 
 
+# SNS: a FIFO topic's name ends in ".fifo" (and FifoTopic is true).
+FIFO_TOPIC_SUFFIX: Final = ".fifo"
+
+
+def is_fifo_topic(name_or_arn: str, *, fifo: bool | None = None) -> bool:
+    """Whether a topic is FIFO: ``fifo`` says so, or its name (or ARN) ends in ``.fifo``."""
+    return bool(fifo) or name_or_arn.endswith(FIFO_TOPIC_SUFFIX)
+
+
 def check_sns_topic(name_or_arn: Any, *, fifo: bool | None = None) -> list[Problem]:
     """SES publishes only to standard SNS topics, never FIFO topics."""
     if name_or_arn is UNRESOLVED and not fifo:
         return []
-    is_fifo = fifo or (isinstance(name_or_arn, str) and name_or_arn.endswith(".fifo"))
-    if is_fifo:
+    if is_fifo_topic(name_or_arn if isinstance(name_or_arn, str) else "", fifo=fifo):
         return [Problem((), f"SNS topic {show(name_or_arn)} is a FIFO topic; SES event destinations take standard topics only")]
     return []
 
 
-def check_event_bus(name_or_arn: Any) -> list[Problem]:
-    """SES publishes only to the default EventBridge bus (API and CloudFormation)."""
+# EventBridge: SES publishes only to the default bus of the sending account and Region (API,
+# CloudFormation: "Only the default bus is supported").
+DEFAULT_EVENT_BUS: Final = "default"
+EVENT_BUS_ARN_RE: Final = re.compile(r"arn:(?P<partition>[^:]+):events:(?P<region>[^:]*):(?P<account>[^:]*):event-bus/(?P<name>.+)")
+
+
+def default_event_bus_arn(partition: str, region: str, account: str) -> str:
+    """``arn:<partition>:events:<region>:<account>:event-bus/default``."""
+    return f"arn:{partition}:events:{region}:{account}:event-bus/{DEFAULT_EVENT_BUS}"
+
+
+def check_event_bus(name_or_arn: Any, *, account: Any = UNRESOLVED, region: Any = UNRESOLVED) -> list[Problem]:
+    """SES publishes only to the default EventBridge bus of the sending account and Region.
+
+    ``name_or_arn``: ``"default"`` or a bus ARN. An ARN naming the default bus of another
+    account or Region than ``account``/``region`` is refused; when the sender's account
+    (or Region) is not known (``UNRESOLVED``) but the ARN names one, it is refused too,
+    since nothing shows it is the sender's (fail closed)."""
     if name_or_arn is UNRESOLVED or name_or_arn is None:
         return []
-    if isinstance(name_or_arn, str) and (name_or_arn == "default" or re.fullmatch(r"arn:[^:]+:events:[^:]*:[^:]*:event-bus/default", name_or_arn)):
+    if name_or_arn == DEFAULT_EVENT_BUS:
         return []
-    return [Problem((), f"event bus {show(name_or_arn)} is not the default bus; SES publishes only to the default event bus")]
+    match = EVENT_BUS_ARN_RE.fullmatch(name_or_arn) if isinstance(name_or_arn, str) else None
+    if match is None or match["name"] != DEFAULT_EVENT_BUS:
+        return [Problem((), f"event bus {show(name_or_arn)} is not the default bus; SES publishes only to the default event bus")]
+    problems = []
+    for what, given, sender in (("account", match["account"], account), ("Region", match["region"], region)):
+        if sender is UNRESOLVED:
+            problems.append(
+                Problem((), f"event bus {show(name_or_arn)} is the default bus of {what} {given}, and the sender's {what} is "
+                            f"not known at synth: SES publishes only to the default bus of the sending {what}; leave the bus "
+                            f"out to use the default bus of this stack's {what}")
+            )
+        elif given != sender:
+            problems.append(
+                Problem((), f"event bus {show(name_or_arn)} is the default bus of {what} {given}, not of this {what} "
+                            f"({sender}); SES publishes only to the default bus of the sending {what}")
+            )
+    return problems
 
 
 # --- resources the destinations point at --------------------------------------------

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from ses_metrics.rules import EventType
+from ses_metrics.rules import AutoTag, EventType
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
 
@@ -193,7 +193,7 @@ class EventFactory:
 
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
-            delivery_mail["tags"] = {**message.tags, "ses:outgoing-ip": self._outgoing_ip}
+            delivery_mail["tags"] = {**message.tags, AutoTag.OUTGOING_IP: self._outgoing_ip}
         else:
             delivery_mail = mail
         for recipient, at, fate in delivered:

@@ -27,6 +27,7 @@ import contextlib
 import json
 from typing import Any
 
+from ses_metrics.rules import FIFO_TOPIC_SUFFIX
 from ses_metrics.simulator.engine import Simulator
 
 
@@ -85,7 +86,7 @@ class MotoSinks:
 
     def _queue(self, name: str) -> str:
         if name not in self._queues:
-            attributes = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
+            attributes = {"FifoQueue": "true"} if name.endswith(FIFO_TOPIC_SUFFIX) else {}  # SQS FIFO queues take the same suffix
             self._queues[name] = self.sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         return self._queues[name]
 

@@ -14,11 +14,19 @@ For every destination exactly one outcome, a delivery or a drop with a reason:
   set, and a KMS key encrypting the topic must let SES use it;
 - EventBridge: the default bus only; rules on it whose patterns match are listed.
 
-IAM decisions do not depend on the event, so they are made once per destination when the
-router is built: a destination SES can never publish to drops every event with the same
-reason. ``Router.verdicts()`` exposes that static decision per destination (``ses-metrics
-lint`` reports it). What cannot be checked (a role or topic outside the templates, an AWS
-managed policy) is delivered with a note, never dropped on a guess.
+IAM decisions (``simulator.access``) that do not depend on the event are made once per
+destination when the router is built: a destination SES can never publish to drops every
+event with the same reason. Those that depend on the object key (the stream's role, bucket
+policy and KMS key on a Firehose prefix) are made per event, once per distinct prefix; those
+whose policies read the time, once per second. ``Router.verdicts()`` exposes the static
+decision per destination (``ses-metrics lint`` reports it).
+
+IAM fails closed: what the simulator cannot decide (an unknown condition operator, a context
+key or policy variable it cannot know, a role, topic, bucket, key, managed policy or
+permissions boundary outside the templates) is never delivered. Each event is dropped with a
+reason saying what could not be decided and where, and the verdict is ``UNDECIDABLE``
+(lint SM209). A delivery stream outside the templates still receives what SES may put on
+it: the records are not followed further (a note says so).
 """
 
 from __future__ import annotations
@@ -27,17 +35,20 @@ import enum
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator import iam
+from ses_metrics.simulator.access import Access, ObjectGate, Timed, reads_time
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
 from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
-from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix
+from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
 
@@ -87,6 +98,7 @@ class NeverReceives(str, enum.Enum):
     TOPIC_POLICY_MISSING = "topic-policy-missing"
     FIFO_TOPIC = "fifo-topic"
     NOT_DEFAULT_BUS = "not-default-bus"
+    UNDECIDABLE = "undecidable"  # an IAM decision the simulator cannot make: never delivered
 
 
 @dataclass(frozen=True)
@@ -126,9 +138,11 @@ class Router:
         self.start = start
         env = topology.environment
         self.account = env.account
-        self.default_bus = f"arn:{env.partition}:events:{env.region}:{env.account}:event-bus/default"
+        self.default_bus = rules.default_event_bus_arn(env.partition, env.region, env.account)
         self.notes: list[str] = []
         self.faults = faults
+        self.access = Access(topology)
+        self.start_ms = int(start.timestamp() * 1000)
         # Records refused by an injected fault, per delivery stream name (Faults.throttled_streams).
         self.failed_puts: Counter[str] = Counter()
         # Drops decided per event (a header value SES refuses) by ``write``: (set, destination, reason).
@@ -297,39 +311,63 @@ class Router:
 
     # -- Firehose --------------------------------------------------------------------
 
+    def _timed(self, decide: Any, *documents: Any) -> Timed:
+        return Timed(decide, self.start_ms, reads_time(*documents))
+
+    @staticmethod
+    def _gated(action: Action, checks: list[tuple[Timed, Any]]) -> Action:
+        """``action`` after the decisions that read the time, re-made per second of the event."""
+        timed = [(t, describe) for t, describe in checks if t.per_second]
+        if not timed:
+            return action
+
+        def gated(event: Event, collect: bool) -> dict[str, Any] | None:
+            for check, describe in timed:
+                decision = check.at(event.ms)
+                if not decision.allowed:
+                    raise _Drop(describe(decision)[1])
+            return action(event, collect)
+
+        return gated
+
     def _firehose(self, cs: ConfigurationSet, d: EventDestination) -> _Route:
         notes: list[str] = []
         if not d.stream_arn or not d.role_arn:
             return _Route(d, None, "the Firehose destination lacks a stream or role ARN that resolves", never=NeverReceives.UNRESOLVED_TARGET)
         role = self.topology.roles.get(d.role_arn)
-        if role is None:
-            notes.append(f"role {d.role_arn} is not in the templates: whether SES may assume it is not checked")
-        else:
-            trust = iam.evaluate(
-                [role.trust_policy],
-                iam.Request("sts:AssumeRole", role.arn, principal_service="ses.amazonaws.com", context={"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn}),
-                resource_policy=True,
+        role_name = role.name if role else d.role_arn
+        access, stream_arn, role_arn = self.access, d.stream_arn, d.role_arn
+
+        def assume_problem(decision: iam.Decision) -> tuple[NeverReceives, str]:
+            if decision.unknown:
+                return NeverReceives.UNDECIDABLE, f"whether SES may assume role {role_name} for configuration set {cs.name} cannot be decided: {decision.reason}"
+            return NeverReceives.ROLE_NOT_ASSUMABLE, (
+                f"SES cannot assume role {role_name}: its trust policy does not admit ses.amazonaws.com with aws:SourceAccount "
+                f"{self.account} and aws:SourceArn {cs.arn} ({decision.reason})"
             )
-            if not trust.allowed:
-                return _Route(
-                    d, None,
-                    f"SES cannot assume role {role.name}: its trust policy does not admit ses.amazonaws.com with aws:SourceAccount "
-                    f"{self.account} and aws:SourceArn {cs.arn} ({trust.reason})",
-                    never=NeverReceives.ROLE_NOT_ASSUMABLE,
-                )
-            put = iam.evaluate(role.policies, iam.Request("firehose:PutRecordBatch", d.stream_arn))
-            if not put.allowed:
-                if role.unknown_managed_policies and not put.reason.startswith("explicitly"):
-                    notes.append(f"role {role.name} has managed policies outside the templates; firehose:PutRecordBatch is not checked")
-                else:
-                    return _Route(d, None, f"role {role.name} may not firehose:PutRecordBatch on {d.stream_arn} ({put.reason})", never=NeverReceives.ACTION_DENIED)
+
+        def put_problem(decision: iam.Decision) -> tuple[NeverReceives, str]:
+            if decision.unknown:
+                return NeverReceives.UNDECIDABLE, f"whether role {role_name} may firehose:PutRecordBatch on {stream_arn} cannot be decided: {decision.reason}"
+            return NeverReceives.ACTION_DENIED, f"role {role_name} may not firehose:PutRecordBatch on {stream_arn} ({decision.reason})"
+
+        checks: list[tuple[Timed, Any]] = []
+        trust = self._timed(lambda ms: access.ses_assumes(role, role_arn, cs, ms), role.trust_policy if role else None)
+        checks.append((trust, assume_problem))
+        if role is not None:
+            checks.append((self._timed(lambda ms: access.ses_puts_records(role, stream_arn, ms), role.policies, role.boundary), put_problem))
+        for check, describe in checks:
+            # A decision that reads the time is made per event, unless undecidable at any time.
+            if not check.first.allowed and (not check.per_second or check.first.unknown):
+                never, reason = describe(check.first)
+                return _Route(d, None, reason, never=never)
         stream = self.topology.streams.get(d.stream_arn)
         name = d.name
         if stream is None:
             notes.append(f"delivery stream {d.stream_arn} is not in the templates: records are not followed to their destination")
             stream_name = d.stream_arn.rsplit("/", 1)[-1]
-            return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, notes=notes)
-        problem = self._stream_problem(stream, notes)
+            return _Route(d, self._gated(lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, checks), notes=notes)
+        problem = self._stream_problem(stream, checks, cs, d)
         if problem is not None:
             never, reason = problem
             return _Route(d, None, f"delivery stream {stream.name} accepts the record but cannot deliver it: {reason}", notes, never)
@@ -340,70 +378,127 @@ class Router:
                 failed_puts[stream.name] += 1
                 raise _Drop(reason)
 
-            return _Route(d, throttled, notes=notes)
+            return _Route(d, self._gated(throttled, checks), notes=notes)
         firehose = self.firehose
         if stream.s3 is None:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
-            return _Route(d, lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, notes=notes)
+            return _Route(d, self._gated(lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, checks), notes=notes)
 
         put = firehose.putter(stream)
+        prefix = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
 
         def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
             if not collect:
-                put(event, None)
+                refused = put(event, None)
+                if refused is not None:
+                    raise _Drop(prefix + refused)
                 return None
             delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}
-            put(event, delivery)
+            refused = put(event, delivery)
+            if refused is not None:
+                raise _Drop(prefix + refused)
             return delivery
 
-        return _Route(d, deliver, notes=notes)
+        return _Route(d, self._gated(deliver, checks), notes=notes)
 
-    def _stream_problem(self, stream: DeliveryStream, notes: list[str]) -> tuple[NeverReceives, str] | None:
-        """Why a stream in the templates cannot write to its S3 bucket, if it cannot."""
+    def _stream_problem(self, stream: DeliveryStream, checks: list[tuple[Timed, Any]], cs: ConfigurationSet,
+                        d: EventDestination) -> tuple[NeverReceives, str] | None:
+        """Why a stream in the templates can never write to its S3 bucket for this
+        destination, if it cannot. Registers the stream's per-prefix gate with the Firehose
+        sink (once per stream)."""
         target = stream.s3
         role_arn = (target.role_arn if target else None) or stream.role_arn
         if target is None or role_arn is None:
             return None
         role = self.topology.roles.get(role_arn)
         if role is None:
-            notes.append(f"stream role {role_arn} is not in the templates: its S3 permissions are not checked")
-            return None
-        trust = iam.evaluate(
-            [role.trust_policy],
-            iam.Request("sts:AssumeRole", role.arn, principal_service="firehose.amazonaws.com", context={"sts:ExternalId": self.account, "aws:SourceAccount": self.account}),
-            resource_policy=True,
-        )
-        if not trust.allowed:
-            return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({trust.reason})"
-        sample = evaluate_prefix(target.prefix, self.start, keys=_AnyKey())
-        if "!{timestamp:" not in target.prefix and not target.dynamic_partitioning:
-            sample += self.start.strftime("%Y/%m/%d/%H/")
-        object_arn = f"{target.bucket_arn}/{sample}{stream.name}-1-object"
-        put = iam.evaluate(role.policies, iam.Request("s3:PutObject", object_arn))
-        if not put.allowed and not (role.unknown_managed_policies and not put.reason.startswith("explicitly")):
-            return NeverReceives.ACTION_DENIED, f"role {role.name} may not s3:PutObject on {object_arn} ({put.reason})"
-        bucket = self.topology.buckets.get(target.bucket)
-        if bucket is not None:
-            denied = iam.evaluate(
-                bucket.policies + [{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}],
-                iam.Request("s3:PutObject", object_arn, principal_arn=role.arn, principal_account=self.account, context={"aws:SecureTransport": "true", "aws:PrincipalAccount": self.account}),
-                resource_policy=True,
-            )
-            if not denied.allowed:
-                return NeverReceives.ACTION_DENIED, f"the policy of bucket {bucket.name} denies s3:PutObject to role {role.name} ({denied.reason})"
-            if bucket.encryption == "aws:kms" and bucket.kms_key_arn:
-                key = self.topology.key(bucket.kms_key_arn)
-                if key is not None:
-                    # S3 calls KMS for the role: via s3.<region>, with the object's ARN (or, with an
-                    # S3 Bucket Key, the bucket's) as the encryption context
-                    context = {
-                        "kms:ViaService": f"s3.{self.topology.environment.region}.{self.topology.environment.url_suffix}",
-                        "kms:EncryptionContext:aws:s3:arn": target.bucket_arn if bucket.bucket_key else object_arn,
-                    }
-                    data_key = iam.evaluate(role.policies, iam.Request("kms:GenerateDataKey", key.arn, context=context))
-                    if not data_key.allowed:
-                        return NeverReceives.ACTION_DENIED, f"role {role.name} may not kms:GenerateDataKey with key {key.arn} that encrypts bucket {bucket.name} ({data_key.reason})"
+            return NeverReceives.UNDECIDABLE, f"whether Firehose may assume role {role_arn} and write to its bucket cannot be decided: the role is not in the templates"
+        access = self.access
+
+        def assume_problem(decision: iam.Decision) -> tuple[NeverReceives, str]:
+            if decision.unknown:
+                return NeverReceives.UNDECIDABLE, f"whether Firehose may assume role {role.name} cannot be decided: {decision.reason}"
+            return NeverReceives.ROLE_NOT_ASSUMABLE, f"Firehose cannot assume role {role.name} ({decision.reason})"
+
+        trust = self._timed(lambda ms: access.firehose_assumes(role, stream, ms), role.trust_policy)
+        if not trust.first.allowed and (not trust.per_second or trust.first.unknown):
+            return assume_problem(trust.first)
+        lead = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
+        checks.append((trust, lambda decision: (assume_problem(decision)[0], lead + assume_problem(decision)[1])))
+        gate = self._object_gate(stream, role)
+        self.firehose.gates.setdefault(stream.arn, gate.decide)
+        samples = [] if gate.per_second else self._sample_prefixes(stream, cs, d)
+        decisions = [(gate.check(sample, self.start_ms), sample) for sample in samples]
+        if decisions and not any(decision.allowed for decision, _ in decisions):
+            # No prefix this destination's events can have may be written: decided now.
+            decision, sample = next(((x, p) for x, p in decisions if x.unknown), decisions[0])
+            return (NeverReceives.UNDECIDABLE if decision.unknown else NeverReceives.ACTION_DENIED), gate.describe(decision, sample)
         return None
+
+    def _sample_prefixes(self, stream: DeliveryStream, cs: ConfigurationSet, d: EventDestination) -> list[str]:
+        """Every prefix the destination's events would have at the start of the simulation,
+        when they can be known without the events: a prefix without partition keys, or one
+        partitioned only by event type and configuration set. Else none (decided per event)."""
+        target = stream.s3
+        assert target is not None
+        if "firehose:random-string" in target.prefix:
+            return []
+        if not target.dynamic_partitioning:
+            sample = evaluate_prefix(target.prefix, self.start)
+            return [sample + time_prefix(self.start) if target.appends_hour_path else sample]
+        prefixes = []
+        for event_type in sorted(d.event_types, key=lambda e: e.cfn):
+            record = {"eventType": event_type.record, "mail": {"tags": {rules.CONFIGURATION_SET_DIMENSION: [cs.name]}}}
+            keys = self.firehose.partition_keys_if_fixed(target, record)
+            if keys is None:
+                return []  # keys read other fields of the record: only events decide
+            prefixes.append(evaluate_prefix(target.prefix, self.start, keys=keys))
+        return prefixes
+
+    def _object_gate(self, stream: DeliveryStream, role: Any) -> ObjectGate:
+        """The stream's per-prefix decision: its role's s3:PutObject (with the bucket policy)
+        on the object Firehose would write, then S3's kms:GenerateDataKey on an SSE-KMS bucket."""
+        target = stream.s3
+        assert target is not None
+        bucket = self.topology.buckets.get(target.bucket)
+        key = self.topology.key(bucket.kms_key_arn) if bucket is not None and bucket.encryption == "aws:kms" and bucket.kms_key_arn else None
+        access = self.access
+        extension = target.file_extension if target.file_extension is not None else {"GZIP": ".gz", "ZIP": ".zip", "Snappy": ".snappy", "HADOOP_SNAPPY": ".snappy"}.get(target.compression, "")
+        facts: dict[str, Any] = {}
+
+        def object_arn(prefix: str, ms: int) -> str:
+            moment = datetime.fromtimestamp(ms / 1000, UTC)
+            return f"{target.bucket_arn}/{staged_object_key(prefix, stream.name, moment, _SAMPLE_UUID, extension)}"
+
+        def check(prefix: str, ms: int) -> iam.Decision:
+            arn = object_arn(prefix, ms)
+            facts["object"] = arn
+            put = access.stream_puts_object(role, bucket, target.bucket_arn, stream, arn, ms)
+            if not put.allowed:
+                facts["action"] = "s3:PutObject"
+                return put
+            if bucket is not None and bucket.encryption == "aws:kms" and bucket.kms_key_arn:
+                context_arn = target.bucket_arn if bucket.bucket_key else arn
+                data_key = access.s3_generates_data_key(role, bucket, key, context_arn, ms)
+                facts["action"] = "kms:GenerateDataKey"
+                return data_key
+            return put
+
+        def describe(decision: iam.Decision, prefix: str) -> str:
+            arn = object_arn(prefix, self.start_ms)
+            if facts.get("action") == "kms:GenerateDataKey":
+                key_arn = key.arn if key else bucket.kms_key_arn  # type: ignore[union-attr]
+                what = f"role {role.name} may not kms:GenerateDataKey with key {key_arn} that encrypts bucket {target.bucket}"
+                if decision.unknown:
+                    return f"whether {what.replace(' may not ', ' may ')} cannot be decided: {decision.reason}"
+                return f"{what} ({decision.reason})"
+            if decision.unknown:
+                return f"whether role {role.name} may s3:PutObject on {arn} cannot be decided: {decision.reason}"
+            if "of the policy of bucket" in decision.reason:
+                return f"the policy of bucket {target.bucket} denies s3:PutObject to role {role.name} ({decision.reason})"
+            return f"role {role.name} may not s3:PutObject on {arn} ({decision.reason})"
+
+        return ObjectGate(check, reads_time(role.policies, role.boundary, bucket.policies if bucket else None, key.policy if key else None), describe)
 
     # -- SNS -------------------------------------------------------------------------
 
@@ -412,26 +507,38 @@ class Router:
         if not d.topic_arn:
             return _Route(d, None, "the SNS destination's topic ARN does not resolve", never=NeverReceives.UNRESOLVED_TARGET)
         topic = self.topology.topics.get(d.topic_arn)
-        if topic is None:
-            notes.append(f"topic {d.topic_arn} is not in the templates: its policy is not checked")
-            if d.topic_arn.endswith(".fifo"):
-                return _Route(d, None, f"topic {d.topic_arn} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
-        else:
-            if topic.fifo or topic.name.endswith(".fifo"):
-                return _Route(d, None, f"topic {topic.name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
-            if not topic.policies:
-                return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com", never=NeverReceives.TOPIC_POLICY_MISSING)
-            context = {"aws:SourceAccount": self.account, "aws:SourceArn": cs.arn, "aws:SecureTransport": "true"}
-            publish = iam.evaluate(topic.policies, iam.Request("sns:Publish", topic.arn, principal_service="ses.amazonaws.com", context=context), resource_policy=True)
-            if not publish.allowed:
-                return _Route(d, None, f"the policy of topic {topic.name} does not let SES publish for configuration set {cs.name} ({publish.reason})", never=NeverReceives.ACTION_DENIED)
-            if topic.kms_key:
-                reason = self._topic_key_problem(topic.kms_key, topic.name, context, notes)
-                if reason:
-                    return _Route(d, None, reason, never=NeverReceives.ACTION_DENIED)
+        topic_arn = d.topic_arn
+        if topic is None and rules.is_fifo_topic(topic_arn) or topic is not None and rules.is_fifo_topic(topic.name, fifo=topic.fifo):
+            name = topic.name if topic else topic_arn
+            return _Route(d, None, f"topic {name} is a FIFO topic: SES publishes to standard topics only", never=NeverReceives.FIFO_TOPIC)
+        if topic is not None and not topic.policies:
+            return _Route(d, None, f"topic {topic.name} has no topic policy; its default policy admits only the account's own principals, not ses.amazonaws.com", never=NeverReceives.TOPIC_POLICY_MISSING)
+        topic_name = topic.name if topic else topic_arn
+        access = self.access
+
+        def publish_problem(decision: iam.Decision) -> tuple[NeverReceives, str]:
+            if decision.unknown:
+                return NeverReceives.UNDECIDABLE, f"whether SES may publish to topic {topic_name} for configuration set {cs.name} cannot be decided: {decision.reason}"
+            return NeverReceives.ACTION_DENIED, f"the policy of topic {topic_name} does not let SES publish for configuration set {cs.name} ({decision.reason})"
+
+        checks: list[tuple[Timed, Any]] = [
+            (self._timed(lambda ms: access.ses_publishes(topic, topic_arn, cs, ms), topic.policies if topic else None), publish_problem)
+        ]
+        if topic is not None and topic.kms_key:
+            key_id = topic.kms_key
+            if key_id in ("alias/aws/sns",) or key_id.endswith(":alias/aws/sns"):
+                return _Route(d, None, f"topic {topic.name} is encrypted with the AWS managed key alias/aws/sns, whose policy cannot admit ses.amazonaws.com", never=NeverReceives.ACTION_DENIED)
+            key = self.topology.key(key_id)
+            for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                checks.append((self._timed(partial(access.ses_uses_key, key, key_id, action, cs), key.policy if key else None),
+                               partial(_key_problem, key.arn if key else key_id, topic.name, action)))
+        for check, describe in checks:
+            # A decision that reads the time is made per event, unless undecidable at any time.
+            if not check.first.allowed and (not check.per_second or check.first.unknown):
+                never, reason = describe(check.first)
+                return _Route(d, None, reason, never=never)
         sink = self.sns
         subscribers = receivers(topic)
-        topic_arn = d.topic_arn
         name = d.name
 
         def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
@@ -440,20 +547,7 @@ class Router:
                 return None
             return {"eventDestination": name, "type": "sns", "topic": topic_arn, "snsMessageId": envelope["MessageId"], "subscriptions": subscribers}
 
-        return _Route(d, deliver, notes=notes)
-
-    def _topic_key_problem(self, key_id: str, topic: str, context: dict[str, str], notes: list[str]) -> str | None:
-        if key_id in ("alias/aws/sns",) or key_id.endswith(":alias/aws/sns"):
-            return f"topic {topic} is encrypted with the AWS managed key alias/aws/sns, whose policy cannot admit ses.amazonaws.com"
-        key = self.topology.key(key_id)
-        if key is None:
-            notes.append(f"KMS key {key_id} of topic {topic} is not in the templates: whether SES may use it is not checked")
-            return None
-        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            decision = iam.evaluate([key.policy], iam.Request(action, "*", principal_service="ses.amazonaws.com", context=context), resource_policy=True)
-            if not decision.allowed:
-                return f"the policy of KMS key {key.arn}, which encrypts topic {topic}, does not let ses.amazonaws.com {action} ({decision.reason})"
-        return None
+        return _Route(d, self._gated(deliver, checks), notes=notes)
 
     # -- EventBridge -----------------------------------------------------------------
 
@@ -479,11 +573,13 @@ class Router:
         return _Route(d, deliver)
 
 
-class _AnyKey(dict):  # type: ignore[type-arg]
-    """Partition keys for a permission check: every key gets a sample value."""
+_SAMPLE_UUID = "00000000-0000-0000-0000-000000000000"  # the object name's random part, for IAM checks
 
-    def get(self, key: str, default: Any = None) -> str:
-        return "sample"
+
+def _key_problem(key_arn: str, topic: str, action: str, decision: iam.Decision) -> tuple[NeverReceives, str]:
+    if decision.unknown:
+        return NeverReceives.UNDECIDABLE, f"whether ses.amazonaws.com may {action} with KMS key {key_arn}, which encrypts topic {topic}, cannot be decided: {decision.reason}"
+    return NeverReceives.ACTION_DENIED, f"the policy of KMS key {key_arn}, which encrypts topic {topic}, does not let ses.amazonaws.com {action} ({decision.reason})"
 
 
 def _header(headers: list[dict[str, str]], name: str) -> str | None:

@@ -37,12 +37,9 @@ from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
-MAX_MESSAGE_BYTES = 10 * 1024 * 1024
-MAX_HEADER_BYTES = 10 * 1024
-# "The message may not include more than 50 recipients, across the To:, CC: and BCC:
-# fields" (SendEmail API reference); SES answers InvalidParameterValue
-# "Recipient count exceeds 50." (554 over SMTP).
-MAX_RECIPIENTS = 50
+MAX_MESSAGE_BYTES = rules.MAX_MESSAGE_BYTES
+MAX_HEADER_BYTES = rules.MAX_PUBLISHED_HEADER_BYTES
+MAX_RECIPIENTS = rules.MAX_RECIPIENTS
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -219,11 +216,11 @@ class _LinkParser(html.parser.HTMLParser):
         if not href or not href.lower().startswith(("http://", "https://")):
             return
         tags: dict[str, list[str]] = {}
-        for pair in (values.get("ses:tags") or "").split(";"):
+        for pair in (values.get(rules.LINK_TAGS_ATTRIBUTE) or "").split(";"):
             name, sep, tag_value = pair.strip().partition(":")
             if sep and name.strip():
                 tags.setdefault(name.strip(), []).append(tag_value.strip())
-        self.links.append(Link(href, tags, tracked="ses:no-track" not in values))
+        self.links.append(Link(href, tags, tracked=rules.NO_TRACK_ATTRIBUTE not in values))
 
 
 @lru_cache(maxsize=256)

@@ -27,6 +27,9 @@ from typing import Any
 
 import yaml
 
+from ses_metrics.rules import CONFIGURATION_SET_ARN_RESOURCE, FIFO_TOPIC_SUFFIX
+from ses_metrics.rules.firehose import DELIVERY_STREAM_ARN_RESOURCE
+
 NO_VALUE = object()  # AWS::NoValue: the property disappears
 
 
@@ -172,11 +175,11 @@ def _arn(service: str, resource: str, regional: bool = True) -> Callable[[Enviro
 
 
 _KINDS: dict[str, _Kind] = {
-    "AWS::SES::ConfigurationSet": _Kind("Name", "name", _arn("ses", "configuration-set/{name}")),
+    "AWS::SES::ConfigurationSet": _Kind("Name", "name", _arn("ses", CONFIGURATION_SET_ARN_RESOURCE + "/{name}")),
     "AWS::SES::EmailIdentity": _Kind("EmailIdentity", "name", _arn("ses", "identity/{name}")),
     "AWS::SES::Template": _Kind(("Template", "TemplateName"), "name", _arn("ses", "template/{name}")),
     "AWS::SES::ContactList": _Kind("ContactListName", "name", _arn("ses", "contact-list/{name}")),
-    "AWS::KinesisFirehose::DeliveryStream": _Kind("DeliveryStreamName", "name", _arn("firehose", "deliverystream/{name}")),
+    "AWS::KinesisFirehose::DeliveryStream": _Kind("DeliveryStreamName", "name", _arn("firehose", DELIVERY_STREAM_ARN_RESOURCE + "/{name}")),
     "AWS::IAM::Role": _Kind("RoleName", "name", _arn("iam", "role{path}{name}", regional=False), {"RoleId": "AROA{hash}"}),
     "AWS::IAM::ManagedPolicy": _Kind("ManagedPolicyName", "arn", _arn("iam", "policy{path}{name}", regional=False)),
     "AWS::IAM::Policy": _Kind("PolicyName", "id"),
@@ -209,6 +212,10 @@ _KINDS: dict[str, _Kind] = {
     ),
     "AWS::CloudWatch::Alarm": _Kind("AlarmName", "name", _arn("cloudwatch", "alarm:{name}"), max_length=255),
     "AWS::CloudWatch::Dashboard": _Kind("DashboardName", "name"),
+    # Glue folds database and table names to lowercase.
+    "AWS::Glue::Database": _Kind(("DatabaseInput", "Name"), "name", lowercase=True, max_length=255),
+    "AWS::Glue::Table": _Kind(("TableInput", "Name"), "name", lowercase=True, max_length=255),
+    "AWS::Athena::WorkGroup": _Kind("Name", "name", _arn("athena", "workgroup/{name}"), max_length=128),
 }
 
 
@@ -318,7 +325,7 @@ class Resolver:
         if kind and kind.lowercase:
             name = name.lower()
         if props.get("FifoTopic") is True or props.get("FifoQueue") is True:
-            name += ".fifo"
+            name += FIFO_TOPIC_SUFFIX  # SQS FIFO queues take the same suffix
         return name
 
     def _warn(self, stack: StackTemplate, where: str, message: str) -> None:

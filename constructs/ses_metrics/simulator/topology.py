@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ses_metrics import rules
-from ses_metrics.rules import DestinationKind, DimensionSource, EventType
+from ses_metrics.rules import DestinationKind, DimensionSource, EventType, firehose
 from ses_metrics.simulator.template import Environment, Resolver, StackTemplate, Unresolved, load_stacks
 
 
@@ -62,8 +62,8 @@ class S3Target:
     prefix: str = ""
     error_output_prefix: str = ""
     compression: str = "UNCOMPRESSED"
-    buffering_seconds: int = 300
-    buffering_mib: int = 5
+    buffering_seconds: int = firehose.DEFAULT_BUFFERING_SECONDS
+    buffering_mib: int = firehose.DEFAULT_BUFFERING_MIB
     file_extension: str | None = None
     role_arn: str | None = None
     dynamic_partitioning: bool = False
@@ -106,6 +106,10 @@ class Role:
     policies: list[dict[str, Any]] = field(default_factory=list)
     unknown_managed_policies: list[str] = field(default_factory=list)
     resource: str = ""
+    # PermissionsBoundary: its ARN, and its document when the templates define it
+    boundary_arn: str | None = None
+    boundary: Any = None
+    tags: dict[str, str] = field(default_factory=dict)  # aws:PrincipalTag/<key> of its sessions
 
 
 @dataclass
@@ -190,6 +194,7 @@ class Topology:
     alarms: list[dict[str, Any]] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    managed_policies: dict[str, Any] = field(default_factory=dict)  # AWS::IAM::ManagedPolicy documents by ARN
 
     def key(self, arn_or_id: str | None) -> Key | None:
         if not arn_or_id:
@@ -404,8 +409,8 @@ class _Builder:
             prefix=str(config.get("Prefix") or ""),
             error_output_prefix=str(config.get("ErrorOutputPrefix") or ""),
             compression=str(config.get("CompressionFormat") or "UNCOMPRESSED"),
-            buffering_seconds=_int(hints.get("IntervalInSeconds"), 300),
-            buffering_mib=_int(hints.get("SizeInMBs"), 5),
+            buffering_seconds=_int(hints.get("IntervalInSeconds"), firehose.DEFAULT_BUFFERING_SECONDS),
+            buffering_mib=_int(hints.get("SizeInMBs"), firehose.DEFAULT_BUFFERING_MIB),
             file_extension=config.get("FileExtension"),
             role_arn=self.text(stack, logical_id, config.get("RoleARN"), "RoleARN"),
             dynamic_partitioning=_bool(partitioning.get("Enabled"), False),
@@ -424,6 +429,9 @@ class _Builder:
             resource=f"{stack.name}/{logical_id}",
         )
         role.unknown_managed_policies = [str(a) for a in props.get("ManagedPolicyArns") or []]
+        if props.get("PermissionsBoundary") is not None:
+            role.boundary_arn = str(props["PermissionsBoundary"])
+        role.tags = {str(t.get("Key")): str(t.get("Value")) for t in props.get("Tags") or [] if isinstance(t, dict)}
         self.topology.roles[arn] = role
         self._role_names[role.name] = role
 
@@ -438,6 +446,7 @@ class _Builder:
                 continue
             role.policies.append(document)
         if managed_arn is not None:
+            self.topology.managed_policies[str(managed_arn)] = document
             for role in self._role_names.values():
                 if str(managed_arn) in role.unknown_managed_policies:
                     role.unknown_managed_policies.remove(str(managed_arn))
@@ -447,8 +456,10 @@ class _Builder:
         # Only the roles SES or Firehose assume are evaluated; others (e.g. a deployment
         # Lambda's) may use managed policies the simulator never needs to know.
         for role in self.topology.roles.values():
+            if role.boundary_arn is not None:
+                role.boundary = self.topology.managed_policies.get(role.boundary_arn)
             trust = json.dumps(role.trust_policy)
-            if "ses.amazonaws.com" not in trust and "firehose.amazonaws.com" not in trust:
+            if rules.SES_PRINCIPAL not in trust and rules.FIREHOSE_PRINCIPAL not in trust:
                 continue
             for arn in role.unknown_managed_policies:
                 self.topology.warnings.append(

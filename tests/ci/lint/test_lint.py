@@ -5,7 +5,7 @@ import json
 
 import pytest
 from lintkit import REPUTATION, healthy, ids
-from simkit import base, cloudwatch, destination, with_sns
+from simkit import base, cloudwatch, destination, with_firehose, with_sns
 
 from ses_metrics.ci.lint import lint
 from ses_metrics.cli import main
@@ -26,11 +26,13 @@ def test_errors_come_first_then_rules_in_id_order():
 
 
 def test_what_the_templates_do_not_show_is_a_note_not_a_finding():
-    t = healthy()
-    t["Resources"]["ToSns"] = destination("alerts", ["bounce"], SnsDestination={"TopicARN": "arn:aws:sns:us-east-1:111122223333:elsewhere"})
+    external = "arn:aws:firehose:us-east-1:111122223333:deliverystream/elsewhere"
+    t = with_firehose(healthy())
+    t["Resources"]["SesRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Resource"] = external
+    t["Resources"]["ToFirehose"]["Properties"]["EventDestination"]["KinesisFirehoseDestination"]["DeliveryStreamARN"] = external
     report = lint(t)
-    assert report.findings == []
-    assert "marketing/alerts: topic arn:aws:sns:us-east-1:111122223333:elsewhere is not in the templates: its policy is not checked" in report.notes
+    assert [f.id for f in report.findings] == []
+    assert f"marketing/archive: delivery stream {external} is not in the templates: records are not followed to their destination" in report.notes
 
 
 # --- the command -----------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import pytest
 from lintkit import healthy, ids, only
 from simkit import cloudwatch, destination, with_firehose, with_sns
 
+from ses_metrics.rules import Severity
+
 DEFAULT_BUS = "arn:aws:events:us-east-1:111122223333:event-bus/default"
 
 
@@ -107,3 +109,25 @@ def test_sm208_noncompliant_another_accounts_default_bus():
 
 def test_sm208_compliant_this_accounts_default_bus():
     assert ids(bus(DEFAULT_BUS)) == []
+
+
+def test_sm209_noncompliant_an_iam_decision_the_simulator_cannot_make():
+    t = healthy()
+    t["Resources"]["ToSns"] = destination("alerts", ["bounce"], SnsDestination={"TopicARN": "arn:aws:sns:us-east-1:111122223333:elsewhere"})
+    finding = only(t, "SM209")
+    assert finding.severity is Severity.WARNING and not finding.is_error
+    assert finding.message == ("event destination alerts never receives an event: whether SES may publish to topic "
+                               "arn:aws:sns:us-east-1:111122223333:elsewhere for configuration set marketing cannot be decided: "
+                               "topic arn:aws:sns:us-east-1:111122223333:elsewhere (not in the templates) cannot be read")
+
+
+def test_sm209_noncompliant_names_the_statement_it_cannot_decide():
+    t = with_sns(healthy())
+    t["Resources"]["TopicPolicy"]["Properties"]["PolicyDocument"]["Statement"].append(
+        {"Sid": "Later", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish", "Resource": "*",
+         "Condition": {"DateAfter": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}})
+    assert "a Deny may apply: unknown condition operator DateAfter in DateAfter (Later of the policy of topic alerts)" in only(t, "SM209").message
+
+
+def test_sm209_compliant_every_policy_is_in_the_templates_and_decidable():
+    assert ids(with_sns(with_firehose(healthy()))) == []

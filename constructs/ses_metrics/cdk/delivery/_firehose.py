@@ -18,7 +18,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from ses_metrics import rules
 from ses_metrics.cdk._tokens import known
-from ses_metrics.rules import UNRESOLVED
+from ses_metrics.rules import UNRESOLVED, defaults
 from ses_metrics.rules import firehose as firehose_rules
 
 Cfn = firehose_l1.CfnDeliveryStream
@@ -142,7 +142,7 @@ class DeliveryStreamBase(Construct):
             self,
             "Role",
             description=description,
-            assumed_by=iam.ServicePrincipal("firehose.amazonaws.com", conditions={"StringEquals": {"sts:ExternalId": stack.account}}),
+            assumed_by=iam.ServicePrincipal(rules.FIREHOSE_PRINCIPAL, conditions={"StringEquals": {"sts:ExternalId": stack.account}}),
         )
         self.policy = iam.Policy(self, "Delivery", roles=[self.role])
         self.log_group = None
@@ -175,7 +175,7 @@ class DeliveryStreamBase(Construct):
         return Cfn.CloudWatchLoggingOptionsProperty(enabled=True, log_group_name=self.log_group.log_group_name, log_stream_name=stream)
 
     def _s3_destination(
-        self, bucket: s3.IBucket, prefix: str, compression: str, interval: cdk.Duration | None = None, size_mib: int = 5
+        self, bucket: s3.IBucket, prefix: str, compression: str, interval: cdk.Duration | None = None, size_mib: int = defaults.BUFFERING_MIB
     ) -> Cfn.S3DestinationConfigurationProperty:
         """The S3 configuration of a Redshift (staging, backup) or OpenSearch (backup) stream."""
         return Cfn.S3DestinationConfigurationProperty(
@@ -183,7 +183,7 @@ class DeliveryStreamBase(Construct):
             role_arn=self.role.role_arn,
             prefix=prefix,
             compression_format=compression,
-            buffering_hints=Cfn.BufferingHintsProperty(interval_in_seconds=seconds(interval, 300), size_in_m_bs=size_mib),
+            buffering_hints=Cfn.BufferingHintsProperty(interval_in_seconds=seconds(interval, defaults.BUFFERING_SECONDS), size_in_m_bs=size_mib),
             encryption_configuration=encryption_configuration(bucket),
             cloud_watch_logging_options=self._logging("BackupDelivery"),
         )
@@ -220,7 +220,7 @@ class DeliveryStreamBase(Construct):
                 "SesRole",
                 description="Assumed by SES to publish configuration set events to this Firehose stream",
                 assumed_by=iam.ServicePrincipal(
-                    "ses.amazonaws.com",
+                    rules.SES_PRINCIPAL,
                     conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID, "aws:SourceArn": configuration_set_arn}},
                 ),
                 inline_policies={

@@ -31,7 +31,7 @@ from ses_metrics.cdk.delivery._firehose import (
     seconds,
 )
 from ses_metrics.cdk.delivery.buckets import EventBucket
-from ses_metrics.rules import firehose
+from ses_metrics.rules import defaults, firehose
 
 DOMAIN_REASON = (
     "Firehose posts bulk requests to paths it chooses under this one domain (the index name plus its rotation suffix); "
@@ -104,9 +104,9 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         bucket: s3.IBucket | None = None,
         access_logs_bucket: s3.IBucket | None = None,
         backup_mode: str = "FailedDocumentsOnly",
-        backup_prefix: str = "ses-opensearch-backup/",
+        backup_prefix: str = defaults.OPENSEARCH_BACKUP_PREFIX,
         buffering_interval: cdk.Duration | None = None,
-        buffering_size_mib: int = 5,
+        buffering_size_mib: int = defaults.BUFFERING_MIB,
         retry_duration: cdk.Duration | None = None,
         subnets: Sequence[ec2.ISubnet] = (),
         security_groups: Sequence[ec2.ISecurityGroup] = (),
@@ -206,9 +206,9 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
                 s3_backup_mode=backup_mode,
                 s3_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP"),
                 buffering_hints=Cfn.AmazonopensearchserviceBufferingHintsProperty(
-                    interval_in_seconds=seconds(buffering_interval, 300), size_in_m_bs=buffering_size_mib
+                    interval_in_seconds=seconds(buffering_interval, defaults.BUFFERING_SECONDS), size_in_m_bs=buffering_size_mib
                 ),
-                retry_options=Cfn.AmazonopensearchserviceRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, 300)),
+                retry_options=Cfn.AmazonopensearchserviceRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, defaults.RETRY_SECONDS)),
                 vpc_configuration=vpc,
                 cloud_watch_logging_options=self._logging("DestinationDelivery"),
             ),

@@ -29,7 +29,7 @@ from ses_metrics.cdk.delivery._firehose import (
     seconds,
 )
 from ses_metrics.cdk.delivery.buckets import EventBucket
-from ses_metrics.rules import EventType, firehose, redshift_columns
+from ses_metrics.rules import EventType, defaults, firehose, redshift_columns
 from ses_metrics.rules.redshift_columns import TUTORIAL_COLUMNS, TableContract
 
 METADATA_KEY = "ses-metrics"
@@ -92,22 +92,22 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
         secret: secretsmanager.ISecret,
         cluster_jdbc_url: str | None = None,
         endpoint_address: str | None = None,
-        port: int = 5439,
-        database: str = "dev",
-        table: str = "ses",
+        port: int = firehose.REDSHIFT_DEFAULT_PORT,
+        database: str = firehose.REDSHIFT_DEFAULT_DATABASE,
+        table: str = defaults.REDSHIFT_TABLE,
         columns: Sequence[str] = TUTORIAL_COLUMNS,
         message_tags: Sequence[str] = (),
         events: Sequence[EventType | str] | str | None = None,
         delivery_stream_name: str | None = None,
         bucket: s3.IBucket | None = None,
         access_logs_bucket: s3.IBucket | None = None,
-        staging_prefix: str = "ses-redshift-staging/",
+        staging_prefix: str = defaults.REDSHIFT_STAGING_PREFIX,
         compression: str = "UNCOMPRESSED",
         buffering_interval: cdk.Duration | None = None,
-        buffering_size_mib: int = 5,
+        buffering_size_mib: int = defaults.BUFFERING_MIB,
         retry_duration: cdk.Duration | None = None,
         s3_backup: bool = False,
-        backup_prefix: str = "ses-redshift-backup/",
+        backup_prefix: str = defaults.REDSHIFT_BACKUP_PREFIX,
         copy_options: str | None = None,
         encryption_key: kms.IKey | None = None,
         logging: bool = True,
@@ -181,7 +181,7 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
                 copy_command=Cfn.CopyCommandProperty(
                     data_table_name=table, data_table_columns=self.contract.column_list, copy_options=self.copy_options
                 ),
-                retry_options=Cfn.RedshiftRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, 3600)),
+                retry_options=Cfn.RedshiftRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, defaults.REDSHIFT_RETRY_SECONDS)),
                 s3_configuration=self._s3_destination(self.bucket, staging_prefix, compression, buffering_interval, buffering_size_mib),
                 s3_backup_mode="Enabled" if s3_backup else "Disabled",
                 s3_backup_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP", buffering_interval, buffering_size_mib)

@@ -26,7 +26,7 @@ from ses_metrics.cdk.delivery._firehose import (
     static_part,
 )
 from ses_metrics.cdk.delivery.buckets import AccessLogsBucket, EventBucket, log_server_access, secure_bucket_props
-from ses_metrics.rules import firehose
+from ses_metrics.rules import defaults, firehose
 
 __all__ = ["AccessLogsBucket", "EventBucket", "S3DeliveryStream", "log_server_access", "secure_bucket_props"]
 
@@ -66,8 +66,8 @@ class S3DeliveryStream(DeliveryStreamBase):
         delivery_stream_name: str | None = None,
         bucket: s3.IBucket | None = None,
         access_logs_bucket: s3.IBucket | None = None,
-        prefix: str = "ses-events/",
-        error_output_prefix: str = "ses-events-errors/",
+        prefix: str = defaults.S3_PREFIX,
+        error_output_prefix: str = defaults.S3_ERROR_OUTPUT_PREFIX,
         compression: str = "GZIP",
         buffering_interval: cdk.Duration | None = None,
         buffering_size_mib: int | None = None,
@@ -86,7 +86,7 @@ class S3DeliveryStream(DeliveryStreamBase):
         if keys and isinstance(prefix, str) and "partitionKeyFromQuery" not in prefix:
             prefix = firehose.partitioned_prefix(prefix, [o for o in partition_by if o in firehose.PARTITION_KEYS])
         if buffering_size_mib is None:
-            buffering_size_mib = 64 if keys else 5
+            buffering_size_mib = defaults.PARTITIONED_BUFFERING_MIB if keys else defaults.BUFFERING_MIB
         problems += firehose.check_prefixes(known(prefix), known(error_output_prefix), partition_keys=keys)
         problems += firehose.check_buffering(
             known_seconds(buffering_interval), known(buffering_size_mib), dynamic_partitioning=bool(keys)
@@ -97,6 +97,8 @@ class S3DeliveryStream(DeliveryStreamBase):
         self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
         self.prefix = prefix
         self.error_output_prefix = error_output_prefix
+        self.compression = compression
+        self.partition_by = tuple(partition_by)
         self._create_role(
             "Assumed by Amazon Data Firehose to write SES event records to S3", logging=logging, log_group=log_group
         )
@@ -109,7 +111,7 @@ class S3DeliveryStream(DeliveryStreamBase):
         if keys:
             dynamic = Cfn.DynamicPartitioningConfigurationProperty(
                 enabled=True,
-                retry_options=Cfn.RetryOptionsProperty(duration_in_seconds=seconds(partition_retry_duration, 300)),
+                retry_options=Cfn.RetryOptionsProperty(duration_in_seconds=seconds(partition_retry_duration, defaults.RETRY_SECONDS)),
             )
             processing = Cfn.ProcessingConfigurationProperty(
                 enabled=True,
@@ -136,7 +138,7 @@ class S3DeliveryStream(DeliveryStreamBase):
                 error_output_prefix=error_output_prefix,
                 compression_format=compression,
                 buffering_hints=Cfn.BufferingHintsProperty(
-                    interval_in_seconds=seconds(buffering_interval, 300), size_in_m_bs=buffering_size_mib
+                    interval_in_seconds=seconds(buffering_interval, defaults.BUFFERING_SECONDS), size_in_m_bs=buffering_size_mib
                 ),
                 encryption_configuration=encryption_configuration(self.bucket),
                 cloud_watch_logging_options=self._logging("DestinationDelivery"),

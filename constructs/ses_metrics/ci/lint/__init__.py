@@ -15,8 +15,9 @@ and its ``check``. Adding a rule is adding such a module: :data:`RULES` finds it
 
 A CloudWatch default equal to a tag value real sends use (SM301) needs those sends: pass
 scenario files, which are simulated to collect the values of every dimension; without them
-SM301 is not checked and the report says so. What the templates do not show (a role or
-topic defined elsewhere) is listed in ``notes``, never guessed.
+SM301 is not checked and the report says so. What the templates do not show is never
+guessed: an IAM decision that needs it is SM209 (a warning; the simulator delivers nothing
+there), anything else a note.
 """
 
 from ses_metrics.ci.lint.base import Finding, LintContext, LintReport, LintRule, VerdictRule, Violation

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ses_metrics import rules
 from ses_metrics.rules import DimensionSource, EventType, Severity
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.router import DestinationVerdict, NeverReceives
@@ -113,12 +114,7 @@ class LintContext:
             for outcome in Simulator(self.topology, options=self.options).run(scenario).events():
                 event, message = outcome.event, outcome.event.message
                 for source, name in wanted:
-                    if source is DimensionSource.MESSAGE_TAG:
-                        values = message.tags.get(name) or []
-                    elif source is DimensionSource.LINK_TAG:
-                        values = (event.link_tags or {}).get(name) or []
-                    else:
-                        values = [h["value"] for h in message.headers if h["name"].lower() == name.lower()]
+                    values = rules.dimension_values(source, name, tags=message.tags, headers=message.headers, link_tags=event.link_tags)
                     seen[(source, name)].update(values)
         return seen
 

@@ -13,7 +13,16 @@ from ses_metrics.platform.config.fields import MAX_STACK_NAME_LENGTH, STACK_SUFF
 from ses_metrics.platform.config.models import PlatformConfig
 from ses_metrics.platform.config.raw import items as list_items
 from ses_metrics.platform.config.streams import StreamKind
-from ses_metrics.rules import DestinationKind, EventType, PathSegment, Problem, Severity, firehose, redshift_columns
+from ses_metrics.rules import (
+    DestinationKind,
+    EventType,
+    PathSegment,
+    Problem,
+    Severity,
+    defaults,
+    firehose,
+    redshift_columns,
+)
 
 
 def cross_checks(data: Any) -> list[Problem]:
@@ -137,12 +146,13 @@ def _check_stream(stream: dict[str, Any], events: set[EventType], here: tuple[Pa
         options = block.get("partition_by") or []
         options = [o for o in options if o in firehose.PARTITION_KEYS] if isinstance(options, list) else []
         keys = [firehose.PARTITION_KEYS[o].key for o in options]
-        prefix = block.get("prefix", "ses-events/")
+        prefix = block.get("prefix", defaults.S3_PREFIX)
         if keys and isinstance(prefix, str) and "partitionKeyFromQuery" not in prefix:
             prefix = firehose.partitioned_prefix(prefix, options)
-        problems += _renamed(firehose.check_prefixes(prefix, block.get("error_output_prefix", "ses-events-errors/"), partition_keys=keys), *at)
-        size = block.get("buffering_mib", 64 if keys else 5)
-        problems += _renamed(firehose.check_buffering(block.get("buffering_seconds", 300), size, dynamic_partitioning=bool(keys)), *at)
+        problems += _renamed(firehose.check_prefixes(prefix, block.get("error_output_prefix", defaults.S3_ERROR_OUTPUT_PREFIX), partition_keys=keys), *at)
+        size = block.get("buffering_mib", defaults.PARTITIONED_BUFFERING_MIB if keys else defaults.BUFFERING_MIB)
+        seconds = block.get("buffering_seconds", defaults.BUFFERING_SECONDS)
+        problems += _renamed(firehose.check_buffering(seconds, size, dynamic_partitioning=bool(keys)), *at)
         problems += _renamed(firehose.check_partition_by(block.get("partition_by")), *at, "partition_by")
     elif kind == "redshift":
         if ("jdbc_url" in block) == ("endpoint" in block):
@@ -150,7 +160,7 @@ def _check_stream(stream: dict[str, Any], events: set[EventType], here: tuple[Pa
         columns = block.get("columns", list(redshift_columns.TUTORIAL_COLUMNS))
         received = events or set(EventType)
         problems += _renamed(redshift_columns.check_columns(columns, block.get("message_tags", []), received), *at)
-        problems += _renamed(firehose.check_prefixes(block.get("staging_prefix", "ses-redshift-staging/"), None, destination="redshift"), *at)
+        problems += _renamed(firehose.check_prefixes(block.get("staging_prefix", defaults.REDSHIFT_STAGING_PREFIX), None, destination="redshift"), *at)
         problems = [Problem(tuple("staging_prefix" if s == "prefix" else s for s in p.path), p.message, p.severity) for p in problems]
     elif kind == "opensearch":
         if ("domain_arn" in block) == ("new_domain" in block):
@@ -214,7 +224,7 @@ def _check_monitoring(
         for metric in rules.ReputationMetric:
             key = f"{metric.name.lower()}_percent"
             if key in alarms:
-                problems += rules.under(rules.check_alarm_threshold(metric, alarms[key]), *here, "alarms", key)
+                problems += rules.under(rules.check_alarm_threshold(metric, alarms[key], rules.REPUTATION_ALARMS[metric].percent), *here, "alarms", key)
         if "minimum_sends" in alarms:
             problems += rules.under(rules.check_minimum_sends(alarms["minimum_sends"]), *here, "alarms", "minimum_sends")
     notification = monitoring.get("notification")

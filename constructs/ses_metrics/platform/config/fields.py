@@ -111,10 +111,10 @@ Source = Annotated[
 ]
 
 
-# A CloudFormation stack name is [A-Za-z][A-Za-z0-9-]*, at most 128 characters; a group
-# stack is named <stack_name>-<stack>, so the suffix follows the same pattern.
-STACK_SUFFIX_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
-MAX_STACK_NAME_LENGTH = 128
+# A group stack is named <stack_name>-<stack>, so the suffix follows CloudFormation's
+# stack name pattern.
+STACK_SUFFIX_RE = rules.STACK_NAME_RE
+MAX_STACK_NAME_LENGTH = rules.MAX_STACK_NAME_LENGTH
 
 
 def _stack_suffix(value: str) -> str:
@@ -155,7 +155,10 @@ JdbcUrl = _checked(firehose.check_jdbc_url, firehose.JDBC_URL_RE, "jdbc:redshift
 SecretArn = _checked(firehose.check_secret_arn, firehose.SECRET_ARN_RE, "complete ARN of a Secrets Manager secret with username and password")
 TableName = _checked(firehose.check_table_name, firehose.TABLE_NAME_RE, "Redshift table, [schema.]name, lowercase")
 RetrySeconds = Annotated[int, Field(ge=0, le=firehose.MAX_RETRY_SECONDS)]
-BufferingSeconds = Annotated[int, Field(ge=0, le=900, description="flush the buffer at least this often")]
+BufferingSeconds = Annotated[
+    int,
+    Field(ge=firehose.S3_BUFFERING.min_seconds, le=firehose.S3_BUFFERING.max_seconds, description="flush the buffer at least this often"),
+]
 PartitionKeyName = Literal["event_type", "configuration_set"]
 ColumnName = Literal[tuple(redshift_columns.CATALOGUE)]  # type: ignore[valid-type]
 

@@ -114,12 +114,12 @@ class AlarmsConfig(ConfigModel):
 
     enabled: bool = True
     bounce_rate_percent: float = Field(
-        default=_BOUNCE.alarm_percent,
+        default=rules.REPUTATION_ALARMS[_BOUNCE].percent,
         description=f"alarm at or above this bounce rate; AWS reviews at {_BOUNCE.review_percent:g}%, may pause at {_BOUNCE.pause_percent:g}%",
         json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": _BOUNCE.pause_percent},
     )
     complaint_rate_percent: float = Field(
-        default=_COMPLAINT.alarm_percent,
+        default=rules.REPUTATION_ALARMS[_COMPLAINT].percent,
         description=f"alarm at or above this complaint rate; AWS reviews at {_COMPLAINT.review_percent:g}%, may pause at {_COMPLAINT.pause_percent:g}%",
         json_schema_extra={"exclusiveMinimum": 0, "exclusiveMaximum": _COMPLAINT.pause_percent},
     )

@@ -19,7 +19,9 @@ from ses_metrics.platform.config.fields import (
     StreamName,
     TableName,
 )
-from ses_metrics.rules import firehose, redshift_columns
+from ses_metrics.rules import defaults, firehose, redshift_columns
+
+_S3, _OPENSEARCH = firehose.S3_BUFFERING, firehose.OPENSEARCH_BUFFERING
 
 
 class BucketConfig(ConfigModel):
@@ -36,13 +38,18 @@ class BucketConfig(ConfigModel):
 class S3Config(ConfigModel):
     """Archive event records in S3 (Firehose extended S3 destination)."""
 
-    prefix: str = Field(default="ses-events/", description="!{timestamp:...} and !{firehose:random-string} allowed")
-    error_output_prefix: str = Field(default="ses-events-errors/", description="!{firehose:error-output-type} allowed")
+    prefix: str = Field(default=defaults.S3_PREFIX, description="!{timestamp:...} and !{firehose:random-string} allowed")
+    error_output_prefix: str = Field(default=defaults.S3_ERROR_OUTPUT_PREFIX, description="!{firehose:error-output-type} allowed")
     compression: Literal[firehose.COMPRESSION_FORMATS] = "GZIP"  # type: ignore[valid-type]
-    buffering_seconds: BufferingSeconds = 300
-    buffering_mib: int | None = Field(default=None, ge=1, le=128, description="default 5, or 64 with partition_by")
+    buffering_seconds: BufferingSeconds = defaults.BUFFERING_SECONDS
+    buffering_mib: int | None = Field(
+        default=None,
+        ge=_S3.min_mib,
+        le=_S3.max_mib,
+        description=f"default {defaults.BUFFERING_MIB}, or {defaults.PARTITIONED_BUFFERING_MIB} with partition_by",
+    )
     partition_by: list[PartitionKeyName] = Field(default_factory=list, description="dynamic partitioning keys (Hive-style prefixes)")
-    partition_retry_seconds: RetrySeconds = 300
+    partition_retry_seconds: RetrySeconds = defaults.RETRY_SECONDS
     logging: bool = Field(default=True, description="log delivery errors to CloudWatch Logs")
     bucket: BucketConfig = Field(default_factory=BucketConfig)
 
@@ -52,19 +59,19 @@ class RedshiftConfig(ConfigModel):
 
     jdbc_url: JdbcUrl | None = None
     endpoint: str | None = Field(default=None, description="cluster or workgroup endpoint address (instead of jdbc_url)")
-    port: int = Field(default=5439, ge=1, le=65535)
-    database: str = "dev"
+    port: int = Field(default=firehose.REDSHIFT_DEFAULT_PORT, ge=1, le=65535)
+    database: str = firehose.REDSHIFT_DEFAULT_DATABASE
     secret_arn: SecretArn
-    table: TableName = "ses"
+    table: TableName = defaults.REDSHIFT_TABLE
     columns: list[ColumnName] = Field(default_factory=lambda: list(redshift_columns.TUTORIAL_COLUMNS), min_length=1)
     message_tags: list[str] = Field(default_factory=list, description="one column per message tag, e.g. campaign")
-    staging_prefix: str = "ses-redshift-staging/"
+    staging_prefix: str = defaults.REDSHIFT_STAGING_PREFIX
     compression: Literal[firehose.REDSHIFT_COMPRESSION_FORMATS] = "UNCOMPRESSED"  # type: ignore[valid-type]
-    buffering_seconds: BufferingSeconds = 300
-    buffering_mib: int = Field(default=5, ge=1, le=128)
-    retry_seconds: RetrySeconds = 3600
+    buffering_seconds: BufferingSeconds = defaults.BUFFERING_SECONDS
+    buffering_mib: int = Field(default=defaults.BUFFERING_MIB, ge=_S3.min_mib, le=_S3.max_mib)
+    retry_seconds: RetrySeconds = defaults.REDSHIFT_RETRY_SECONDS
     s3_backup: bool = False
-    backup_prefix: str = "ses-redshift-backup/"
+    backup_prefix: str = defaults.REDSHIFT_BACKUP_PREFIX
     copy_options: str | None = Field(default=None, description="extra COPY options, appended")
     logging: bool = True
     bucket: BucketConfig = Field(default_factory=BucketConfig)
@@ -95,10 +102,10 @@ class OpenSearchConfig(ConfigModel):
     index: IndexName
     index_rotation: Literal[firehose.INDEX_ROTATIONS] = "OneDay"  # type: ignore[valid-type]
     backup_mode: Literal[firehose.OPENSEARCH_BACKUP_MODES] = "FailedDocumentsOnly"  # type: ignore[valid-type]
-    backup_prefix: str = "ses-opensearch-backup/"
-    buffering_seconds: BufferingSeconds = 300
-    buffering_mib: int = Field(default=5, ge=1, le=100)
-    retry_seconds: RetrySeconds = 300
+    backup_prefix: str = defaults.OPENSEARCH_BACKUP_PREFIX
+    buffering_seconds: BufferingSeconds = defaults.BUFFERING_SECONDS
+    buffering_mib: int = Field(default=defaults.BUFFERING_MIB, ge=_OPENSEARCH.min_mib, le=_OPENSEARCH.max_mib)
+    retry_seconds: RetrySeconds = defaults.RETRY_SECONDS
     vpc: VpcConfig | None = None
     logging: bool = True
     bucket: BucketConfig = Field(default_factory=BucketConfig)

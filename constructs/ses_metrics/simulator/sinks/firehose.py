@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import Any, Protocol
 
+from ses_metrics.rules import AutoTag
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths, parse
@@ -124,7 +126,10 @@ class FirehoseSink:
         # (``_FIXED_PATHS``), and their prefixes per (stream, type, set, hour).
         self._fixed_partitions: dict[str, bool] = {}
         self._partition_prefixes: dict[tuple[Any, ...], str] = {}
-        self._putters: dict[str, Callable[[Event, dict[str, Any] | None], None]] = {}
+        self._putters: dict[str, Callable[[Event, dict[str, Any] | None], str | None]] = {}
+        # Per stream ARN, whether S3 lets the stream write under a prefix: (prefix, ms) ->
+        # None or why not. Asked once per new buffer (the simulator's IAM check, cached per prefix).
+        self.gates: dict[str, Callable[[str, int], str | None]] = {}
         self._streams: dict[str, DeliveryStream] = {}
         self.failed: list[dict[str, Any]] = []  # kept only with the store's bodies
         self.failed_count = 0
@@ -134,12 +139,13 @@ class FirehoseSink:
         # every object the stream writes (or, when it ``stages`` nothing, would write).
         self.destinations: dict[str, Destination] = {}
 
-    def put(self, stream: DeliveryStream, event: Event, delivery: dict[str, Any] | None) -> None:
+    def put(self, stream: DeliveryStream, event: Event, delivery: dict[str, Any] | None) -> str | None:
         """Accept one event's record (arriving at ``event.ms``); ``delivery`` (if any) gets
-        its ``bucket``/``prefix`` now and its ``key`` when the object is written."""
-        self.putter(stream)(event, delivery)
+        its ``bucket``/``prefix`` now and its ``key`` when the object is written. Returns
+        why the record cannot be written (the stream's gate refused its prefix), else None."""
+        return self.putter(stream)(event, delivery)
 
-    def putter(self, stream: DeliveryStream) -> Callable[[Event, dict[str, Any] | None], None]:
+    def putter(self, stream: DeliveryStream) -> Callable[[Event, dict[str, Any] | None], str | None]:
         """``put`` for one registered stream, its settings bound once (the router calls it
         for every record)."""
         found = self._putters.get(stream.arn)
@@ -157,8 +163,9 @@ class FirehoseSink:
         buffers = self._buffers
         keep = self.objects.keep_bodies
         records_put = self.records_put
+        gate = self.gates.get(arn)
 
-        def put(event: Event, delivery: dict[str, Any] | None) -> None:
+        def put(event: Event, delivery: dict[str, Any] | None) -> str | None:
             ms = event.ms
             seconds = ms // 1000
             if static:
@@ -167,7 +174,12 @@ class FirehoseSink:
                 key: tuple[Any, ...] = (arn, hour, seconds // window)
                 buffer = buffers.get(key)
                 if buffer is None:
-                    buffer = buffers[key] = _Buffer(_datetime(ms), prefix + _hour_path(hour) if appends else prefix)
+                    evaluated = prefix + _hour_path(hour) if appends else prefix
+                    if gate is not None:
+                        refused = gate(evaluated, ms)
+                        if refused is not None:
+                            return refused  # no buffer: nothing is written under this prefix
+                    buffer = buffers[key] = _Buffer(_datetime(ms), evaluated)
             else:
                 evaluated = None
                 if memoize:
@@ -177,7 +189,7 @@ class FirehoseSink:
                 if evaluated is None:
                     evaluated = self._evaluate(stream, target, event, delivery)
                     if evaluated is None:
-                        return  # written under the error prefix
+                        return None  # written under the error prefix
                     if memoize:
                         if len(memo) >= 4096:
                             memo.clear()
@@ -185,6 +197,10 @@ class FirehoseSink:
                 key = (arn, evaluated, seconds // window)
                 buffer = buffers.get(key)
                 if buffer is None:
+                    if gate is not None:
+                        refused = gate(evaluated, ms)
+                        if refused is not None:
+                            return refused
                     buffer = buffers[key] = _Buffer(_datetime(ms), evaluated)
             data = event.encoded
             if keep:
@@ -197,6 +213,7 @@ class FirehoseSink:
                 delivery["prefix"] = buffer.prefix
             if buffer.size >= limit:
                 self._write(stream, target, buffers.pop(key))
+            return None
 
         self._putters[arn] = put
         return put
@@ -265,7 +282,7 @@ class FirehoseSink:
                      delivery: dict[str, Any]) -> None:
         prefix = evaluate_prefix(target.error_output_prefix or "", arrival, error_type=error_type)
         if "!{timestamp:" not in (target.error_output_prefix or ""):
-            prefix += arrival.strftime("%Y/%m/%d/%H/")
+            prefix += time_prefix(arrival)
         document = {
             "attemptsMade": 1,
             "arrivalTimestamp": int(arrival.timestamp() * 1000),
@@ -312,6 +329,15 @@ class FirehoseSink:
             self._prefixes[cache_key] = prefix
         return prefix
 
+    def partition_keys_if_fixed(self, target: S3Target, record: dict[str, Any]) -> dict[str, str] | None:
+        """The partition keys of ``record`` when the stream's query reads only the event type
+        and the configuration set (so a record with just those gives every key), else None."""
+        fields = parse(target.metadata_queries.get("query") or "")
+        if fields is None or not all(steps in _FIXED_PATHS for _, steps in fields):
+            return None
+        keys, error = self._partition_keys(target, record)
+        return keys if error is None else None
+
     def _partition_keys(self, target: S3Target, record: dict[str, Any]) -> tuple[dict[str, str] | None, str | None]:
         query = target.metadata_queries.get("query")
         if not query:
@@ -350,7 +376,7 @@ class FirehoseSink:
 _UNSET = object()
 # Record paths whose values the event type and configuration set decide: SES sets the
 # ``ses:configuration-set`` auto-tag, and custom tag names cannot contain ':'.
-_FIXED_PATHS = frozenset({("eventType",), ("mail", "tags", "ses:configuration-set", 0)})
+_FIXED_PATHS = frozenset({("eventType",), ("mail", "tags", AutoTag.CONFIGURATION_SET, 0)})
 _HOURLY_TOKENS = frozenset({"yyyy", "yy", "MM", "dd", "HH"})
 
 
@@ -375,7 +401,7 @@ def _datetime(ms: int) -> datetime:
 @lru_cache(maxsize=1024)
 def _hour_path(hour: int) -> str:
     """``YYYY/MM/dd/HH/`` (UTC), the path Firehose appends to a prefix without timestamps."""
-    return datetime.fromtimestamp(hour * 3600, UTC).strftime("%Y/%m/%d/%H/")
+    return time_prefix(datetime.fromtimestamp(hour * 3600, UTC))
 
 
 def compress(compression: str, data: bytes, name: str) -> bytes:

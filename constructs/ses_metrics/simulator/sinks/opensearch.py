@@ -44,7 +44,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from ses_metrics.rules.firehose import index_rotation_suffix
+from ses_metrics.rules.firehose import index_rotation_suffix, time_prefix
 from ses_metrics.simulator.codec import decode
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
@@ -312,7 +312,7 @@ class OpenSearchSink:
         if target is None:
             return
         extension = {"GZIP": ".gz"}.get(target.compression, "")
-        key = staged_object_key(f"{target.prefix}{FAILED_FOLDER}{arrival.strftime('%Y/%m/%d/%H/')}", stream.name, arrival, self.ids.uuid(), extension)
+        key = staged_object_key(f"{target.prefix}{FAILED_FOLDER}{time_prefix(arrival)}", stream.name, arrival, self.ids.uuid(), extension)
         content = "".join(json.dumps(failure) + "\n" for _, failure in failures).encode()
         self.objects.put(target.bucket, key, compress(target.compression if extension else "UNCOMPRESSED", content, key))
         for position, failure in failures:

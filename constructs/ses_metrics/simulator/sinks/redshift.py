@@ -47,6 +47,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
 from ses_metrics.simulator.codec import decode, encode
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
@@ -502,7 +503,7 @@ class RedshiftSink:
         target = stream.s3
         if target is None:
             return None
-        key = staged_object_key(f"{target.prefix}{MANIFEST_FOLDER}{arrival.strftime('%Y/%m/%d/%H/')}", stream.name, arrival, self.ids.uuid(), "")
+        key = staged_object_key(f"{target.prefix}{MANIFEST_FOLDER}{time_prefix(arrival)}", stream.name, arrival, self.ids.uuid(), "")
         body = (json.dumps({"entries": [{"url": filename, "mandatory": True}]}) + "\n").encode()
         self.objects.put(target.bucket, key, body)
         return f"s3://{target.bucket}/{key}"
