@@ -76,7 +76,8 @@ def test_a_value_longer_than_its_varchar_is_load_error_1204_never_truncated(narr
     simulator, _, _ = narrow
     error = simulator.redshift.load_errors[0]
     assert (error.colname, error.type, error.raw_field_value, error.err_code, error.err_reason) == ("campaign", "VARCHAR(5)", "spring", 1204, "String length exceeds DDL length")
-    assert error.filename.startswith("s3://") and error.line_number == 1 and '"campaign":["spring"]' in error.raw_line
+    # raw_line is the record as staged, cut at STL_LOAD_ERRORS' 1,024 characters
+    assert error.filename.startswith("s3://") and error.line_number == 1 and error.raw_line.startswith('{"eventType":"Send","mail":{')
     assert "sprin" not in [r["campaign"] for r in simulator.redshift.rows("ses")]
 
 

@@ -72,6 +72,7 @@ def test_auto_tags_are_added(sim):
         "ses:source-ip": ["192.0.2.10"],
         "ses:from-domain": ["example.com"],
         "ses:caller-identity": ["ses-metrics-simulator"],
+        "ses:source-tls-version": ["TLSv1.3"],
         "campaign": ["spring"],
     }
 

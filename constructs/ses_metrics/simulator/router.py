@@ -3,8 +3,9 @@
 For every destination exactly one outcome, a delivery or a drop with a reason:
 
 - disabled, or not matching the event type, or a definition SES would refuse: dropped;
-- CloudWatch: a datapoint with one value per dimension (tag, header or link tag, else the
-  default); a header value with characters SES refuses yields no metric (a drop);
+- CloudWatch: a datapoint with one value per dimension (the tag in the event's own record,
+  header or link tag, else the default); a header value with characters SES refuses yields
+  no metric (a drop);
 - Firehose: SES must be able to assume the destination's role (trust policy for
   ``ses.amazonaws.com`` with ``aws:SourceAccount``/``aws:SourceArn`` of this set) and the role
   must allow ``firehose:PutRecordBatch`` on the stream; then the stream's own role must be
@@ -273,7 +274,10 @@ class Router:
             last: list[Any] = [None, ()]  # a message's events come one after another: reuse its values
 
             def values(event: Event) -> tuple[tuple[str, str], ...]:
-                tags = event.message.tags  # built once per message, never changed after
+                # The event's own record: a Delivery's carries the outgoing auto-tags the
+                # message's other records do not. Built once per message (and once for its
+                # Delivery records), never changed after.
+                tags = event.record["mail"]["tags"]
                 if tags is last[0]:
                     return last[1]  # type: ignore[no-any-return]
                 found = tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
@@ -286,7 +290,7 @@ class Router:
                 out = []
                 for dim in dimensions:
                     if dim.source is DimensionSource.MESSAGE_TAG:
-                        found = event.message.tags.get(dim.name)
+                        found = event.record["mail"]["tags"].get(dim.name)
                     elif dim.source is DimensionSource.LINK_TAG:
                         found = (event.link_tags or {}).get(dim.name)
                     else:

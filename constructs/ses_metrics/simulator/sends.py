@@ -47,8 +47,8 @@ DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 class SimulationOptions:
     """What the simulator assumes about the world outside the templates.
 
-    Auto-tag values default to documentation addresses (RFC 5737) and a caller named
-    after the simulator; ``extra_auto_tags`` adds observed ones such as
+    Auto-tag values default to documentation addresses (RFC 5737), a caller named after
+    the simulator and TLSv1.3; ``extra_auto_tags`` adds observed ones such as
     ``ses:recipient-isp`` (names of the documented ones SES sets itself, such as
     ``ses:configuration-set``, are ignored). Time starts at ``start`` and IDs come from
     ``seed``: two runs with the same options produce byte-identical results.
@@ -58,6 +58,9 @@ class SimulationOptions:
     caller_identity: str = "ses-metrics-simulator"
     source_ip: str = "192.0.2.10"
     outgoing_ip: str = "198.51.100.20"
+    # The TLS versions of the caller's and SES's connections (real records: TLSv1.3)
+    source_tls_version: str = "TLSv1.3"
+    outgoing_tls_version: str = "TLSv1.3"
     extra_auto_tags: dict[str, str] = field(default_factory=dict)
     start: datetime = DEFAULT_START
     seed: int = 0
@@ -459,6 +462,7 @@ class MessageFactory:
                 AutoTag.SOURCE_IP: [self.options.source_ip],
                 AutoTag.FROM_DOMAIN: [address(source).rpartition("@")[2]],
                 AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
+                AutoTag.SOURCE_TLS_VERSION: [self.options.source_tls_version],
                 # SES's own auto-tags cannot be overridden (routing relies on ses:configuration-set)
                 **{name: [value] for name, value in self.options.extra_auto_tags.items() if name not in _SES_AUTO_TAGS},
             }
@@ -545,7 +549,7 @@ _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*
 _EICAR_TEXT = _EICAR.decode()
 
 
-_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, AutoTag.CONFIGURATION_SET, AutoTag.SOURCE_IP, AutoTag.FROM_DOMAIN, AutoTag.CALLER_IDENTITY})
+_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, *AutoTag.DOCUMENTED})
 
 
 @lru_cache(maxsize=4096)
