@@ -43,6 +43,7 @@ from ses_metrics.platform.config.models import (
     TrackingConfig,
 )
 from ses_metrics.platform.config.streams import (
+    AthenaConfig,
     BucketConfig,
     NewDomainConfig,
     OpenSearchConfig,
@@ -62,6 +63,7 @@ __all__ = [
     "VdmConfig",
     "SCHEMA_ID",
     "AlarmsConfig",
+    "AthenaConfig",
     "BucketConfig",
     "CheckedConfig",
     "CloudWatchConfig",
