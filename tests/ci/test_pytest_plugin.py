@@ -68,7 +68,7 @@ def test_helpers_take_a_scenario_result_and_a_send_name(sim):
     scenario = parse_scenario({"sends": [{**simple(BOUNCE), "name": "welcome"}]})
     result = sim.run(scenario)
     assert_reaches(result, "bounce", "alerts", send="welcome")
-    with pytest.raises(AssertionError, match="the Send of send 'welcome' was dropped at alerts"):
+    with pytest.raises(AssertionError, match="the Send of send 'welcome' was filtered at alerts"):
         assert_reaches(result, "send", "alerts", send="welcome")
     assert_metric(result, "Send", {"campaign": "none"}, 1)
 

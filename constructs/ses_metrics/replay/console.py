@@ -10,7 +10,6 @@ from typing import Any
 
 from ses_metrics.replay.alarms import ALARM, OK
 from ses_metrics.replay.engine import ReplayResult
-from ses_metrics.simulator.report import not_matching
 
 _STYLES = {ALARM: "bold red", OK: "green"}
 
@@ -86,10 +85,9 @@ def print_replay(result: ReplayResult, console: Any, *, report: str | None = Non
 
     for route in result.routes():
         for reason, n in route.drops.items():
-            if not not_matching(reason):
-                console.print(f"[red]dropped[/red] {n:,} events at {route.configuration_set}/{route.destination}: {reason}")
+            console.print(f"[red]dropped[/red] {n:,} events at {route.configuration_set}/{route.destination}: {reason}")
     for record, n in result.unrouted().items():
-        console.print(f"[red]dropped[/red] {n:,} {record} events: the send has no configuration set")
+        console.print(f"[yellow]filtered[/yellow] {n:,} {record} events: the send has no configuration set")
     for error, n in result.failed_sends.items():
         console.print(f"[red]failed[/red] {n:,} sends: {error}")
     for warning in result.warnings:

@@ -33,6 +33,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
+from ses_metrics.simulator import errors
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
@@ -64,15 +65,6 @@ class SimulationOptions:
     extra_auto_tags: dict[str, str] = field(default_factory=dict)
     start: datetime = DEFAULT_START
     seed: int = 0
-
-
-class SendError(Exception):
-    """An error SES returns for a send (no events are published)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -322,9 +314,9 @@ class MessageFactory:
             return None
         found = self.topology.configuration_sets.get(requested)
         if found is None:
-            raise SendError("NotFoundException", f"Configuration set <{requested}> does not exist.")
+            raise errors.NotFoundException(f"Configuration set <{requested}> does not exist.")
         if not found.sending_enabled:
-            raise SendError("SendingPausedException", f"Sending is paused for configuration set <{requested}>.")
+            raise errors.SendingPausedException(f"Sending is paused for configuration set <{requested}>.")
         return found
 
     def add_templates(self, templates: dict[str, EmailTemplate]) -> None:
@@ -378,7 +370,7 @@ class MessageFactory:
             raw = content["Raw"].get("Data", b"")
             raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
             if len(raw_bytes) > MAX_MESSAGE_BYTES:
-                raise SendError("MessageRejected", f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
+                raise errors.MessageRejected(f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
             parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
             # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
             headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
@@ -413,9 +405,9 @@ class MessageFactory:
                 header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
                 header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
-            raise SendError("BadRequestException", "Missing required header 'From'.")
+            raise errors.BadRequestException("Missing required header 'From'.")
         if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
-            raise SendError("InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
+            raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
         requested = request.get("ConfigurationSetName") or header_set or default_set
         configuration_set = self._sending.get(requested) if requested is not None else None
@@ -426,7 +418,7 @@ class MessageFactory:
         for name, value in pairs:
             problem = _tag_problem(name, value)
             if problem:
-                raise SendError("InvalidParameterValue", problem)
+                raise errors.InvalidParameterValue(problem)
         if "Raw" in content:
             headers, truncated = _truncate(headers)
         list_options = request.get("ListManagementOptions")
@@ -483,14 +475,14 @@ class MessageFactory:
             name = spec.get("TemplateName") or str(spec.get("TemplateArn", "")).rsplit("/", 1)[-1]
             template = self.templates.get(name)
             if template is None:
-                raise SendError("NotFoundException", f"Template {name} does not exist.")
+                raise errors.NotFoundException(f"Template {name} does not exist.")
         raw_data = data_override if data_override is not None else spec.get("TemplateData", "{}")
         try:
             data = json.loads(raw_data or "{}")
         except json.JSONDecodeError as error:
-            raise SendError("BadRequestException", f"TemplateData is not valid JSON: {error}") from None
+            raise errors.BadRequestException(f"TemplateData is not valid JSON: {error}") from None
         if not isinstance(data, dict):
-            raise SendError("BadRequestException", "TemplateData must be a JSON object.")
+            raise errors.BadRequestException("TemplateData must be a JSON object.")
         subject, e1 = render(template.subject, data, escape=False)
         html_body, e2 = render(template.html, data, escape=True)
         text_body, e3 = render(template.text, data, escape=False)
