@@ -21,7 +21,9 @@ Fixtures (session-scoped unless noted; the app is synthesized once per session):
 - ``ses_metrics_simulator`` (per test): a fresh ``Simulator`` with empty sinks;
 - ``ses_metrics_capture`` (per test): the same, receiving every boto3 SES send the test
   makes (``ses_metrics.simulator.capture``);
-- ``ses_metrics_lint``: the ``LintReport`` of the templates.
+- ``ses_metrics_lint``: the ``LintReport`` of the templates;
+- ``ses_metrics_archive`` (per test): call it with a simulator for a ``LocalAthena`` over
+  its S3 archive (the templates' Glue tables and named queries, Athena SQL run by DuckDB).
 
 Helpers, whose failures say what happened instead: ``assert_reaches``,
 ``assert_never_reaches``, ``assert_filtered_at``, ``assert_dropped_at``, ``assert_metric``
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +59,7 @@ from ses_metrics.ci.expectations import (
 if TYPE_CHECKING:
     from ses_metrics.ci.lint import LintReport
     from ses_metrics.simulator import SendResult, SimulationResult, Simulator
+    from ses_metrics.simulator.athena import LocalAthena
     from ses_metrics.simulator.template import StackTemplate
     from ses_metrics.simulator.topology import Topology
 
@@ -153,6 +156,33 @@ def ses_metrics_capture(ses_metrics_topology: Topology) -> Iterator[Simulator]:
 
     with capture(ses_metrics_topology) as simulator:
         yield simulator
+
+
+@pytest.fixture
+def ses_metrics_archive(ses_metrics_stacks: list[StackTemplate], tmp_path: Path) -> Iterator[Callable[[Simulator], LocalAthena]]:
+    """Athena over a simulator's archive (per test): call it with a simulator to flush its
+    Firehose buffers, write its S3 objects under the test's ``tmp_path`` and get a
+    ``LocalAthena`` with the templates' Glue tables and named queries::
+
+        athena = ses_metrics_archive(sim)
+        [row] = athena.named("bounce-complaint-rate-by-campaign").records()
+        assert row["bounce_rate_percent"] == 2.5
+    """
+    from ses_metrics.simulator.athena import LocalAthena, read_catalog, write_objects
+
+    opened: list[LocalAthena] = []
+
+    def open_archive(simulator: Simulator) -> LocalAthena:
+        simulator.flush()
+        directory = tmp_path / f"ses-metrics-archive-{len(opened)}"
+        write_objects(simulator.s3, directory)
+        athena = LocalAthena(directory, read_catalog(ses_metrics_stacks, simulator.topology.environment))
+        opened.append(athena)
+        return athena
+
+    yield open_archive
+    for athena in opened:
+        athena.close()
 
 
 @pytest.fixture(scope="session")
