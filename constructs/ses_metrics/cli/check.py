@@ -9,6 +9,9 @@ import sys
 from ses_metrics.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
+    USAGE_EXIT,
+    add_command,
     load_scenarios,
     load_topology,
     make_console,
@@ -78,7 +81,21 @@ def _print_check(suites, junit_path: str | None) -> None:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    check = commands.add_parser("check", help="run scenarios and check their expect: lists; exit 1 on any failed expectation")
+    check = add_command(
+        commands,
+        "check",
+        summary="run scenarios and check their expect: lists; exit 1 on any failed expectation",
+        description=(
+            "Simulate each scenario file against the template and check its expect: list (reaches, never_reaches, "
+            "metric sums, fails_with); a failed expectation says what happened instead."
+        ),
+        examples=["ses-metrics check cdk.out examples/*.yaml", "ses-metrics check cdk.out examples/*.yaml --junit report.xml"],
+        exit_codes={
+            EXIT_OK: "every expectation passed",
+            EXIT_PROBLEMS: "an expectation failed or could not be checked",
+            EXIT_USAGE: USAGE_EXIT + ", an invalid scenario",
+        },
+    )
     check.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     check.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files with expect: lists (YAML or JSON)")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE (for CI test reports)")

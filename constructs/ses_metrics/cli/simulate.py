@@ -10,7 +10,9 @@ from pathlib import Path
 from ses_metrics.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
+    USAGE_EXIT,
     UsageError,
+    add_command,
     load_scenarios,
     make_console,
     simulation_arguments,
@@ -82,7 +84,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    simulate = commands.add_parser("simulate", help="route a scenario's sends through a synthesized template, as SES would")
+    simulate = add_command(
+        commands,
+        "simulate",
+        summary="route a scenario's sends through a synthesized template, as SES would",
+        description=(
+            "Send a scenario's messages through a synthesized template as SES would, and show for every event and "
+            "event destination whether it is delivered (with its dimensions, S3 key, rows...) or dropped, and why."
+        ),
+        examples=[
+            "ses-metrics simulate cdk.out --scenario examples/scenario.yaml",
+            "ses-metrics simulate cdk.out --scenario examples/scenario.yaml --json --out cdk.out/simulation",
+        ],
+        exit_codes={EXIT_OK: "simulated (sends may fail and events may be dropped: both are results)", EXIT_USAGE: USAGE_EXIT},
+    )
     simulate.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     simulate.add_argument("--scenario", required=True, help="the scenario file: {sends: [...]} (YAML or JSON)")
     simulate.add_argument("--json", action="store_true", help="print one JSON document (sends, events, summary, warnings)")
