@@ -56,7 +56,7 @@ demo: synth
 	$(BIN)/ses-metrics explain ses-metrics.yaml --cdk-out cdk.out
 	$(BIN)/ses-metrics simulate cdk.out --scenario examples/scenario.yaml --out cdk.out/simulation
 	$(BIN)/ses-metrics lint cdk.out $(addprefix --scenario ,$(SCENARIOS))
-	$(BIN)/ses-metrics check cdk.out $(SCENARIOS) --junit cdk.out/ses-metrics-junit.xml
+	$(BIN)/ses-metrics check cdk.out $(addprefix --scenario ,$(SCENARIOS)) --junit cdk.out/ses-metrics-junit.xml
 	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 

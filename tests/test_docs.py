@@ -48,7 +48,7 @@ def test_readme_simulator_example_runs(example_cdk_out):
     sim = namespace["sim"]  # what the README's comments say the Redshift and OpenSearch lines return
     assert sim.redshift.query("SELECT event_type, campaign FROM ses WHERE bounce_type = 'Permanent'") == [("Bounce", "spring")]
     assert sim.opensearch.count_by("ses-events", "eventType") == {"Send": 1, "Bounce": 1}
-    assert [d["eventDestination"] for d in namespace["bounce"].deliveries] == [
+    assert [d.destination for d in namespace["bounce"].deliveries] == [
         "marketing-metrics", "marketing-archive", "marketing-alerts", "marketing-bus", "marketing-warehouse", "marketing-search",
     ]
 

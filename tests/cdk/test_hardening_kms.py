@@ -40,6 +40,6 @@ def test_a_send_reaches_the_kms_bucket(template):
     )
     simulator.flush()
     for outcome in result.events:
-        assert outcome.drops == []
-        assert [d["eventDestination"] for d in outcome.deliveries] == ["archive"]
+        assert outcome.drops == ()
+        assert [d.destination for d in outcome.deliveries] == ["archive"]
     assert simulator.s3.count() == 1

@@ -62,7 +62,7 @@ def test_reaches_passes_when_an_event_of_that_type_is_delivered_there():
 
 def test_reaches_fails_with_the_drop_reason_naming_send_event_and_destination():
     message = fails({"send": "spring", "event": "delivery", "reaches": "alerts"})
-    assert message == "the Delivery of send 'spring' was dropped at alerts: the event destination matches bounce, complaint, not delivery"
+    assert message == "the Delivery of send 'spring' was filtered at alerts: the event destination matches bounce, complaint, not delivery"
 
 
 def test_reaches_fails_when_the_send_produced_no_such_event():
@@ -216,11 +216,11 @@ def test_every_expectation_problem_is_reported_at_once_by_path():
     assert [str(p) for p in raised.value.problems] == [
         "expect[0].send: no send 'autumn': give a send's name (names: spring) or its position 0-0",
         "expect[1].event: unknown event type 'bounced'; use one of send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription",
-        "expect[2]: an expectation says one thing: reaches, never_reaches, metric with sums_to, or fails_with; found reaches and never_reaches",
+        "expect[2]: an expectation says one thing: reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with; found reaches and never_reaches",
         "expect[3].metric: unknown SES event metric 'Bogus'; use one of Send, Reject, Bounce, Complaint, Delivery, Open, Click, RenderingFailure, DeliveryDelay, Subscription (or an event type name)",
         "expect[3].sums_to: Input should be a valid number, unable to parse string as a number",
         "expect[4].send: no send 1: give a send's name (names: spring) or its position 0-0",
-        "expect[5]: an expectation is a mapping that says reaches, never_reaches, metric with sums_to, or fails_with",
+        "expect[5]: an expectation is a mapping that says reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with",
         "expect[6].becomes: give exactly one of redshift_row, opensearch_document",
         "expect[7].colour: Extra inputs are not permitted",
     ]
@@ -235,3 +235,44 @@ def test_a_bulk_send_is_one_send_of_the_scenario():
     result = Simulator(template()).run(checked.scenario)
     assert [len(group) for group in result.by_send] == [2]
     assert [r.status for r in check(result, checked.expect)] == [Status.PASSED, Status.PASSED]
+
+
+# --- filtered_at / dropped_at ----------------------------------------------------------------
+
+
+def test_filtered_at_passes_for_an_event_type_the_destination_does_not_match():
+    passes({"send": "spring", "event": "open", "filtered_at": "metrics"})
+
+
+def test_filtered_at_with_because_matches_a_part_of_the_reason_in_any_case():
+    passes({"send": "spring", "event": "open", "filtered_at": "metrics", "because": "NOT OPEN"})
+    message = fails({"send": "spring", "event": "open", "filtered_at": "metrics", "because": "disabled"})
+    assert message == ("the Open of send 'spring' was filtered at metrics: the event destination matches send, bounce, delivery, click, not open: "
+                       "no reason contains 'disabled'")
+
+
+def test_filtered_at_fails_saying_the_event_was_delivered():
+    message = fails({"send": "spring", "event": "bounce", "filtered_at": "alerts"})
+    assert message.startswith("the Bounce of send 'spring' reached alerts: SNS alerts")
+
+
+def test_filtered_at_passes_for_a_send_without_configuration_set():
+    passes({"send": 2, "filtered_at": "metrics", "because": "no configuration set"})
+
+
+def test_dropped_at_passes_for_a_drop_and_fails_for_a_filter_naming_it():
+    t = template()
+    t["Resources"]["Both"] = destination("both", None, **cloudwatch(("a", "messageTag", "x")),
+                                         EventBridgeDestination={"EventBusArn": "arn:aws:events:us-east-1:111122223333:event-bus/default"})
+    checked = parse_checked_scenario({"sends": [{**SENDS[0], "FromEmailAddress": "news@example.com", "ConfigurationSetName": "marketing"}], "expect": [
+        {"send": "spring", "event": "send", "dropped_at": "both", "because": "SES would refuse"},
+        {"send": "spring", "event": "open", "dropped_at": "metrics"},
+    ]})
+    (passed, _), (failed, message) = [(r.status, r.message) for r in check(Simulator(t).run(checked.scenario), checked.expect)]
+    assert passed is Status.PASSED and failed is Status.FAILED
+    assert message == "the Open of send 'spring' was filtered at metrics: the event destination matches send, bounce, delivery, click, not open"
+
+
+def test_filtered_at_an_unknown_destination_fails_naming_the_sets_destinations():
+    message = fails({"send": "spring", "filtered_at": "nowhere"})
+    assert "has no event destination 'nowhere'" in message

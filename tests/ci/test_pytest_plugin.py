@@ -68,7 +68,7 @@ def test_helpers_take_a_scenario_result_and_a_send_name(sim):
     scenario = parse_scenario({"sends": [{**simple(BOUNCE), "name": "welcome"}]})
     result = sim.run(scenario)
     assert_reaches(result, "bounce", "alerts", send="welcome")
-    with pytest.raises(AssertionError, match="the Send of send 'welcome' was dropped at alerts"):
+    with pytest.raises(AssertionError, match="the Send of send 'welcome' was filtered at alerts"):
         assert_reaches(result, "send", "alerts", send="welcome")
     assert_metric(result, "Send", {"campaign": "none"}, 1)
 
@@ -208,3 +208,34 @@ def test_the_capture_fixture_routes_the_applications_own_sends_to_redshift_rows(
         )
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+@pytest.fixture(scope="module")
+def archive_template():
+    import aws_cdk as cdk
+
+    from ses_metrics import EventArchiveCatalog, S3DeliveryStream, SendingConfigurationSet
+
+    stack = cdk.Stack(cdk.App(builtin_cloud_formation_validation=False), "Archive")
+    stream = S3DeliveryStream(stack, "Archive", delivery_stream_name="archive", prefix="ses/")
+    SendingConfigurationSet(stack, "Marketing", configuration_set_name="marketing").add_firehose_destination("archive", delivery_stream=stream)
+    EventArchiveCatalog(stack, "Catalog", stream=stream)
+    return stack.node.root.synth().get_stack_by_name("Archive").template
+
+
+def test_the_archive_fixture_runs_the_templates_named_queries_over_a_simulation(pytester, archive_template):
+    pytester.makefile(".json", template=json.dumps(archive_template))
+    pytester.makeini("[pytest]\nses_metrics_template = template.json\n")
+    pytester.makepyfile(textwrap.dedent("""
+        def test_bounce_rate(ses_metrics_simulator, ses_metrics_archive):
+            for index in range(40):
+                to = "bounce@simulator.amazonses.com" if index == 7 else "success@simulator.amazonses.com"
+                ses_metrics_simulator.send_email(
+                    FromEmailAddress="news@example.com", Destination={"ToAddresses": [to]}, ConfigurationSetName="marketing",
+                    EmailTags=[{"Name": "campaign", "Value": "spring"}],
+                    Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "x"}}}})
+            athena = ses_metrics_archive(ses_metrics_simulator)
+            [row] = athena.named("bounce-complaint-rate-by-campaign").records()
+            assert (row["campaign"], row["sent"], row["hard_bounces"], row["bounce_rate_percent"]) == ("spring", 40, 1, 2.5)
+    """))
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -41,7 +41,7 @@ CASES: list[tuple[list[str], int, str]] = [
     (["frobnicate"], 2, "invalid choice"),
     (["validate"], 2, "the following arguments are required"),
     (["simulate", GOOD_TEMPLATE], 2, "--scenario"),
-    (["check", GOOD_TEMPLATE], 2, "the following arguments are required"),
+    (["check", GOOD_TEMPLATE], 2, "name at least one scenario file: --scenario FILE"),
     (["replay", GOOD_TEMPLATE], 2, "--profile"),
     (["lint", GOOD_TEMPLATE, "--format", "xml"], 2, "invalid choice"),
     (["simulate", GOOD_TEMPLATE, "--scenario", GOOD_SCENARIO, "--seed", "many"], 2, "invalid int value"),

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 
 import pytest
 from conftest import ROOT
@@ -61,13 +62,22 @@ def test_same_inputs_give_byte_identical_json(capsys, files):
     assert first == second
 
 
-def test_table_output(capsys, files, monkeypatch):
+def test_the_default_table_is_a_summary_without_event_rows(capsys, files, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")
     code, out, _ = run(capsys, "simulate", str(files[0]), "--scenario", str(files[1]))
     assert code == 0
+    assert "failed sends: NotFoundException 1" in out
+    assert "2 send(s) (1 failed), 4 event(s)" in out
+    assert "✓ CloudWatch" not in out  # no per-event rows without -v or --limit
+
+
+def test_verbose_table_lists_every_event_and_filtered_destination(capsys, files, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(capsys, "simulate", str(files[0]), "--scenario", str(files[1]), "-v")
+    assert code == 0
     assert "✓ CloudWatch Bounce {campaign=spring}" in out
     assert "send failed: NotFoundException: Configuration set <missing> does not exist." in out
-    assert "1 other destination(s) do not match send" in out
+    assert "– filtered: the event destination matches bounce, complaint, not send" in out
 
 
 def test_out_writes_every_sink(capsys, files, tmp_path):
@@ -129,4 +139,6 @@ def test_out_writes_redshift_tables_load_errors_and_opensearch_indexes(capsys, t
     assert (out / "redshift" / "stl_load_errors.csv").read_text().startswith("table,filename,line_number,colname,type,raw_line,raw_field_value,err_code,err_reason")
     hits = [json.loads(line) for line in (out / "opensearch" / "ses-events-2026-01-01.ndjson").read_text().splitlines()]
     assert hits and set(hits[0]) == {"_index", "_id", "_source"}
-    assert f"Redshift: {len(rows)} row(s) loaded, 0 load error(s); OpenSearch: {len(hits)} document(s) indexed, 0 failed" in " ".join(text.split())
+    flat = " ".join(text.split())
+    assert re.search(rf"Redshift rows loaded\W+ses\W+{len(rows)}\b", flat), flat
+    assert re.search(rf"OpenSearch documents\W+ses-events-2026-01-01\W+{len(hits)}\b", flat), flat

@@ -34,13 +34,15 @@ def test_example_app_has_what_the_config_declares(template):
     t.resource_count_is("AWS::SES::ConfigurationSetEventDestination", 10)
     t.resource_count_is("AWS::KinesisFirehose::DeliveryStream", 3)
     t.resource_count_is("AWS::IAM::Role", 7)  # per stream: Firehose's and SES's; the BucketDeployment handler's
-    t.resource_count_is("AWS::S3::Bucket", 4)  # per stream one, and the shared access-log bucket
+    t.resource_count_is("AWS::S3::Bucket", 5)  # per stream one, the shared access-log bucket, the archive's Athena results
     t.resource_count_is("Custom::CDKBucketDeployment", 1)  # the Redshift JSONPaths file
     t.resource_count_is("AWS::SNS::Topic", 2)  # deliverability-alerts and the alarm topic of ops@example.com
     t.resource_count_is("AWS::KMS::Key", 1)  # shared by every topic
     # account 2 + marketing 2 + marketing's spring-sale campaign 2 + transactional 2
     t.resource_count_is("AWS::CloudWatch::Alarm", 8)
     t.resource_count_is("AWS::CloudWatch::Dashboard", 2)
+    t.resource_count_is("AWS::Glue::Table", 1)  # events-archive's athena: {}
+    t.resource_count_is("AWS::Athena::WorkGroup", 1)
     t.has_resource_properties("AWS::SNS::Topic", {"TopicName": "deliverability-alerts", "KmsMasterKeyId": Match.any_value()})
     t.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
     for kind in ("ExtendedS3DestinationConfiguration", "RedshiftDestinationConfiguration", "AmazonopensearchserviceDestinationConfiguration"):
@@ -68,6 +70,9 @@ EXPECTED_ACKNOWLEDGMENTS = {
     ("AccessLogs", "AwsSolutions-S1"): "access log bucket itself",
     ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses/eventType=*]"): "prefix",
     ("events-archive/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses-events-errors/*]"): "prefix",
+    ("events-archiveAthena/QueryPolicy", "AwsSolutions-IAM5[Resource::<StreamseventsarchiveBucket433F264A.Arn>/ses/*]"): "prefix",
+    ("events-archiveAthena/QueryPolicy",
+     "AwsSolutions-IAM5[Resource::<StreamseventsarchiveAthenaResults9166F6B9.Arn>/athena-results/*]"): "results prefix",
     ("events-warehouse/Delivery", "AwsSolutions-IAM5[Resource::<StreamseventswarehouseBucket1D0AB56A.Arn>/ses-redshift-staging/*]"): "prefix",
     ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/*]"): "this domain",
     ("events-search/Delivery", "AwsSolutions-IAM5[Resource::arn:aws:es:eu-west-1:111122223333:domain/ses-events/ses-events*/_mapping/*]"): "index pattern",
@@ -220,3 +225,13 @@ def test_deployed_jsonpaths_only_name_paths_ses_documents_for_the_events_the_str
         assert carried, f"{column['name']}: no event this stream receives carries {jsonpath}"
         if "NOT NULL" in contract["ddl"].split(column["name"] + " ", 1)[1].split("\n")[0]:
             assert set(carried) == received, column
+
+
+def test_athena_on_the_archive_projects_the_sets_publishing_to_it(template):
+    t = Template.from_json(template)
+    t.has_resource_properties("AWS::Glue::Database", {"DatabaseInput": {"Name": "events_archive", "Description": Match.any_value()}})
+    t.has_resource_properties("AWS::Glue::Table", {"TableInput": Match.object_like({
+        "Parameters": Match.object_like({"projection.configuration_set.values": "marketing,transactional"})})})
+    t.has_resource_properties("AWS::Athena::WorkGroup", {"Name": "SesMetrics-events-archive"})
+    t.has_resource_properties("AWS::Athena::NamedQuery", {"Name": "click-rate-by-link-tag",
+                                                          "QueryString": Match.string_like_regexp("element_at\\(click.linktags, 'cta'\\)")})

@@ -134,21 +134,21 @@ def bounce(simulator):
 
 
 def test_a_group_set_event_reaches_its_cloudwatch_destination(simulator, bounce):
-    assert ("marketing-metrics", "cloudwatch") in {(d["eventDestination"], d["type"]) for d in bounce.deliveries}
+    assert ("marketing-metrics", "cloudwatch") in {(d.destination, d.kind.config) for d in bounce.deliveries}
     assert simulator.metrics.sum("Bounce", {"campaign": "spring-sale", "ses:from-domain": "example.com"}) == 1
 
 
 def test_a_group_set_event_reaches_the_main_stacks_firehose_stream(simulator, bounce):
-    assert ("marketing-archive", "firehose") in {(d["eventDestination"], d["type"]) for d in bounce.deliveries}
+    assert ("marketing-archive", "firehose") in {(d.destination, d.kind.config) for d in bounce.deliveries}
     archived = [r for bucket, key, _ in simulator.s3.items() if "eventsarchive" in bucket for r in simulator.s3.records(bucket, key)]
     assert sorted(r["eventType"] for r in archived if r["mail"]["tags"]["ses:configuration-set"] == ["marketing"]) == ["Bounce", "Send"]
 
 
 def test_a_group_set_event_reaches_every_destination_and_none_drops_it(bounce):
-    assert sorted(d["eventDestination"] for d in bounce.deliveries) == [
+    assert sorted(d.destination for d in bounce.deliveries) == [
         "marketing-alerts", "marketing-archive", "marketing-bus", "marketing-metrics", "marketing-search", "marketing-warehouse",
     ]
-    assert bounce.drops == []
+    assert bounce.drops == ()
 
 
 def test_the_simulator_resolves_every_import_without_a_warning(simulator, bounce):

@@ -191,6 +191,7 @@ def test_the_secret_check_would_catch_a_password_and_a_key():
 EXAMPLE_STATEFUL = {
     "AccessLogs8B620ECA": "AWS::S3::Bucket",
     "StreamseventsarchiveBucket433F264A": "AWS::S3::Bucket",
+    "StreamseventsarchiveAthenaResults9166F6B9": "AWS::S3::Bucket",
     "StreamseventsarchiveLogs050EA853": "AWS::Logs::LogGroup",
     "Streamseventsarchive90C8C132": "AWS::KinesisFirehose::DeliveryStream",
     "StreamseventswarehouseBucket1D0AB56A": "AWS::S3::Bucket",

@@ -5,6 +5,7 @@ import copy
 
 import pytest
 from replaykit import HOUR, PROFILE, START
+from simkit import cloudwatch, destination
 
 from ses_metrics.replay import ProfileError, parse_profile, replay
 from ses_metrics.replay.alarms import ALARM, OK
@@ -101,3 +102,18 @@ def test_sends_without_a_configuration_set_count_only_for_the_account(alarmed_te
     assert replayed.unrouted() == {"Send": 100, "Bounce": 100}
     assert replayed.reputation.series("marketing", ReputationMetric.BOUNCE_RATE) == {}
     assert set(replayed.reputation.series(None, ReputationMetric.BOUNCE_RATE).values()) == {1.0}
+
+
+def test_a_disabled_destination_and_unmatched_types_are_filtered_not_dropped(alarmed_template):
+    template = copy.deepcopy(alarmed_template)
+    template["Resources"]["Off"] = destination("off", None, enabled=False, **cloudwatch(("campaign", "messageTag", "none")))
+    template["Resources"]["OnlyOpens"] = destination("only-opens", ["open"], **cloudwatch(("campaign", "messageTag", "none")))
+    for resource in ("Off", "OnlyOpens"):
+        template["Resources"][resource]["Properties"]["ConfigurationSetName"] = "marketing"
+    replayed = replay(template, parse_profile(PROFILE))
+    events = sum(n for (cs, _), n in replayed.events.items() if cs == "marketing")
+    routes = {r.destination: r for r in replayed.routes()}
+    assert sum(routes["off"].filtered.values()) == sum(routes["only-opens"].filtered.values()) == events > 0
+    assert routes["off"].drops == routes["only-opens"].drops == {} and routes["off"].delivered == 0
+    document = {r["eventDestination"]: r for r in replayed.to_json()["routes"]}
+    assert document["off"]["drops"] == [] and document["off"]["filtered"] == [{"reason": "the event destination is disabled (Enabled: false)", "events": events}]

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ses_metrics.rules import DimensionSource
-from ses_metrics.simulator import Engagement, Faults, Simulator
+from ses_metrics.simulator import CloudWatchDelivery, Engagement, Faults, FilterReason, Simulator
 from ses_metrics.simulator.engine import SendResult
 from ses_metrics.simulator.sends import MAX_HEADER_BYTES
 
@@ -78,33 +78,41 @@ def check_invariants(simulator: Simulator, results: list[SendResult]) -> None:
             event = outcome.event
             configuration_set = event.message.configuration_set
             if configuration_set is None:
-                assert outcome.deliveries == [] and len(outcome.drops) == 1 and "no configuration set" in outcome.drops[0]["reason"]
+                assert outcome.deliveries == () and outcome.drops == ()
+                [filtered] = outcome.filtered
+                assert filtered.why is FilterReason.NO_CONFIGURATION_SET and "no configuration set" in filtered.reason
                 continue
             destinations = {d.name: d for d in configuration_set.destinations}
-            delivered = [d["eventDestination"] for d in outcome.deliveries]
-            dropped = [d["eventDestination"] for d in outcome.drops]
-            # generated = delivered + dropped, per destination, each exactly once
-            assert sorted(delivered + dropped) == sorted(destinations)
-            assert all(d["reason"] for d in outcome.drops)
+            delivered = [d.destination for d in outcome.deliveries]
+            filtered = [f.destination for f in outcome.filtered]
+            dropped = [d.destination for d in outcome.drops]
+            # nothing lost: each destination of the set exactly once, delivered, filtered or dropped
+            assert sorted(delivered + filtered + dropped) == sorted(destinations)
+            assert all(d.reason for d in (*outcome.filtered, *outcome.drops))
             for delivery in outcome.deliveries:
-                destination = destinations[delivery["eventDestination"]]
+                destination = destinations[delivery.destination]
                 # never a destination whose matching types exclude the event
                 assert event.type in destination.event_types
-                if delivery["type"] == "cloudwatch":
+                if isinstance(delivery, CloudWatchDelivery):
                     for dimension in destination.dimensions:
-                        value = delivery["dimensions"][dimension.name]
+                        value = delivery.dimensions[dimension.name]
                         source = _dimension_source_value(event.record, dimension.source, dimension.name)
                         assert value == (source if source is not None else dimension.default), (dimension, value, source)
+            for f in outcome.filtered:
+                # filtered only by design: disabled, or not a type the destination matches
+                destination = destinations[f.destination]
+                assert (f.why is FilterReason.DISABLED and not destination.enabled) or (
+                    f.why is FilterReason.EVENT_TYPE and event.type not in destination.event_types and destination.enabled)
             for drop in outcome.drops:
-                if event.type not in destinations[drop["eventDestination"]].event_types:
-                    assert "matches" in drop["reason"]
+                # a drop is never what routing does by design
+                assert event.type in destinations[drop.destination].event_types and destinations[drop.destination].enabled
     simulator.flush()
     # Firehose: records in = records in objects + error-output records + reported failures
     presented: Counter[str] = Counter()
     for result in results:
         for outcome in result.events:
-            presented.update(d["deliveryStream"] for d in outcome.deliveries if d["type"] == "firehose")
-            presented.update(d["reason"].split("delivery stream ", 1)[1].split(" ", 1)[0] for d in outcome.drops if "PutRecordBatch on delivery stream" in d["reason"])
+            presented.update(d.delivery_stream for d in outcome.deliveries if d.kind.config == "firehose")
+            presented.update(d.reason.split("delivery stream ", 1)[1].split(" ", 1)[0] for d in outcome.drops if "PutRecordBatch on delivery stream" in d.reason)
     written: Counter[str] = Counter()
     error_prefixes = {s.name: (s.s3.error_output_prefix or "").split("!{")[0] for s in topology.streams.values() if s.s3 is not None}
     # OpenSearch streams: each record becomes a document, indexed or rejected (and backed up)
@@ -147,7 +155,7 @@ def test_a_throttled_stream_reports_every_refused_record_and_loses_none(example,
     check_invariants(simulator, results)
     for result in results:
         for outcome in result.events:
-            assert "events-archive" not in [d.get("deliveryStream") for d in outcome.deliveries]
+            assert "events-archive" not in [getattr(d, "delivery_stream", None) for d in outcome.deliveries]
 
 
 def _bounce(simulator: Simulator, configuration_set: str = "marketing") -> SendResult:
@@ -162,9 +170,9 @@ def test_throttling_drops_at_the_archive_destinations_with_the_reason_and_counts
     simulator = Simulator(example, faults=Faults(throttled_streams={"events-archive"}))
     result = _bounce(simulator)
     for outcome in result.events:
-        [drop] = [d for d in outcome.drops if d["eventDestination"] == "marketing-archive"]
-        assert "throttled PutRecordBatch on delivery stream events-archive" in drop["reason"]
-        assert "ServiceUnavailableException" in drop["reason"]
+        [drop] = [d for d in outcome.drops if d.destination == "marketing-archive"]
+        assert "throttled PutRecordBatch on delivery stream events-archive" in drop.reason
+        assert "ServiceUnavailableException" in drop.reason
     assert simulator.router.failed_puts == Counter({"events-archive": 2})  # Send and Bounce
     simulator.flush()
     assert not any(key.startswith("ses/") for _, key, _ in simulator.s3.items())  # nothing archived, nothing half-written
@@ -192,10 +200,10 @@ def test_a_denied_bucket_drops_every_record_of_its_stream_with_the_reason_and_li
     simulator = Simulator(_deny_archive_bucket(example))
     result = _bounce(simulator, "transactional")
     for outcome in result.events:
-        [drop] = [d for d in outcome.drops if d["eventDestination"] == "transactional-archive"]
-        assert "delivery stream events-archive accepts the record but cannot deliver it" in drop["reason"]
-        assert "denies s3:PutObject" in drop["reason"]
-        assert "transactional-warehouse" in [d["eventDestination"] for d in outcome.deliveries] or outcome.event.type.cfn not in ("send", "bounce")
+        [drop] = [d for d in outcome.drops if d.destination == "transactional-archive"]
+        assert "delivery stream events-archive accepts the record but cannot deliver it" in drop.reason
+        assert "denies s3:PutObject" in drop.reason
+        assert "transactional-warehouse" in [d.destination for d in outcome.deliveries] or outcome.event.type.cfn not in ("send", "bounce")
     check_invariants(simulator, [result])
     report = lint(_deny_archive_bucket(example))
     denied = [f"{f.where} {f.message}" for f in report.errors if f.id == "SM205"]
@@ -272,4 +280,4 @@ def test_a_unicode_header_value_publishes_no_metric_for_that_dimension_but_still
     assert [e.event.type.record for e in result.events] == ["Send", "Delivery"]
     check_invariants(simulator, [result])
     [send] = [e for e in result.events if e.event.type.record == "Send"]
-    assert {d["eventDestination"] for d in send.deliveries} >= {"marketing-metrics", "marketing-archive"}
+    assert {d.destination for d in send.deliveries} >= {"marketing-metrics", "marketing-archive"}

@@ -69,7 +69,7 @@ def _send(sim, index, to):
 
 def _delivered(sim, stream):
     """Records delivered to ``stream``, from the simulator's own results."""
-    return [o.event.record for s in sim.sends for o in s.events for d in o.deliveries if d.get("deliveryStream") == stream]
+    return [o.event.record for s in sim.sends for o in s.events for d in o.deliveries if getattr(d, "delivery_stream", None) == stream]
 
 
 @pytest.mark.parametrize("database", ["hourly", "parted"])

@@ -40,7 +40,7 @@ def conflict(example_template):
 
 
 def routed_to_search(sends) -> int:
-    return sum(1 for send in sends for o in send.events for d in o.deliveries if d.get("deliveryStream") == "events-search")
+    return sum(1 for send in sends for o in send.events for d in o.deliveries if getattr(d, "delivery_stream", None) == "events-search")
 
 
 def test_documents_are_indexed_under_the_index_name_and_the_daily_suffix(sim):

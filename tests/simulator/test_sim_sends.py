@@ -47,7 +47,7 @@ def test_address_identity_default_wins_over_domain_default(sim):
 def test_without_any_configuration_set_no_event_reaches_a_destination_and_tags_are_ignored(sim):
     result = sim.send_email(**simple(configuration_set=None, FromEmailAddress="someone@elsewhere.test", tags={"campaign": "x"}))
     assert result.configuration_set is None
-    assert all(not o.deliveries and o.drops[0]["reason"].startswith("the send has no configuration set") for o in result.events)
+    assert all(not o.deliveries and not o.drops and o.filtered[0].reason.startswith("the send has no configuration set") for o in result.events)
     assert result.events[0].event.record["mail"]["tags"] == {}
 
 
@@ -72,6 +72,7 @@ def test_auto_tags_are_added(sim):
         "ses:source-ip": ["192.0.2.10"],
         "ses:from-domain": ["example.com"],
         "ses:caller-identity": ["ses-metrics-simulator"],
+        "ses:source-tls-version": ["TLSv1.3"],
         "campaign": ["spring"],
     }
 

@@ -21,11 +21,19 @@ A scenario file's ``expect:`` list says, one item each, what must happen::
       - metric: Bounce                   # AWS/SES; exactly these dimensions, as CloudWatch keys metrics
         dimensions: {campaign: spring, "ses:from-domain": example.com}
         sums_to: 1
+      - send: spring-campaign
+        event: open
+        filtered_at: marketing-alerts    # routing by design: disabled, or not a type it matches
+        because: not open                # optional: a part of the reason (any case)
+      - send: spring-campaign
+        event: send
+        dropped_at: marketing-archive    # lost or refused: IAM, KMS, throttling, limits, undecidable
+        because: PutRecordBatch
       - send: bad-tag-value
         fails_with: InvalidParameterValue
 
 Read aloud: "the Bounce of send spring-campaign reaches marketing-metrics with dimensions
-campaign=spring". Each item is one of four kinds, named by its verb:
+campaign=spring". Each item is one of six kinds, named by its verb:
 
 - ``reaches``: at least one event of ``event`` (any type when left out) from the send is
   delivered to that destination and satisfies every qualifier given: ``with_dimensions``
@@ -38,7 +46,14 @@ campaign=spring". Each item is one of four kinds, named by its verb:
   object or array value also matches the JSON text a column holds; a record that was not
   followed that far, a stream outside the templates, is an error that says so);
 - ``never_reaches``: no event of ``event`` (any type when left out) from the send is
-  delivered to that destination;
+  delivered to that destination (filtered or dropped, either way);
+- ``filtered_at``: an event of ``event`` (any type when left out) from the send is
+  filtered at that destination: routing, as configured, keeps it away (the destination is
+  disabled or does not match the type; a send without a configuration set is filtered
+  everywhere); ``because``: a part of the reason, in any case;
+- ``dropped_at``: an event of ``event`` from the send is dropped at that destination: SES
+  or the stream would lose or refuse it (IAM, KMS, throttling, a header value SES refuses,
+  a definition SES refuses, a verdict the simulator cannot make); ``because`` as above;
 - ``metric`` + ``sums_to``: the CloudWatch metric (a metric name or an event type) with
   exactly ``dimensions`` sums to that number over the whole simulation; without
   ``dimensions``, the account-level metric SES publishes for every send (Send, Reject,
@@ -46,7 +61,7 @@ campaign=spring". Each item is one of four kinds, named by its verb:
 - ``fails_with``: the send fails with that SES error code (and publishes no events).
 
 A failed expectation says what happened instead: the send's error, the events it produced,
-the drop reason at that destination, the closest delivery and its dimension values, the
+what happened at that destination (filtered or dropped, and why), the closest delivery and its dimension values, the
 metrics that do exist. Destination names are checked: a name that no configuration set
 has fails rather than passing silently.
 """
@@ -57,16 +72,26 @@ import enum
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ses_metrics import rules
 from ses_metrics.rules import EventType, Problem
+from ses_metrics.simulator.outcomes import (
+    CloudWatchDelivery,
+    Delivery,
+    Drop,
+    EventBridgeDelivery,
+    EventOutcome,
+    Filtered,
+    FirehoseDelivery,
+    SendResult,
+    SnsDelivery,
+)
 
 if TYPE_CHECKING:
-    from ses_metrics.simulator.engine import SendResult, SimulationResult
-    from ses_metrics.simulator.router import EventOutcome
+    from ses_metrics.simulator.engine import SimulationResult
     from ses_metrics.simulator.sinks.cloudwatch import MetricStore
     from ses_metrics.simulator.topology import Topology
 
@@ -124,19 +149,19 @@ def _pairs(values: Mapping[str, str]) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items())
 
 
-def _describe_delivery(delivery: Mapping[str, Any]) -> str:
-    kind = delivery.get("type")
-    if kind == "cloudwatch":
-        return f"CloudWatch {delivery['metricName']} {{{_pairs(delivery['dimensions'])}}}"
-    if kind == "firehose":
-        where = delivery.get("key") or delivery.get("prefix")
-        return f"Firehose {delivery['deliveryStream']}" + (f" → s3://{delivery.get('bucket')}/{where}" if where else "")
-    if kind == "sns":
-        return f"SNS {delivery['topic'].rsplit(':', 1)[-1]}"
-    if kind == "eventbridge":
-        matched = ", ".join(r["name"] for r in delivery.get("rules", [])) or "no rule matches"
-        return f"EventBridge {delivery['detailType']!r} ({matched})"
-    return str(kind)
+def _describe_delivery(delivery: Delivery) -> str:
+    if isinstance(delivery, CloudWatchDelivery):
+        return f"CloudWatch {delivery.metric_name} {{{_pairs(delivery.dimensions)}}}"
+    if isinstance(delivery, FirehoseDelivery):
+        landing = delivery.landing
+        where = (landing.key or landing.prefix) if landing else None
+        return f"Firehose {delivery.delivery_stream}" + (f" → s3://{landing.bucket}/{where}" if landing and where else "")
+    if isinstance(delivery, SnsDelivery):
+        return f"SNS {delivery.topic.rsplit(':', 1)[-1]}"
+    if isinstance(delivery, EventBridgeDelivery):
+        matched = ", ".join(r.name for r in delivery.rules) or "no rule matches"
+        return f"EventBridge {delivery.detail_type!r} ({matched})"
+    return delivery.kind.config
 
 
 class Expectation(_Strict):
@@ -171,8 +196,9 @@ class _AboutSend(Expectation):
             return [], f"{label} is not in the simulation"
         failed = [s for s in sends if s.error]
         if len(failed) == len(sends):
-            error = failed[0].error or {}
-            return [], f"{label} failed with {error.get('code')}: {error.get('message')}; SES published no events"
+            error = failed[0].error
+            assert error is not None
+            return [], f"{label} failed with {error.code}: {error.message}; SES published no events"
         outcomes = [o for s in sends for o in s.events]
         if not any(s.configuration_set for s in sends if not s.error):
             return outcomes, f"{label} has no configuration set: SES publishes no events for it"
@@ -197,24 +223,35 @@ class _AboutSend(Expectation):
         return None
 
 
-def _at(outcome: EventOutcome, destination: str) -> tuple[dict[str, Any] | None, str | None]:
-    """The delivery of ``outcome`` to ``destination``, or the reason it was dropped there."""
-    for delivery in outcome.deliveries:
-        if delivery["eventDestination"] == destination:
-            return delivery, None
-    for drop in outcome.drops:
-        if drop["eventDestination"] in (destination, None):
-            return None, drop["reason"]
-    return None, "it was not routed there"
+def _at(outcome: EventOutcome, destination: str) -> Delivery | Filtered | Drop | None:
+    """What happened to ``outcome`` at ``destination`` (a filter without a destination: the
+    send had no configuration set, or its set no destinations)."""
+    found = outcome.at(destination)
+    if found is None and outcome.filtered and outcome.filtered[0].destination is None:
+        return outcome.filtered[0]
+    return found
+
+
+def _what_happened(outcome: EventOutcome, destination: str, label: str) -> str:
+    """The event's fate at ``destination``, as a sentence."""
+    found = _at(outcome, destination)
+    event = f"the {outcome.event.type.record} of {label}"
+    if isinstance(found, Filtered):
+        return f"{event} was filtered at {destination}: {found.reason}"
+    if isinstance(found, Drop):
+        return f"{event} was dropped at {destination}: {found.reason}"
+    if found is None:
+        return f"{event} was not routed to {destination}"
+    return f"{event} reached {destination}: {_describe_delivery(found)}"
 
 
 # -- becomes: what a record turns into downstream ------------------------------------------
 
 # Checkers for ``becomes``, by key: (delivery, expected) -> a mismatch, or None when it
-# matches. They read what the Redshift and OpenSearch sinks wrote on the delivery
-# (delivery["redshift"], delivery["opensearch"]). NotSimulated: the record was not followed
+# matches. They read what the Redshift and OpenSearch sinks wrote on the delivery's landing
+# (``landing.redshift``, ``landing.opensearch``). NotSimulated: the record was not followed
 # that far (a stream outside the templates, or no payloads kept).
-BecomesChecker = Callable[[Mapping[str, Any], Mapping[str, Any]], str | None]
+BecomesChecker = Callable[[FirehoseDelivery, Mapping[str, Any]], str | None]
 
 
 class NotSimulated(Exception):
@@ -224,15 +261,15 @@ class NotSimulated(Exception):
 _SINK_NAMES = {"redshift": "Redshift", "opensearch": "OpenSearch", "s3": "Amazon S3"}
 
 
-def _downstream(delivery: Mapping[str, Any], kind: str, what: str) -> Mapping[str, Any] | str:
-    """The ``kind`` sink's entry for this record (``delivery[kind]``), or a mismatch; raises
-    NotSimulated when the record was not followed that far."""
-    destination = delivery.get("destination")
+def _downstream(delivery: FirehoseDelivery, kind: str, what: str) -> Mapping[str, Any] | str:
+    """The ``kind`` sink's entry for this record (``delivery.landing.<kind>``), or a
+    mismatch; raises NotSimulated when the record was not followed that far."""
+    destination = delivery.target
     if destination is None:
-        raise NotSimulated(f"{what} cannot be checked: delivery stream {delivery['deliveryStream']} is not in the templates, so its records are not followed")
+        raise NotSimulated(f"{what} cannot be checked: delivery stream {delivery.delivery_stream} is not in the templates, so its records are not followed")
     if destination != kind:
-        return f"delivery stream {delivery['deliveryStream']} delivers to {_SINK_NAMES.get(destination, destination)}, not to {_SINK_NAMES[kind]}"
-    entry = delivery.get(kind)
+        return f"delivery stream {delivery.delivery_stream} delivers to {_SINK_NAMES.get(destination, destination)}, not to {_SINK_NAMES[kind]}"
+    entry = getattr(delivery.landing, kind, None)
     if entry is None:
         raise NotSimulated(f"{what} cannot be checked: the record was not delivered past S3 (no flush, or a simulation that keeps no payloads)")
     return entry
@@ -264,7 +301,7 @@ def _differences(expected: Mapping[str, Any], lookup: Callable[[str], tuple[bool
     return "; ".join(problems)
 
 
-def _redshift_row(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
+def _redshift_row(delivery: FirehoseDelivery, expected: Mapping[str, Any]) -> str | None:
     entry = _downstream(delivery, "redshift", "becomes.redshift_row")
     if isinstance(entry, str):
         return entry
@@ -288,7 +325,7 @@ def _document_field(document: Any, path: str) -> tuple[bool, Any]:
     return True, value
 
 
-def _opensearch_document(delivery: Mapping[str, Any], expected: Mapping[str, Any]) -> str | None:
+def _opensearch_document(delivery: FirehoseDelivery, expected: Mapping[str, Any]) -> str | None:
     entry = _downstream(delivery, "opensearch", "becomes.opensearch_document")
     if isinstance(entry, str):
         return entry
@@ -342,32 +379,32 @@ class Reaches(_AboutSend):
             parts.append(f"becoming a {key.replace('_', ' ')} with {_pairs(value)}")
         return " ".join(parts)
 
-    def _mismatches(self, delivery: Mapping[str, Any]) -> list[str]:
-        kind = delivery["type"]
+    def _mismatches(self, delivery: Delivery) -> list[str]:
+        kind = delivery.kind.config
         problems = []
         if self.with_dimensions is not None:
-            if kind != "cloudwatch":
+            if not isinstance(delivery, CloudWatchDelivery):
                 problems.append(f"with_dimensions applies to CloudWatch destinations, and {self.reaches} is {kind}")
             else:
-                actual = delivery["dimensions"]
+                actual = delivery.dimensions
                 problems += [
                     f"{k}={actual[k]!r}, not {v!r}" if k in actual else f"without a dimension {k}"
                     for k, v in self.with_dimensions.items()
                     if actual.get(k) != v
                 ]
         if self.in_s3_prefix is not None:
-            if kind != "firehose":
+            where = (delivery.landing.key or delivery.landing.prefix) if isinstance(delivery, FirehoseDelivery) and delivery.landing else None
+            if not isinstance(delivery, FirehoseDelivery):
                 problems.append(f"in_s3_prefix applies to Firehose destinations, and {self.reaches} is {kind}")
-            elif not (delivery.get("key") or delivery.get("prefix")):
-                problems.append(f"delivery stream {delivery['deliveryStream']} is not followed to S3 (it is not in the templates, or not an S3 stream)")
-            else:
-                if not (delivery.get("key") or delivery["prefix"]).startswith(self.in_s3_prefix):
-                    problems.append(f"in an object not under {self.in_s3_prefix}")
+            elif not where:
+                problems.append(f"delivery stream {delivery.delivery_stream} is not followed to S3 (it is not in the templates, or not an S3 stream)")
+            elif not where.startswith(self.in_s3_prefix):
+                problems.append(f"in an object not under {self.in_s3_prefix}")
         if self.matches_rule is not None:
-            if kind != "eventbridge":
+            if not isinstance(delivery, EventBridgeDelivery):
                 problems.append(f"matches_rule applies to EventBridge destinations, and {self.reaches} is {kind}")
             else:
-                names = [r["name"] for r in delivery["rules"]]
+                names = [r.name for r in delivery.rules]
                 if self.matches_rule not in names:
                     problems.append(f"rule {self.matches_rule} does not match it")
         if self.becomes is not None and kind != "firehose":
@@ -382,16 +419,16 @@ class Reaches(_AboutSend):
         unknown = self._unknown_destination(self.reaches, outcomes, observed)
         if unknown:
             return Status.FAILED, f"{cannot}: {unknown}"
-        delivered: list[tuple[EventOutcome, dict[str, Any]]] = []
-        drops: list[str] = []
+        delivered: list[tuple[EventOutcome, Delivery]] = []
+        missed: list[str] = []
         for outcome in outcomes:
-            delivery, reason = _at(outcome, self.reaches)
-            if delivery is None:
-                drops.append(f"the {outcome.event.type.record} of {_send_label(self.send)} was dropped at {self.reaches}: {reason}")
+            found = _at(outcome, self.reaches)
+            if isinstance(found, Delivery):
+                delivered.append((outcome, found))
             else:
-                delivered.append((outcome, delivery))
+                missed.append(_what_happened(outcome, self.reaches, _send_label(self.send)))
         if not delivered:
-            return Status.FAILED, "; ".join(dict.fromkeys(drops))
+            return Status.FAILED, "; ".join(dict.fromkeys(missed))
         # The closest delivery: the one with the fewest mismatches.
         outcome, delivery, mismatches = min(((o, d, self._mismatches(d)) for o, d in delivered), key=lambda item: len(item[2]))
         reached = f"the {outcome.event.type.record} of {_send_label(self.send)} reached {self.reaches}"
@@ -399,6 +436,7 @@ class Reaches(_AboutSend):
             return Status.FAILED, f"{reached}, but {'; '.join(mismatches)}: {_describe_delivery(delivery)}"
         if self.becomes is not None:
             key, expected = self.becomes.given()
+            assert isinstance(delivery, FirehoseDelivery)  # _mismatches said so
             try:
                 mismatch = BECOMES[key](delivery, expected)
             except NotSimulated as error:
@@ -421,12 +459,72 @@ class NeverReaches(_AboutSend):
         unknown = self._unknown_destination(self.never_reaches, [o for s in sends for o in s.events], observed)
         if unknown:
             return Status.FAILED, unknown
-        reached = [(o, d) for o in outcomes for d in o.deliveries if d["eventDestination"] == self.never_reaches]
+        reached = [(o, d) for o in outcomes for d in o.deliveries if d.destination == self.never_reaches]
         if reached:
             outcome, delivery = reached[0]
             more = f" (and {len(reached) - 1} more)" if len(reached) > 1 else ""
             return Status.FAILED, f"the {outcome.event.type.record} of {_send_label(self.send)} reached {self.never_reaches}: {_describe_delivery(delivery)}{more}"
         return Status.PASSED, ""
+
+
+class _NotDelivered(_AboutSend):
+    """An event of the send is filtered (``FilteredAt``) or dropped (``DroppedAt``) at a
+    destination, with a reason containing ``because`` (case-insensitive) when given."""
+
+    because: str | None = None
+    _verb: ClassVar[str]
+    _outcome: ClassVar[type[Filtered] | type[Drop]]
+
+    def _destination(self) -> str:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        because = f" because {self.because!r}" if self.because is not None else ""
+        return f"{self._subject()} is {self._verb} at {self._destination()}{because}"
+
+    def evaluate(self, observed: Observations) -> tuple[Status, str]:
+        destination, label = self._destination(), _send_label(self.send)
+        cannot = f"{self._subject()} cannot be {self._verb} at {destination}"
+        outcomes, why = self._events(observed.sends(self.send))
+        if why and not outcomes:
+            return Status.FAILED, f"{cannot}: {why}"
+        unknown = self._unknown_destination(destination, outcomes, observed)
+        if unknown:
+            return Status.FAILED, f"{cannot}: {unknown}"
+        chosen = [o for o in outcomes if self.event is None or o.event.type is self.event]
+        found = [(o, _at(o, destination)) for o in chosen]
+        same = [(o, f) for o, f in found if isinstance(f, self._outcome)]
+        wanted = self.because.lower() if self.because is not None else None
+        if any(wanted is None or wanted in f.reason.lower() for _, f in same):  # type: ignore[union-attr]
+            return Status.PASSED, ""
+        happened = "; ".join(dict.fromkeys(_what_happened(o, destination, label) for o, _ in found))
+        if same:
+            return Status.FAILED, f"{happened}: no reason contains {self.because!r}"
+        return Status.FAILED, happened or f"{label} produced no event"
+
+
+class FilteredAt(_NotDelivered):
+    """Routing, as configured, keeps the event away: the destination is disabled or does
+    not match the event type, or the send has no configuration set."""
+
+    filtered_at: str
+    _verb: ClassVar[str] = "filtered"
+    _outcome: ClassVar[type[Filtered] | type[Drop]] = Filtered
+
+    def _destination(self) -> str:
+        return self.filtered_at
+
+
+class DroppedAt(_NotDelivered):
+    """SES or the stream would lose or refuse the event at the destination (IAM, KMS,
+    throttling, a value SES refuses, a verdict the simulator cannot make)."""
+
+    dropped_at: str
+    _verb: ClassVar[str] = "dropped"
+    _outcome: ClassVar[type[Filtered] | type[Drop]] = Drop
+
+    def _destination(self) -> str:
+        return self.dropped_at
 
 
 class Metric(Expectation):
@@ -500,14 +598,16 @@ class FailsWith(Expectation):
         for result in observed.sends(self.send):
             if result.error is None:
                 return Status.FAILED, f"{label} succeeded (message ID {result.message_id}, configuration set {result.configuration_set or 'none'})"
-            if result.error["code"] != self.fails_with:
-                return Status.FAILED, f"{label} failed with {result.error['code']}, not {self.fails_with}: {result.error['message']}"
+            if result.error.code != self.fails_with:
+                return Status.FAILED, f"{label} failed with {result.error.code}, not {self.fails_with}: {result.error.message}"
         return Status.PASSED, ""
 
 
 # The verb that names each kind; an item holds exactly one.
-KINDS: dict[str, type[Expectation]] = {"reaches": Reaches, "never_reaches": NeverReaches, "sums_to": Metric, "fails_with": FailsWith}
-_ONE_OF = "reaches, never_reaches, metric with sums_to, or fails_with"
+KINDS: dict[str, type[Expectation]] = {
+    "reaches": Reaches, "never_reaches": NeverReaches, "filtered_at": FilteredAt, "dropped_at": DroppedAt, "sums_to": Metric, "fails_with": FailsWith,
+}
+_ONE_OF = "reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with"
 
 
 def parse_expectations(items: Sequence[Any], send_names: Sequence[str | None]) -> tuple[list[Expectation], list[Problem]]:

@@ -21,11 +21,13 @@ Fixtures (session-scoped unless noted; the app is synthesized once per session):
 - ``ses_metrics_simulator`` (per test): a fresh ``Simulator`` with empty sinks;
 - ``ses_metrics_capture`` (per test): the same, receiving every boto3 SES send the test
   makes (``ses_metrics.simulator.capture``);
-- ``ses_metrics_lint``: the ``LintReport`` of the templates.
+- ``ses_metrics_lint``: the ``LintReport`` of the templates;
+- ``ses_metrics_archive`` (per test): call it with a simulator for a ``LocalAthena`` over
+  its S3 archive (the templates' Glue tables and named queries, Athena SQL run by DuckDB).
 
 Helpers, whose failures say what happened instead: ``assert_reaches``,
-``assert_never_reaches``, ``assert_metric`` (the expectation vocabulary of
-``ses_metrics.ci.expectations``, as functions).
+``assert_never_reaches``, ``assert_filtered_at``, ``assert_dropped_at``, ``assert_metric``
+(the expectation vocabulary of ``ses_metrics.ci.expectations``, as functions).
 
 Scenario files matching ``ses_metrics_scenarios`` (globs relative to the rootdir, in a
 directory pytest collects) become one test per ``expect:`` item, each scenario simulated
@@ -36,17 +38,28 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ses_metrics.ci.expectations import Expectation, Metric, NeverReaches, Observations, Reaches, SendRef, Status
+from ses_metrics.ci.expectations import (
+    DroppedAt,
+    Expectation,
+    FilteredAt,
+    Metric,
+    NeverReaches,
+    Observations,
+    Reaches,
+    SendRef,
+    Status,
+)
 
 if TYPE_CHECKING:
     from ses_metrics.ci.lint import LintReport
     from ses_metrics.simulator import SendResult, SimulationResult, Simulator
+    from ses_metrics.simulator.athena import LocalAthena
     from ses_metrics.simulator.template import StackTemplate
     from ses_metrics.simulator.topology import Topology
 
@@ -145,6 +158,33 @@ def ses_metrics_capture(ses_metrics_topology: Topology) -> Iterator[Simulator]:
         yield simulator
 
 
+@pytest.fixture
+def ses_metrics_archive(ses_metrics_stacks: list[StackTemplate], tmp_path: Path) -> Iterator[Callable[[Simulator], LocalAthena]]:
+    """Athena over a simulator's archive (per test): call it with a simulator to flush its
+    Firehose buffers, write its S3 objects under the test's ``tmp_path`` and get a
+    ``LocalAthena`` with the templates' Glue tables and named queries::
+
+        athena = ses_metrics_archive(sim)
+        [row] = athena.named("bounce-complaint-rate-by-campaign").records()
+        assert row["bounce_rate_percent"] == 2.5
+    """
+    from ses_metrics.simulator.athena import LocalAthena, read_catalog, write_objects
+
+    opened: list[LocalAthena] = []
+
+    def open_archive(simulator: Simulator) -> LocalAthena:
+        simulator.flush()
+        directory = tmp_path / f"ses-metrics-archive-{len(opened)}"
+        write_objects(simulator.s3, directory)
+        athena = LocalAthena(directory, read_catalog(ses_metrics_stacks, simulator.topology.environment))
+        opened.append(athena)
+        return athena
+
+    yield open_archive
+    for athena in opened:
+        athena.close()
+
+
 @pytest.fixture(scope="session")
 def ses_metrics_lint(ses_metrics_stacks: list[StackTemplate]) -> LintReport:
     from ses_metrics.ci.lint import lint
@@ -203,6 +243,26 @@ def assert_never_reaches(result: SendResult | Sequence[SendResult] | SimulationR
     _assert(NeverReaches(send=ref, event=event, never_reaches=destination), observed)
 
 
+def assert_filtered_at(result: SendResult | Sequence[SendResult] | SimulationResult, event: str | None, destination: str, *,
+                       because: str | None = None, send: SendRef | None = None) -> None:
+    """Assert that an ``event`` (any type when None) of the send is filtered at
+    ``destination``: routing, as configured, keeps it away (disabled, not a type the
+    destination matches, no configuration set); ``because``: a part of the reason (any case)."""
+    __tracebackhide__ = True
+    observed, ref = _observed(result, send)
+    _assert(FilteredAt(send=ref, event=event, filtered_at=destination, because=because), observed)
+
+
+def assert_dropped_at(result: SendResult | Sequence[SendResult] | SimulationResult, event: str | None, destination: str, *,
+                      because: str | None = None, send: SendRef | None = None) -> None:
+    """Assert that an ``event`` (any type when None) of the send is dropped at
+    ``destination``: SES or the stream would lose or refuse it (IAM, KMS, throttling,
+    limits, a verdict the simulator cannot make); ``because``: a part of the reason."""
+    __tracebackhide__ = True
+    observed, ref = _observed(result, send)
+    _assert(DroppedAt(send=ref, event=event, dropped_at=destination, because=because), observed)
+
+
 def assert_metric(simulator: Simulator | SimulationResult, metric: str, dimensions: Mapping[str, str], equals: float) -> None:
     """Assert that the ``AWS/SES`` metric ``metric`` (a metric or event type name) with
     exactly ``dimensions`` sums to ``equals`` over everything simulated so far."""
@@ -244,7 +304,7 @@ class ScenarioFile(pytest.File):
         from ses_metrics.ci.scenarios import load_checked_scenario
 
         self.checked = load_checked_scenario(self.path)
-        self._result: tuple[int, SimulationResult] | None = None
+        self._result: tuple[Topology, SimulationResult] | None = None
         return [
             ExpectationItem.from_parent(self, name=f"expect[{index}] {expectation.describe()}", callobj=self._test(index))
             for index, expectation in enumerate(self.checked.expect)
@@ -258,10 +318,11 @@ class ScenarioFile(pytest.File):
         return str(super().repr_failure(excinfo))
 
     def simulation(self, topology: Topology) -> SimulationResult:
-        if self._result is None or self._result[0] != id(topology):
+        """The scenario simulated once against ``topology`` (again if a test gets another)."""
+        if self._result is None or self._result[0] != topology:
             from ses_metrics.simulator import Simulator
 
-            self._result = (id(topology), Simulator(topology).run(self.checked.scenario))
+            self._result = (topology, Simulator(topology).run(self.checked.scenario))
         return self._result[1]
 
     def _test(self, index: int) -> Any:

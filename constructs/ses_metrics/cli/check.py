@@ -1,4 +1,9 @@
-"""``ses-metrics check TEMPLATE SCENARIO...``: run scenarios and check their ``expect:`` lists."""
+"""``ses-metrics check TEMPLATE --scenario FILE...``: run scenarios and check their ``expect:`` lists.
+
+Scenario files are named with ``--scenario`` (repeatable), as for ``simulate`` and ``lint``;
+positional files after the template are still accepted. ``--format table`` (``text`` is
+the same), ``json`` (one document) or ``ndjson`` (one line per expectation, then a summary).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,15 @@ from ses_metrics.cli._common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     USAGE_EXIT,
+    UsageError,
     add_command,
+    add_format_argument,
     load_scenarios,
     load_topology,
     make_console,
     simulation_arguments,
     simulation_options,
+    write_ndjson,
 )
 
 
@@ -27,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     from ses_metrics.ci.expectations import Status, check
     from ses_metrics.simulator import Simulator
 
-    scenarios = load_scenarios(args.scenarios)
+    paths = [*(args.scenarios or []), *(args.scenario or [])]
+    if not paths:
+        raise UsageError("name at least one scenario file: --scenario FILE (repeatable)")
+    scenarios = load_scenarios(paths)
     topology = load_topology(args)
     suites = []
     for scenario in scenarios:
@@ -38,13 +49,16 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         junit.write(args.junit, suites)
     failed = sum(s.count(Status.FAILED) + s.count(Status.ERROR) for s in suites)
+    summary = {status.value: sum(s.count(status) for s in suites) for status in Status}
     if args.format == "json":
         document = {
             "template": args.template,
             "scenarios": [{"file": s.source, "expectations": [r.to_json() for r in s.results], "warnings": s.warnings} for s in suites],
-            "summary": {status.value: sum(s.count(status) for s in suites) for status in Status},
+            "summary": summary,
         }
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "ndjson":
+        write_ndjson(({"file": suite.source, **result.to_json()} for suite in suites for result in suite.results), summary)
     else:
         _print_check(suites, args.junit)
     return EXIT_PROBLEMS if failed else EXIT_OK
@@ -89,7 +103,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             "Simulate each scenario file against the template and check its expect: list (reaches, never_reaches, "
             "metric sums, fails_with); a failed expectation says what happened instead."
         ),
-        examples=["ses-metrics check cdk.out examples/*.yaml", "ses-metrics check cdk.out examples/*.yaml --junit report.xml"],
+        examples=[
+            "ses-metrics check cdk.out --scenario examples/scenario.yaml",
+            "ses-metrics check cdk.out --scenario examples/scenario.yaml --junit report.xml --format ndjson",
+        ],
         exit_codes={
             EXIT_OK: "every expectation passed",
             EXIT_PROBLEMS: "an expectation failed or could not be checked",
@@ -97,8 +114,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         },
     )
     check.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
-    check.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files with expect: lists (YAML or JSON)")
+    check.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=argparse.SUPPRESS)  # the old spelling: files after the template
+    check.add_argument("--scenario", action="append", metavar="FILE", help="a scenario file with an expect: list (YAML or JSON); repeatable")
     check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report to FILE (for CI test reports)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or one JSON document")
+    add_format_argument(check)
     simulation_arguments(check)
     check.set_defaults(run=run)

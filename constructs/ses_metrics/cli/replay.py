@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ses_metrics.cli._common import (
@@ -45,11 +44,10 @@ def run(args: argparse.Namespace) -> int:
     except (ScenarioError, TemplateError) as error:  # ProfileError is a ScenarioError
         raise UsageError(str(error)) from None
     if args.report:
+        from ses_metrics.files.output import write_file
         from ses_metrics.replay.report import render
 
-        report = Path(args.report)
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render(result, template=args.template), encoding="utf-8")
+        write_file(args.report, render(result, template=args.template))
     if args.format == "json":
         write_json(result.to_json())
     elif args.format == "ndjson":

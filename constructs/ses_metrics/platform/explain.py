@@ -7,12 +7,12 @@ escaped and its square brackets kept (``rules.printable``, rich's markup escaped
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ses_metrics.files import documents
 from ses_metrics.rules import EventType, printable
 
 if TYPE_CHECKING:
@@ -175,8 +175,16 @@ def explain_document(config: PlatformConfig) -> dict[str, Any]:
 def cdk_out_summary(directory: Path) -> list[str]:
     lines = []
     for template in sorted(directory.glob("*.template.json")):
-        resources = json.loads(template.read_text(encoding="utf-8")).get("Resources", {})
-        kinds = Counter(r.get("Type", "?") for r in resources.values())
+        try:
+            document = documents.read_document(template)
+        except documents.DocumentError as error:
+            lines.append(f"{template}: {error.reason}")
+            continue
+        resources = document.get("Resources") if isinstance(document, dict) else None
+        if not isinstance(resources, dict):
+            lines.append(f"{template}: not a CloudFormation template (no Resources section)")
+            continue
+        kinds = Counter(str(r.get("Type", "?")) if isinstance(r, dict) else "?" for r in resources.values())
         detail = ", ".join(f"{n} {t.removeprefix('AWS::')}" for t, n in sorted(kinds.items()))
         lines.append(f"{template}: {len(resources)} resources ({detail})")
     return lines

@@ -8,6 +8,7 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
@@ -17,6 +18,7 @@ from aws_cdk import aws_sns as sns
 
 from constructs import Construct
 from ses_metrics.cdk.alarms import AlarmTopic, ReputationAlarms
+from ses_metrics.cdk.archive_catalog import EventArchiveCatalog
 from ses_metrics.cdk.configuration_set import DeliveryStreamArn, SendingConfigurationSet
 from ses_metrics.cdk.dashboard import SendingDashboard
 from ses_metrics.cdk.delivery.buckets import AccessLogsBucket, EventBucket
@@ -24,6 +26,7 @@ from ses_metrics.cdk.delivery.opensearch import DomainArn, OpenSearchDeliveryStr
 from ses_metrics.cdk.delivery.redshift import RedshiftDeliveryStream
 from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
 from ses_metrics.platform.config import (
+    AthenaConfig,
     BucketConfig,
     ConfigError,
     ConfigurationSetConfig,
@@ -81,6 +84,7 @@ class PlatformStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.streams: dict[str, DeliveryStream] = {}
+        self.catalogs: dict[str, EventArchiveCatalog] = {}
         self.topics: dict[str, sns.Topic] = {}
         self.configuration_sets: dict[str, SendingConfigurationSet] = {}
         self.group_stacks: dict[str, cdk.Stack] = {group: self._group_stack(scope, group, kwargs.get("env")) for group in groups}
@@ -90,6 +94,8 @@ class PlatformStack(cdk.Stack):
             streams_scope = Construct(self, "Streams")
             for stream in config.streams:
                 self.streams[stream.name] = self._stream(streams_scope, stream)
+                if stream.kind is StreamKind.S3 and stream.archive.athena is not None:
+                    self.catalogs[stream.name] = self._catalog(streams_scope, stream, stream.archive.athena)
         if config.topics:
             scope_ = Construct(self, "Topics")
             for topic in config.topics:
@@ -325,6 +331,30 @@ class PlatformStack(cdk.Stack):
             partition_by=a.partition_by,
             partition_retry_duration=cdk.Duration.seconds(a.partition_retry_seconds),
             **common,
+        )
+
+    def _catalog(self, scope: Construct, stream: StreamConfig, a: AthenaConfig) -> EventArchiveCatalog:
+        """Athena over an S3 stream (``athena:``), named after the stream unless given; the
+        projected configuration sets are those publishing to the stream."""
+        archive = self.streams[stream.name]
+        assert isinstance(archive, S3DeliveryStream)
+        publishing = [cs.name for cs in self.config.configuration_sets
+                      if any(d.firehose is not None and d.firehose.stream == stream.name for d in cs.destinations)]
+        roles = [iam.Role.from_role_arn(scope, f"{stream.name}QueryRole{i}", arn) for i, arn in enumerate(a.query_roles)]
+        return EventArchiveCatalog(
+            scope,
+            f"{stream.name}Athena",
+            stream=archive,
+            database_name=a.database or stream.name.lower().replace("-", "_").replace(".", "_"),
+            table_name=a.table,
+            workgroup_name=a.workgroup or f"{self.stack_name}-{stream.name}",
+            configuration_set_names=publishing,
+            campaign_tag=a.campaign_tag,
+            link_tag=a.link_tag,
+            results_retention=cdk.Duration.days(a.results_retention_days),
+            bytes_scanned_cutoff=a.bytes_scanned_cutoff,
+            access_logs_bucket=self.access_logs,
+            roles=roles,
         )
 
     def _bucket(self, scope: Construct, stream: str, b: BucketConfig) -> s3.IBucket:

@@ -12,7 +12,6 @@ from typing import Any
 from ses_metrics.replay.alarms import ALARM, OK
 from ses_metrics.replay.engine import ReplayResult
 from ses_metrics.rules import printable
-from ses_metrics.simulator.report import not_matching
 
 _STYLES = {ALARM: "bold red", OK: "green"}
 
@@ -94,10 +93,9 @@ def print_replay(result: ReplayResult, console: Any, *, report: str | None = Non
 
     for route in result.routes():
         for reason, n in route.drops.items():
-            if not not_matching(reason):
-                console.print(f"[red]dropped[/red] {n:,} events at {_t(route.configuration_set)}/{_t(route.destination)}: {_t(reason)}", soft_wrap=True)
+            console.print(f"[red]dropped[/red] {n:,} events at {_t(route.configuration_set)}/{_t(route.destination)}: {_t(reason)}", soft_wrap=True)
     for record, n in result.unrouted().items():
-        console.print(f"[red]dropped[/red] {n:,} {_t(record)} events: the send has no configuration set")
+        console.print(f"[yellow]filtered[/yellow] {n:,} {_t(record)} events: the send has no configuration set")
     for error, n in result.failed_sends.items():
         console.print(f"[red]failed[/red] {n:,} sends: {_t(error)}", soft_wrap=True)
     for warning in result.warnings:

@@ -42,6 +42,7 @@ from ses_metrics.rules import (
 )
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.outcomes import Filtered
 from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.template import Environment
@@ -95,7 +96,8 @@ class Route:
     kind: str
     target: str
     delivered: int = 0
-    drops: Counter[str] = field(default_factory=Counter)  # reason -> events
+    filtered: Counter[str] = field(default_factory=Counter)  # reason -> events, routing by design
+    drops: Counter[str] = field(default_factory=Counter)  # reason -> events lost or refused
 
 
 @dataclass
@@ -133,7 +135,7 @@ class ReplayResult:
         ]
 
     def routes(self) -> list[Route]:
-        """Per event destination, in template order: deliveries and drops with reasons."""
+        """Per event destination, in template order: deliveries, filters and drops with reasons."""
         out = []
         router = self.simulator.router
         for cs in self.topology.configuration_sets.values():
@@ -142,11 +144,13 @@ class ReplayResult:
                 n = self.events.get((cs.name, event_type.cfn), 0)
                 if not n:
                     continue
-                for destination, reason in router.plan(cs.name, event_type):
-                    if reason is None:
+                for destination, planned in router.plan(cs.name, event_type):
+                    if planned is None:
                         routes[destination].delivered += n
+                    elif isinstance(planned, Filtered):
+                        routes[destination].filtered[planned.reason] += n
                     else:
-                        routes[destination].drops[reason] += n
+                        routes[destination].drops[planned.reason] += n
             for (set_name, destination, reason), n in router.write_drops.items():
                 if set_name == cs.name:
                     routes[destination].delivered -= n
@@ -211,6 +215,7 @@ class ReplayResult:
                     "type": r.kind,
                     "target": r.target,
                     "delivered": r.delivered,
+                    "filtered": [{"reason": reason, "events": n} for reason, n in sorted(r.filtered.items())],
                     "drops": [{"reason": reason, "events": n} for reason, n in sorted(r.drops.items())],
                 }
                 for r in self.routes()
@@ -312,7 +317,7 @@ def replay(
             sim.firehose.flush(before_ms=ms - FIREHOSE_LAG_MS)
         result = process(send)
         if result.error is not None:  # type: ignore[union-attr]  # SendEmail: one result
-            failed[f"{result.error['code']}: {result.error['message']}"] += 1  # type: ignore[union-attr]
+            failed[f"{result.error.code}: {result.error.message}"] += 1  # type: ignore[union-attr]
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)

@@ -27,7 +27,6 @@ from datetime import UTC, datetime
 from ses_metrics.replay.alarms import ALARM, INSUFFICIENT_DATA, OK, AlarmResult
 from ses_metrics.replay.engine import NO_CONFIGURATION_SET, ReplayResult, Route
 from ses_metrics.rules import EventType, MetricKey
-from ses_metrics.simulator.report import not_matching
 
 PALETTE = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e", "#393b79")
 STATE_COLORS = {ALARM: "#d62728", OK: "#2ca02c", INSUFFICIENT_DATA: "#7f7f7f"}
@@ -433,7 +432,7 @@ def routing_diagram(result: ReplayResult) -> str:
         for route in members:
             y = 30 + row * row_h
             destination = next(d for d in cs.destinations if d.name == route.destination)
-            real = any(not not_matching(reason) for reason in route.drops)
+            real = bool(route.drops)
             failing = route.delivered == 0 and real
             label = f"{route.delivered:,} events" if route.delivered else ("all dropped" if real else "no events")
             box(columns[1], y, widths[1], [route.destination, _types_text(destination.event_types)], "node destination",
@@ -454,31 +453,36 @@ def routing_diagram(result: ReplayResult) -> str:
     return "".join(out)
 
 
+def _filter_text(reason: str) -> str:
+    """``not open`` for an event type the destination does not match, else the reason."""
+    if reason.startswith("the event destination matches ") and " not " in reason:
+        return "not " + reason.rsplit(" not ", 1)[-1]
+    return reason
+
+
 def _routing_section(result: ReplayResult) -> str:
     rows = []
     filtered = []
     for route in result.routes():
         for reason, n in sorted(route.drops.items(), key=lambda item: -item[1]):
-            if not not_matching(reason):
-                rows.append(
-                    f"<tr><td>{_esc(route.configuration_set)}</td><td>{_esc(route.destination)}</td><td>{_esc(reason)}</td>"
-                    f'<td class="n">{n:,}</td></tr>'
-                )
-        skipped = {reason.rsplit(" not ", 1)[-1]: n for reason, n in route.drops.items() if not_matching(reason)}
-        if skipped:
-            kinds = ", ".join(f"{kind} ({n:,})" for kind, n in sorted(skipped.items(), key=lambda item: -item[1]))
+            rows.append(
+                f"<tr><td>{_esc(route.configuration_set)}</td><td>{_esc(route.destination)}</td><td>{_esc(reason)}</td>"
+                f'<td class="n">{n:,}</td></tr>'
+            )
+        if route.filtered:
+            kinds = ", ".join(f"{_filter_text(reason)} ({n:,})" for reason, n in sorted(route.filtered.items(), key=lambda item: -item[1]))
             filtered.append(
                 f'<tr class="filtered"><td>{_esc(route.configuration_set)}</td><td>{_esc(route.destination)}</td>'
-                f'<td>not a type it matches: {_esc(kinds)}</td><td class="n">{sum(skipped.values()):,}</td></tr>'
+                f'<td>filtered as configured: {_esc(kinds)}</td><td class="n">{sum(route.filtered.values()):,}</td></tr>'
             )
     for record, n in result.unrouted().items():
-        rows.append(f'<tr><td>-</td><td>-</td><td>{_esc(record)}: {_esc(NO_CONFIGURATION_SET)}</td><td class="n">{n:,}</td></tr>')
+        filtered.append(f'<tr class="filtered"><td>-</td><td>-</td><td>{_esc(record)}: {_esc(NO_CONFIGURATION_SET)}</td><td class="n">{n:,}</td></tr>')
     for code, n in result.failed_sends.items():
         rows.append(f'<tr><td colspan="2">send failed</td><td>{_esc(code)}</td><td class="n">{n:,} sends</td></tr>')
     body = "".join(rows + filtered)
     drops = (
         f"<table><tr><th>Configuration set</th><th>Event destination</th><th>Reason</th><th>Events</th></tr>{body}</table>"
-        '<p class="small">Grey rows: event types a destination does not match, filtered as configured.</p>'
+        '<p class="small">Grey rows: events filtered as configured (event types a destination does not match, disabled destinations).</p>'
         if body
         else "<p>No event was dropped.</p>"
     )

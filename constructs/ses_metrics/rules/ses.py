@@ -117,8 +117,17 @@ EVENT_TYPE_NAMES: Final = tuple(e.cfn for e in EventType)
 class AutoTag:
     """Tags SES adds to every message sent with a configuration set.
 
-    The first five are documented (DG monitor-using-event-publishing.md); the rest are
-    seen in real event records. Use the full name as a dimension name, with a default.
+    ``DOCUMENTED``: the table "SES Auto-Tags" of DG monitor-using-event-publishing.html
+    (the TLS versions were added after 2022). ``ses:operation`` is in AWS's own Subscription
+    example and in every real record; the recipient-isp and sender-identity names appear only
+    in GetMessageInsights. Use the full name as a dimension name, with a default.
+
+    Which records carry which (AWS's examples, and real records captured in 2026):
+    ``ses:outgoing-ip`` and ``ses:outgoing-tls-version`` only Delivery records (SES knows
+    them once it has delivered); the others every record of the message. A CloudWatch
+    dimension on an auto-tag takes the value the event's own record carries, else its
+    default (DG: "If the tag ... is not present for a given message, SES will use the default
+    value you specify").
     """
 
     CONFIGURATION_SET: Final = "ses:configuration-set"
@@ -132,8 +141,10 @@ class AutoTag:
     RECIPIENT_ISP: Final = "ses:recipient-isp"
     SENDER_IDENTITY: Final = "ses:sender-identity"
 
-    DOCUMENTED: Final = (CONFIGURATION_SET, CALLER_IDENTITY, FROM_DOMAIN, SOURCE_IP, OUTGOING_IP)
-    ALL: Final = DOCUMENTED + (SOURCE_TLS_VERSION, OUTGOING_TLS_VERSION, OPERATION, RECIPIENT_ISP, SENDER_IDENTITY)
+    DOCUMENTED: Final = (CALLER_IDENTITY, CONFIGURATION_SET, FROM_DOMAIN, OUTGOING_IP, SOURCE_IP, SOURCE_TLS_VERSION, OUTGOING_TLS_VERSION)
+    ALL: Final = DOCUMENTED + (OPERATION, RECIPIENT_ISP, SENDER_IDENTITY)
+    # Known only once SES has delivered the message: on Delivery records alone.
+    DELIVERY_ONLY: Final = (OUTGOING_IP, OUTGOING_TLS_VERSION)
 
 
 # Link attributes in HTML bodies (DG faqs-metrics, "Tagging links"): ses:tags="name:value;..."

@@ -108,8 +108,8 @@ class Catalog:
 
 def read_catalog(source: Any, environment: Environment | None = None, parameters: Mapping[str, str] | None = None) -> Catalog:
     """The Glue tables and Athena named queries of a template (a ``cdk.out`` directory, a
-    template file or dict), names resolved as the simulator resolves them."""
-    stacks = load_stacks(source)
+    template file or dict, or ``StackTemplate``s), names resolved as the simulator resolves them."""
+    stacks = source if isinstance(source, list) else load_stacks(source)
     resolver = Resolver(stacks, environment, parameters)
     catalog = Catalog()
     for stack in stacks:

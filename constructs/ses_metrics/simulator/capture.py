@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ses_metrics.simulator.engine import SendResult, Simulator
+from ses_metrics.simulator.errors import client_error
 from ses_metrics.simulator.scenario import ScenarioSend
 
 _CAPTURED = {
@@ -89,14 +90,12 @@ class _Interceptor:
         result = self.simulator.process(send)
         assert isinstance(result, SendResult)
         if result.error is not None:
-            from botocore.exceptions import ClientError
-
-            code = result.error["code"]
+            code = result.error.code
             if v1:
                 code = _V1_CODES.get(code, code)
                 if code == "NotFoundException":
-                    code = "TemplateDoesNotExist" if "Template" in result.error["message"] else "ConfigurationSetDoesNotExist"
-            raise ClientError({"Error": {"Code": code, "Message": result.error["message"]}}, operation)
+                    code = "TemplateDoesNotExist" if "Template" in result.error.message else "ConfigurationSetDoesNotExist"
+            raise client_error(result.error, operation, code=code)
         assert result.message_id is not None
         return result.message_id
 
@@ -104,7 +103,7 @@ class _Interceptor:
     def _bulk_entry(result: SendResult) -> dict[str, Any]:
         if result.error is None:
             return {"Status": "SUCCESS", "MessageId": result.message_id}
-        return {"Status": "FAILED", "Error": result.error["message"]}
+        return {"Status": "FAILED", "Error": result.error.message}
 
     def _bulk_v1(self, params: dict[str, Any], destination: dict[str, Any]) -> dict[str, Any]:
         tags = {t["Name"]: t for t in params.get("DefaultTags") or []}
@@ -122,7 +121,7 @@ class _Interceptor:
         assert isinstance(result, SendResult)
         if result.error is None:
             return {"Status": "Success", "MessageId": result.message_id}
-        return {"Status": "Failed", "Error": result.error["message"]}
+        return {"Status": "Failed", "Error": result.error.message}
 
 
 @contextmanager

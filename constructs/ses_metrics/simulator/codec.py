@@ -18,6 +18,10 @@ try:  # an optional, much faster encoder and parser (benchmarks/RESULTS.md)
 
     decode = orjson.loads  # raises a ValueError (JSONDecodeError) for bad JSON, like json.loads
 
+    def encode_document(document: Any) -> bytes:
+        """A JSON document for people and tools: indented by two spaces, UTF-8."""
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2)
+
 except ImportError:  # pragma: no cover - depends on the installation
 
     def encode(record: Any) -> bytes:
@@ -25,3 +29,7 @@ except ImportError:  # pragma: no cover - depends on the installation
         return json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode()
 
     decode = json.loads
+
+    def encode_document(document: Any) -> bytes:
+        """A JSON document for people and tools: indented by two spaces, UTF-8."""
+        return json.dumps(document, indent=2, ensure_ascii=False).encode()

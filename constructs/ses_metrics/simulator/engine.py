@@ -9,25 +9,31 @@
     sim.s3.records(bucket, key)
 
 ``send_email`` mirrors boto3: invalid parameters raise botocore's ``ParamValidationError``
-and errors SES returns raise ``SimulatedClientError`` (a botocore ``ClientError``), so code
-written against boto3 handles them unchanged. ``run(scenario)`` records failed sends instead.
+and errors SES returns raise the error code's class from ``simulator.errors``, which is
+also a botocore ``ClientError``, so code written against boto3 handles them unchanged.
+``run(scenario)`` and ``stream(scenario)`` record failed sends in their results instead.
+
+``run`` keeps every result (what tests and ``ses-metrics check`` read); ``stream`` yields
+each send's result as it is produced and keeps none of them, so memory does not grow with
+the number of sends (what ``ses-metrics simulate`` prints from).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ses_metrics.simulator.account_metrics import AccountMetrics
+from ses_metrics.simulator.errors import SendError, client_error
 from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, Event, EventFactory
 from ses_metrics.simulator.faults import NO_FAULTS, Faults
-from ses_metrics.simulator.router import EventOutcome, Router
+from ses_metrics.simulator.outcomes import EventOutcome, SendResult
+from ses_metrics.simulator.router import Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
-from ses_metrics.simulator.sends import Ids, MessageFactory, SendError, SimulationOptions, to_ms, validate_request
+from ses_metrics.simulator.sends import Ids, MessageFactory, SimulationOptions, to_ms, validate_request
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
@@ -35,6 +41,7 @@ from ses_metrics.simulator.sinks.opensearch import OpenSearchSink
 from ses_metrics.simulator.sinks.redshift import RedshiftSink
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.sinks.sns import TopicSink
+from ses_metrics.simulator.summary import Summary
 from ses_metrics.simulator.topology import Topology, build_topology
 
 
@@ -51,37 +58,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _client_error() -> type[Exception]:
-    from botocore.exceptions import ClientError
-
-    class SimulatedClientError(ClientError):
-        """An error SES would return for this send, shaped like boto3's."""
-
-    return SimulatedClientError
-
-
-@dataclass(slots=True)
-class SendResult:
-    """One send: its message ID and configuration set, or the error SES returned."""
-
-    index: int
-    name: str | None
-    operation: str
-    message_id: str | None
-    configuration_set: str | None
-    error: dict[str, str] | None = None
-    events: list[EventOutcome] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"messageId": self.message_id, "configurationSet": self.configuration_set, "error": self.error}
-        if self.name:
-            out["name"] = self.name
-        if self.notes:
-            out["notes"] = self.notes
-        return out
 
 
 class Simulator:
@@ -143,49 +119,99 @@ class Simulator:
     def warnings(self) -> list[str]:
         return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings
 
+    def sink_counts(self) -> dict[str, Any]:
+        """What the sinks received so far (Redshift and OpenSearch only when payloads are kept:
+        without them records are not followed past S3)."""
+        out: dict[str, Any] = {
+            "metrics": len(self.metrics.metrics()),
+            "s3Objects": self.s3.count(),
+            "snsMessages": sum(self.sns.published.values()),
+            "eventBridgeEvents": sum(self.eventbridge.put_count.values()),
+            "eventBridgeRuleMatches": dict(sorted(self.eventbridge.rule_matches.items())),
+        }
+        if self.s3.keep_bodies:
+            out |= {
+                "redshiftRowsLoaded": sum(self.redshift.rows_loaded.values()),
+                "redshiftLoadErrors": len(self.redshift.load_errors),
+                "redshiftRecordsNotLoaded": sum(self.redshift.records_failed.values()),
+                "openSearchDocuments": sum(self.opensearch.indexed.values()),
+                "openSearchFailedDocuments": sum(self.opensearch.failed_count.values()),
+            }
+        return out
+
     # -- sending ---------------------------------------------------------------------
 
     def send_email(self, *, engagement: Engagement | None = None, at: datetime | None = None, **request: Any) -> SendResult:
         """Like boto3's ``sesv2.send_email``; returns what SES would publish."""
-        result = self._send(ScenarioSend(request, "SendEmail", engagement or NO_ENGAGEMENT, at), validate=True)
+        send = ScenarioSend(request, "SendEmail", engagement or NO_ENGAGEMENT, at)
+        self._validate(send)
+        result = self._keep(self._send(send, collect=self.keep_events))[0]
         self._raise_for(result)
         return result
 
     def send_bulk_email(self, *, at: datetime | None = None, **request: Any) -> list[SendResult]:
         """Like boto3's ``sesv2.send_bulk_email``: one message per entry."""
-        results = self._send_bulk(ScenarioSend(request, "SendBulkEmail", NO_ENGAGEMENT, at), validate=True)
+        send = ScenarioSend(request, "SendBulkEmail", NO_ENGAGEMENT, at)
+        self._validate(send)
+        results = self._keep(*self._send_bulk(send, collect=self.keep_events))
         for result in results:
             self._raise_for(result)
         return results
 
     def process(self, send: ScenarioSend) -> SendResult | list[SendResult]:
-        """One send, unvalidated (scenarios validate when they load): the streaming entry
-        point for long runs. Errors SES returns are recorded in the result, not raised."""
+        """One send, unvalidated (scenarios validate when they load): the entry point for
+        long replays (``keep_events=False``: events are written into the sinks, no outcome
+        is kept). Errors SES returns are recorded in the result, not raised."""
         if send.operation == "SendBulkEmail":
-            return self._send_bulk(send, validate=False)
-        return self._send(send, validate=False)
+            return self._keep(*self._send_bulk(send, collect=self.keep_events))
+        return self._keep(self._send(send, collect=self.keep_events))[0]
 
     def run(self, scenario: Scenario) -> SimulationResult:
-        """Every send of a scenario (failed sends are recorded, not raised), then a flush.
-        Python's cyclic garbage collector is paused meanwhile (see ``_collector_paused``)."""
-        self.messages.add_templates(scenario.templates)
-        if scenario.start is not None:
-            self._clock = to_ms(scenario.start)
+        """Every send of a scenario (failed sends are recorded, not raised), then a flush;
+        every result is kept. Python's cyclic garbage collector is paused meanwhile (see
+        ``_collector_paused``)."""
         groups: list[list[SendResult]] = []
         with _collector_paused():
-            for send in scenario.sends:
-                if send.operation == "SendBulkEmail":
-                    groups.append(self._send_bulk(send, validate=False))
-                else:
-                    groups.append([self._send(send, validate=False)])
+            for send in self._start(scenario):
+                groups.append(self._keep(*self._results(send, collect=True)))
             self.flush()
         return SimulationResult(self, [result for group in groups for result in group], groups)
+
+    def stream(self, scenario: Scenario) -> Iterator[SendResult]:
+        """Every send of a scenario, each result yielded as soon as its events are routed
+        and then forgotten (failed sends are results too), then a flush: memory does not
+        grow with the number of sends. A Firehose delivery learns its object key when the
+        object is written: one whose buffer is still open when it is yielded has none yet."""
+        with _collector_paused():
+            for send in self._start(scenario):
+                results = self._results(send, collect=True)
+                results.reverse()
+                while results:
+                    yield results.pop()  # not held here once yielded
+            self.flush()
 
     def flush(self) -> int:
         """Write buffered Firehose records to S3 (as Firehose does when its buffer interval ends)."""
         return self.firehose.flush()
 
     # -- internals -------------------------------------------------------------------
+
+    def _start(self, scenario: Scenario) -> Iterable[ScenarioSend]:
+        """The scenario's sends, its templates added and its clock set."""
+        self.messages.add_templates(scenario.templates)
+        if scenario.start is not None:
+            self._clock = to_ms(scenario.start)
+        return scenario.sends
+
+    def _results(self, send: ScenarioSend, *, collect: bool) -> list[SendResult]:
+        if send.operation == "SendBulkEmail":
+            return self._send_bulk(send, collect=collect)
+        return [self._send(send, collect=collect)]
+
+    def _keep(self, *results: SendResult) -> list[SendResult]:
+        if self.keep_events:
+            self.sends += results
+        return list(results)
 
     def _tick(self, at: datetime | None) -> int:
         """The send's time in epoch milliseconds; the next send comes a second later."""
@@ -200,25 +226,23 @@ class Simulator:
 
             raise ParamValidationError(report="\n".join(problems))
 
-    def _raise_for(self, result: SendResult) -> None:
+    @staticmethod
+    def _raise_for(result: SendResult) -> None:
         if result.error is not None:
-            error = result.error
-            raise _client_error()({"Error": {"Code": error["code"], "Message": error["message"]}}, result.operation)
+            raise client_error(result.error, result.operation)
 
-    def _send(self, send: ScenarioSend, *, validate: bool, recipients: dict[str, list[str]] | None = None,
-              tags: list[dict[str, str]] | None = None, template_data: str | None = None, sent_at: int | None = None) -> SendResult:
-        if validate:
-            self._validate(send)
+    def _send(self, send: ScenarioSend, *, collect: bool, recipients: dict[str, list[str]] | None = None,
+              tags: list[dict[str, str]] | None = None, sent_at: int | None = None) -> SendResult:
+        """One message: built, its events made and routed (``collect``: with their outcomes
+        in the result; else only written into the sinks)."""
         index = self._next_index
         self._next_index += 1
         moment = self._tick(send.at) if sent_at is None else sent_at
         try:
-            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, template_data=template_data)
+            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags)
         except SendError as error:
-            result = SendResult(index, send.name, send.operation, None, send.request.get("ConfigurationSetName"), {"code": error.code, "message": error.message})
-            if self.keep_events:
-                self.sends.append(result)
-            return result
+            error.__traceback__ = None  # kept in the result: no frames with it
+            return SendResult(index, send.name, send.operation, None, send.request.get("ConfigurationSetName"), error)
         events, notes = self.event_factory.events(message, send.engagement)
         configuration_set = message.configuration_set
         result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
@@ -227,17 +251,15 @@ class Simulator:
         for observe in self.observers:
             for event in events:
                 observe(event)
-        if self.keep_events:
+        if collect:
             route = self.router.route
             result.events = [route(event) for event in events]
-            self.sends.append(result)
         elif configuration_set is not None:
             self.router.write_all(configuration_set.name, events)
         return result
 
-    def _send_bulk(self, send: ScenarioSend, *, validate: bool) -> list[SendResult]:
-        if validate:
-            self._validate(send)
+    def _send_bulk(self, send: ScenarioSend, *, collect: bool) -> list[SendResult]:
+        """One message per entry of a ``SendBulkEmail``, all sent at the same time."""
         request = send.request
         default = (request.get("DefaultContent") or {}).get("Template") or {}
         moment = self._tick(send.at)
@@ -248,7 +270,7 @@ class Simulator:
             tags.update({t["Name"]: t for t in entry.get("ReplacementTags") or []})
             single = {**request, "Content": {"Template": {**default, **({"TemplateData": replacement} if replacement else {})}}}
             results.append(
-                self._send(ScenarioSend(single, "SendBulkEmail", send.engagement, send.at, send.name), validate=False,
+                self._send(ScenarioSend(single, "SendBulkEmail", send.engagement, send.at, send.name), collect=collect,
                            recipients=entry.get("Destination") or {}, tags=list(tags.values()) or None, sent_at=moment)
             )
         return results
@@ -270,36 +292,11 @@ class SimulationResult:
             yield from send.events
 
     def summary(self) -> dict[str, Any]:
-        events: dict[str, int] = {}
-        deliveries: dict[str, int] = {}
-        drops: dict[str, int] = {}
-        for outcome in self.events():
-            events[outcome.event.type.record] = events.get(outcome.event.type.record, 0) + 1
-            configuration_set = outcome.event.message.configuration_set
-            prefix = f"{configuration_set.name}/" if configuration_set else ""
-            for delivery in outcome.deliveries:
-                key = f"{prefix}{delivery['eventDestination']}"
-                deliveries[key] = deliveries.get(key, 0) + 1
-            for drop in outcome.drops:
-                key = f"{prefix}{drop['eventDestination'] or '-'}"
-                drops[key] = drops.get(key, 0) + 1
-        sim = self.simulator
-        return {
-            "sends": len(self.sends),
-            "failedSends": sum(1 for s in self.sends if s.error),
-            "events": events,
-            "deliveries": deliveries,
-            "drops": drops,
-            "metrics": len(sim.metrics.metrics()),
-            "s3Objects": sim.s3.count(),
-            "snsMessages": sum(sim.sns.published.values()),
-            "eventBridgeEvents": sum(sim.eventbridge.put_count.values()),
-            "redshiftRowsLoaded": sum(sim.redshift.rows_loaded.values()),
-            "redshiftLoadErrors": len(sim.redshift.load_errors),
-            "redshiftRecordsNotLoaded": sum(sim.redshift.records_failed.values()),
-            "openSearchDocuments": sum(sim.opensearch.indexed.values()),
-            "openSearchFailedDocuments": sum(sim.opensearch.failed_count.values()),
-        }
+        """Counts of sends, events, deliveries, filters and drops, and what the sinks received."""
+        summary = Summary()
+        for send in self.sends:
+            summary.add(send)
+        return summary.to_json() | self.simulator.sink_counts()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -133,7 +133,8 @@ class EventFactory:
         self.options = options
         self.ids = ids
         self.account = options.environment.account
-        self._outgoing_ip = [options.outgoing_ip]  # shared by every Delivery record (records are read-only)
+        # shared by every Delivery record (records are read-only)
+        self._outgoing = {AutoTag.OUTGOING_TLS_VERSION: [options.outgoing_tls_version], AutoTag.OUTGOING_IP: [options.outgoing_ip]}
 
     def mail(self, message: Message, *, full: bool = True, extra_tags: dict[str, list[str]] | None = None) -> dict[str, Any]:
         mail: dict[str, Any] = {
@@ -193,7 +194,7 @@ class EventFactory:
 
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
-            delivery_mail["tags"] = {**message.tags, AutoTag.OUTGOING_IP: self._outgoing_ip}
+            delivery_mail["tags"] = {**message.tags, **self._outgoing}
         else:
             delivery_mail = mail
         for recipient, at, fate in delivered:

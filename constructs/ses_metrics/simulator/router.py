@@ -1,10 +1,14 @@
 """Routing: what happens to an event at each event destination of its configuration set.
 
-For every destination exactly one outcome, a delivery or a drop with a reason:
+For every destination exactly one outcome (``simulator.outcomes``): a delivery, a filter
+(routing by design) or a drop with a reason:
 
-- disabled, or not matching the event type, or a definition SES would refuse: dropped;
-- CloudWatch: a datapoint with one value per dimension (tag, header or link tag, else the
-  default); a header value with characters SES refuses yields no metric (a drop);
+- disabled, or not matching the event type: filtered (so is every event of a send without
+  a configuration set, or whose set has no destinations);
+- a definition SES would refuse: dropped;
+- CloudWatch: a datapoint with one value per dimension (the tag in the event's own record,
+  header or link tag, else the default); a header value with characters SES refuses yields
+  no metric (a drop);
 - Firehose: SES must be able to assume the destination's role (trust policy for
   ``ses.amazonaws.com`` with ``aws:SourceAccount``/``aws:SourceArn`` of this set) and the role
   must allow ``firehose:PutRecordBatch`` on the stream; then the stream's own role must be
@@ -46,41 +50,30 @@ from ses_metrics.simulator import iam
 from ses_metrics.simulator.access import Access, ObjectGate, Timed, reads_time
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.faults import NO_FAULTS, THROTTLED, Faults
-from ses_metrics.simulator.sinks.cloudwatch import NAMESPACE, MetricStore
+from ses_metrics.simulator.outcomes import (
+    CloudWatchDelivery,
+    Delivery,
+    Drop,
+    EventBridgeDelivery,
+    EventOutcome,
+    Filtered,
+    FilterReason,
+    FirehoseDelivery,
+    Landing,
+    RuleMatch,
+    SnsDelivery,
+)
+from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
 
-# An action writes the event to its sink and, when ``collect``, returns the delivery record.
-Action = Callable[[Event, bool], dict[str, Any] | None]
-
-
-class EventOutcome:
-    """An event and, for each destination of its set, a delivery or a drop."""
-
-    __slots__ = ("deliveries", "drops", "event")
-
-    def __init__(self, event: Event, deliveries: list[dict[str, Any]] | None = None, drops: list[dict[str, Any]] | None = None):
-        self.event = event
-        self.deliveries = [] if deliveries is None else deliveries
-        self.drops = [] if drops is None else drops
-
-    @property
-    def event_type(self) -> EventType:
-        return self.event.type
-
-    def to_json(self) -> dict[str, Any]:
-        message = self.event.message
-        return {
-            "eventType": self.event.type.record,
-            "messageId": message.message_id,
-            "configurationSet": message.configuration_set.name if message.configuration_set else None,
-            "timestamp": self.event.record.get(self.event.type.detail_key, {}).get("timestamp") or self.event.record["mail"]["timestamp"],
-            "record": self.event.record,
-            "deliveries": self.deliveries,
-            "drops": self.drops,
-        }
+# An action writes the event to its sink and, when ``collect``, returns the delivery.
+Action = Callable[[Event, bool], Delivery | None]
+# What a destination does with every event of one type: deliver (an action), or a filter or
+# drop decided when the router is built.
+Entry = Action | Filtered | Drop
 
 
 class _Drop(Exception):
@@ -148,7 +141,7 @@ class Router:
         # Drops decided per event (a header value SES refuses) by ``write``: (set, destination, reason).
         self.write_drops: Counter[tuple[str, str, str]] = Counter()
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
-        self._tables: dict[str, dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]] = {}
+        self._tables: dict[str, dict[str, list[tuple[EventDestination, Entry]]]] = {}
         self._verdicts: list[DestinationVerdict] = []
         for stream in topology.streams.values():
             if stream.s3 is not None:
@@ -157,7 +150,7 @@ class Router:
             self._tables[configuration_set.name] = self._table(configuration_set)
         # What ``write`` runs: per set and event type only the destinations that deliver.
         self._writers: dict[str, dict[str, list[tuple[str, Action]]]] = {
-            name: {cfn: [(d.name, a) for d, a in entries if a.__class__ is not dict] for cfn, entries in table.items()}  # type: ignore[misc]
+            name: {cfn: [(d.name, entry) for d, entry in entries if callable(entry)] for cfn, entries in table.items()}
             for name, table in self._tables.items()
         }
 
@@ -174,7 +167,8 @@ class Router:
             self.write_all(configuration_set.name, [event])
 
     def write_all(self, configuration_set: str, events: list[Event]) -> None:
-        """``write`` for the events of one message, sent with ``configuration_set``."""
+        """``write`` for the events of one message, sent with ``configuration_set``. Drops
+        decided per event are counted in ``write_drops``."""
         writers = self._writers[configuration_set]
         for event in events:
             for destination, action in writers[event.type.cfn]:
@@ -183,57 +177,62 @@ class Router:
                 except _Drop as drop:
                     self.write_drops[(configuration_set, destination, str(drop))] += 1
 
-    def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, str | None]]:
-        """For every event destination of the set: its name and why it drops every event of
-        this type (None: it delivers them, unless ``write_drops`` says otherwise). Decided
-        when the router was built; the reasons are those ``route`` gives."""
-        return [
-            (destination.name, action["reason"] if action.__class__ is dict else None)  # type: ignore[index]
-            for destination, action in self._tables[configuration_set][event_type.cfn]
-        ]
+    def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, Filtered | Drop | None]]:
+        """For every event destination of the set: its name and the filter or drop every
+        event of this type gets there (None: it is delivered, unless ``write_drops`` says
+        otherwise). Decided when the router was built; the same values ``route`` gives."""
+        return [(d.name, None if callable(entry) else entry) for d, entry in self._tables[configuration_set][event_type.cfn]]
 
     def route(self, event: Event) -> EventOutcome:
+        """Where ``event`` goes: written into the sinks, with a delivery, filter or drop for
+        each destination of its configuration set."""
         configuration_set = event.message.configuration_set
         if configuration_set is None:
-            return EventOutcome(event, drops=[{"eventDestination": None, "reason": "the send has no configuration set: SES publishes no events and ignores its tags"}])
+            return EventOutcome(event, filtered=(_NO_SET,))
         if not configuration_set.destinations:
-            return EventOutcome(event, drops=[{"eventDestination": None, "reason": f"configuration set {configuration_set.name} has no event destinations"}])
-        deliveries = []
-        drops = []
-        for destination, action in self._tables[configuration_set.name][event.type.cfn]:
-            if action.__class__ is dict:
-                drops.append(action)
-                continue
-            try:
-                deliveries.append(action(event, True))  # type: ignore[operator]
-            except _Drop as drop:
-                drops.append({"eventDestination": destination.name, "reason": str(drop)})
-        return EventOutcome(event, deliveries, drops)
+            reason = f"configuration set {configuration_set.name} has no event destinations"
+            return EventOutcome(event, filtered=(Filtered(None, None, FilterReason.NO_DESTINATIONS, reason),))
+        deliveries: list[Delivery] = []
+        filtered: list[Filtered] = []
+        drops: list[Drop] = []
+        for destination, entry in self._tables[configuration_set.name][event.type.cfn]:
+            if entry.__class__ is Filtered:
+                filtered.append(entry)  # type: ignore[arg-type]
+            elif entry.__class__ is Drop:
+                drops.append(entry)  # type: ignore[arg-type]
+            else:
+                try:
+                    delivery = entry(event, True)  # type: ignore[operator]
+                except _Drop as drop:
+                    drops.append(Drop(destination.name, destination.kind, str(drop)))
+                else:
+                    deliveries.append(delivery)
+        return EventOutcome(event, tuple(deliveries), tuple(filtered), tuple(drops))
 
     # -- tables ----------------------------------------------------------------------
 
-    def _table(self, configuration_set: ConfigurationSet) -> dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]]:
+    def _table(self, configuration_set: ConfigurationSet) -> dict[str, list[tuple[EventDestination, Entry]]]:
         routes = [self._route(configuration_set, d) for d in configuration_set.destinations]
         verdicts = [self._verdict(configuration_set, route) for route in routes]
         self._verdicts += verdicts
         for route in routes:
             self.notes += [f"{configuration_set.name}/{route.destination.name}: {n}" for n in route.notes]
-        table: dict[str, list[tuple[EventDestination, Action | dict[str, Any]]]] = {}
+        table: dict[str, list[tuple[EventDestination, Entry]]] = {}
         for event_type in EventType:
-            entries: list[tuple[EventDestination, Action | dict[str, Any]]] = []
+            entries: list[tuple[EventDestination, Entry]] = []
             for route, verdict in zip(routes, verdicts, strict=True):
                 d = route.destination
+                entry: Entry
                 if verdict.never is NeverReceives.DISABLED:
-                    reason = verdict.reason
+                    entry = Filtered(d.name, d.kind, FilterReason.DISABLED, verdict.reason)
                 elif event_type not in d.event_types:
                     matched = ", ".join(e.cfn for e in EventType if e in d.event_types) or "nothing"
-                    reason = f"the event destination matches {matched}, not {event_type.cfn}"
+                    entry = Filtered(d.name, d.kind, FilterReason.EVENT_TYPE, f"the event destination matches {matched}, not {event_type.cfn}")
                 elif route.action is None:
-                    reason = route.reason
+                    entry = Drop(d.name, d.kind, route.reason)
                 else:
-                    entries.append((d, route.action))
-                    continue
-                entries.append((d, {"eventDestination": d.name, "reason": reason}))
+                    entry = route.action
+                entries.append((d, entry))
             table[event_type.cfn] = entries
         return table
 
@@ -270,15 +269,12 @@ class Router:
 
         if all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions):
             defaults = [(dim.name, dim.default) for dim in dimensions]
-            last: list[Any] = [None, ()]  # a message's events come one after another: reuse its values
 
             def values(event: Event) -> tuple[tuple[str, str], ...]:
-                tags = event.message.tags  # built once per message, never changed after
-                if tags is last[0]:
-                    return last[1]  # type: ignore[no-any-return]
-                found = tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
-                last[0], last[1] = tags, found
-                return found
+                # The event's own record: a Delivery's carries the outgoing auto-tags the
+                # message's other records do not.
+                tags = event.record["mail"]["tags"]
+                return tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
 
         else:
 
@@ -286,7 +282,7 @@ class Router:
                 out = []
                 for dim in dimensions:
                     if dim.source is DimensionSource.MESSAGE_TAG:
-                        found = event.message.tags.get(dim.name)
+                        found = event.record["mail"]["tags"].get(dim.name)
                     elif dim.source is DimensionSource.LINK_TAG:
                         found = (event.link_tags or {}).get(dim.name)
                     else:
@@ -299,13 +295,13 @@ class Router:
                     out.append((dim.name, found[0] if found else dim.default))
                 return tuple(out)
 
-        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+        def deliver(event: Event, collect: bool) -> Delivery | None:
             key = values(event)
             metric = event.type.metric_name
             count(metric, key, event.ms // 1000)
             if not collect:
                 return None
-            return {"eventDestination": name, "type": "cloudwatch", "namespace": NAMESPACE, "metricName": metric, "dimensions": dict(key)}
+            return CloudWatchDelivery(name, metric, key)
 
         return deliver
 
@@ -321,7 +317,7 @@ class Router:
         if not timed:
             return action
 
-        def gated(event: Event, collect: bool) -> dict[str, Any] | None:
+        def gated(event: Event, collect: bool) -> Delivery | None:
             for check, describe in timed:
                 decision = check.at(event.ms)
                 if not decision.allowed:
@@ -366,7 +362,7 @@ class Router:
         if stream is None:
             notes.append(f"delivery stream {d.stream_arn} is not in the templates: records are not followed to their destination")
             stream_name = d.stream_arn.rsplit("/", 1)[-1]
-            return _Route(d, self._gated(lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream_name}, checks), notes=notes)
+            return _Route(d, self._gated(lambda event, collect: FirehoseDelivery(name, stream_name), checks), notes=notes)
         problem = self._stream_problem(stream, checks, cs, d)
         if problem is not None:
             never, reason = problem
@@ -374,7 +370,7 @@ class Router:
         if stream.name in self.faults.throttled_streams:
             failed_puts, reason = self.failed_puts, THROTTLED.format(stream=stream.name)
 
-            def throttled(event: Event, collect: bool) -> dict[str, Any] | None:
+            def throttled(event: Event, collect: bool) -> Delivery | None:
                 failed_puts[stream.name] += 1
                 raise _Drop(reason)
 
@@ -382,22 +378,22 @@ class Router:
         firehose = self.firehose
         if stream.s3 is None:
             notes.append(f"delivery stream {stream.name} ({stream.kind}) has no S3 configuration the simulator can follow")
-            return _Route(d, self._gated(lambda event, collect: {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}, checks), notes=notes)
+            return _Route(d, self._gated(lambda event, collect: FirehoseDelivery(name, stream.name, stream.kind), checks), notes=notes)
 
         put = firehose.putter(stream)
         prefix = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
 
-        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+        def deliver(event: Event, collect: bool) -> Delivery | None:
             if not collect:
                 refused = put(event, None)
                 if refused is not None:
                     raise _Drop(prefix + refused)
                 return None
-            delivery = {"eventDestination": name, "type": "firehose", "deliveryStream": stream.name, "destination": stream.kind}
-            refused = put(event, delivery)
+            landing = Landing()
+            refused = put(event, landing)
             if refused is not None:
                 raise _Drop(prefix + refused)
-            return delivery
+            return FirehoseDelivery(name, stream.name, stream.kind, landing)
 
         return _Route(d, self._gated(deliver, checks), notes=notes)
 
@@ -541,11 +537,11 @@ class Router:
         subscribers = receivers(topic)
         name = d.name
 
-        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+        def deliver(event: Event, collect: bool) -> Delivery | None:
             envelope = sink.publish(topic_arn, event.encoded.decode(), event.ms)
             if not collect:
                 return None
-            return {"eventDestination": name, "type": "sns", "topic": topic_arn, "snsMessageId": envelope["MessageId"], "subscriptions": subscribers}
+            return SnsDelivery(name, topic_arn, envelope["MessageId"], subscribers)
 
         return _Route(d, self._gated(deliver, checks), notes=notes)
 
@@ -558,17 +554,11 @@ class Router:
         name = d.name
         arn = cs.arn
 
-        def deliver(event: Event, collect: bool) -> dict[str, Any] | None:
+        def deliver(event: Event, collect: bool) -> Delivery | None:
             envelope, matched = sink.put("default", event.type, event.record, event.ms, arn)
             if not collect:
                 return None
-            return {
-                "eventDestination": name,
-                "type": "eventbridge",
-                "eventBus": "default",
-                "detailType": envelope["detail-type"],
-                "rules": [{"name": r.name, "targets": [t["arn"] for t in r.targets]} for r in matched],
-            }
+            return EventBridgeDelivery(name, envelope["detail-type"], tuple(RuleMatch(r.name, tuple(t["arn"] for t in r.targets)) for r in matched))
 
         return _Route(d, deliver)
 
@@ -588,3 +578,6 @@ def _header(headers: list[dict[str, str]], name: str) -> str | None:
         if header["name"].lower() == lowered:
             return header["value"]
     return None
+
+
+_NO_SET = Filtered(None, None, FilterReason.NO_CONFIGURATION_SET, "the send has no configuration set: SES publishes no events and ignores its tags")

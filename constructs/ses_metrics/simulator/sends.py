@@ -33,6 +33,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
+from ses_metrics.simulator import errors
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
@@ -47,8 +48,8 @@ DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 class SimulationOptions:
     """What the simulator assumes about the world outside the templates.
 
-    Auto-tag values default to documentation addresses (RFC 5737) and a caller named
-    after the simulator; ``extra_auto_tags`` adds observed ones such as
+    Auto-tag values default to documentation addresses (RFC 5737), a caller named after
+    the simulator and TLSv1.3; ``extra_auto_tags`` adds observed ones such as
     ``ses:recipient-isp`` (names of the documented ones SES sets itself, such as
     ``ses:configuration-set``, are ignored). Time starts at ``start`` and IDs come from
     ``seed``: two runs with the same options produce byte-identical results.
@@ -58,18 +59,12 @@ class SimulationOptions:
     caller_identity: str = "ses-metrics-simulator"
     source_ip: str = "192.0.2.10"
     outgoing_ip: str = "198.51.100.20"
+    # The TLS versions of the caller's and SES's connections (real records: TLSv1.3)
+    source_tls_version: str = "TLSv1.3"
+    outgoing_tls_version: str = "TLSv1.3"
     extra_auto_tags: dict[str, str] = field(default_factory=dict)
     start: datetime = DEFAULT_START
     seed: int = 0
-
-
-class SendError(Exception):
-    """An error SES returns for a send (no events are published)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -319,9 +314,9 @@ class MessageFactory:
             return None
         found = self.topology.configuration_sets.get(requested)
         if found is None:
-            raise SendError("NotFoundException", f"Configuration set <{requested}> does not exist.")
+            raise errors.NotFoundException(f"Configuration set <{requested}> does not exist.")
         if not found.sending_enabled:
-            raise SendError("SendingPausedException", f"Sending is paused for configuration set <{requested}>.")
+            raise errors.SendingPausedException(f"Sending is paused for configuration set <{requested}>.")
         return found
 
     def add_templates(self, templates: dict[str, EmailTemplate]) -> None:
@@ -375,7 +370,7 @@ class MessageFactory:
             raw = content["Raw"].get("Data", b"")
             raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
             if len(raw_bytes) > MAX_MESSAGE_BYTES:
-                raise SendError("MessageRejected", f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
+                raise errors.MessageRejected(f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
             parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
             # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
             headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
@@ -410,9 +405,9 @@ class MessageFactory:
                 header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
                 header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
-            raise SendError("BadRequestException", "Missing required header 'From'.")
+            raise errors.BadRequestException("Missing required header 'From'.")
         if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
-            raise SendError("InvalidParameterValue", f"Recipient count exceeds {MAX_RECIPIENTS}.")
+            raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
         requested = request.get("ConfigurationSetName") or header_set or default_set
         configuration_set = self._sending.get(requested) if requested is not None else None
@@ -423,7 +418,7 @@ class MessageFactory:
         for name, value in pairs:
             problem = _tag_problem(name, value)
             if problem:
-                raise SendError("InvalidParameterValue", problem)
+                raise errors.InvalidParameterValue(problem)
         if "Raw" in content:
             headers, truncated = _truncate(headers)
         list_options = request.get("ListManagementOptions")
@@ -459,6 +454,7 @@ class MessageFactory:
                 AutoTag.SOURCE_IP: [self.options.source_ip],
                 AutoTag.FROM_DOMAIN: [address(source).rpartition("@")[2]],
                 AutoTag.CALLER_IDENTITY: [self.options.caller_identity],
+                AutoTag.SOURCE_TLS_VERSION: [self.options.source_tls_version],
                 # SES's own auto-tags cannot be overridden (routing relies on ses:configuration-set)
                 **{name: [value] for name, value in self.options.extra_auto_tags.items() if name not in _SES_AUTO_TAGS},
             }
@@ -479,14 +475,14 @@ class MessageFactory:
             name = spec.get("TemplateName") or str(spec.get("TemplateArn", "")).rsplit("/", 1)[-1]
             template = self.templates.get(name)
             if template is None:
-                raise SendError("NotFoundException", f"Template {name} does not exist.")
+                raise errors.NotFoundException(f"Template {name} does not exist.")
         raw_data = data_override if data_override is not None else spec.get("TemplateData", "{}")
         try:
             data = json.loads(raw_data or "{}")
         except json.JSONDecodeError as error:
-            raise SendError("BadRequestException", f"TemplateData is not valid JSON: {error}") from None
+            raise errors.BadRequestException(f"TemplateData is not valid JSON: {error}") from None
         if not isinstance(data, dict):
-            raise SendError("BadRequestException", "TemplateData must be a JSON object.")
+            raise errors.BadRequestException("TemplateData must be a JSON object.")
         subject, e1 = render(template.subject, data, escape=False)
         html_body, e2 = render(template.html, data, escape=True)
         text_body, e3 = render(template.text, data, escape=False)
@@ -545,7 +541,7 @@ _EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*
 _EICAR_TEXT = _EICAR.decode()
 
 
-_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, AutoTag.CONFIGURATION_SET, AutoTag.SOURCE_IP, AutoTag.FROM_DOMAIN, AutoTag.CALLER_IDENTITY})
+_SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, *AutoTag.DOCUMENTED})
 
 
 @lru_cache(maxsize=4096)

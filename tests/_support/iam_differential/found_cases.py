@@ -220,7 +220,7 @@ def observe(found: Found) -> tuple[bool, list[str]]:
     sim = Simulator(copy.deepcopy(template))
     result = sim.send_email(**simple(BOUNCE))
     outcome = next(o for o in result.events if o.event.record["eventType"] == found.event)
-    delivered = any(d["eventDestination"] == "archive" for d in outcome.deliveries)
+    delivered = any(d.destination == "archive" for d in outcome.deliveries)
     findings = [f.id for f in lint(copy.deepcopy(template)).findings if f.destination == "archive"]
     return delivered, findings
 

@@ -35,6 +35,7 @@ from ses_metrics.platform.config.models import (
     TrackingConfig,
 )
 from ses_metrics.platform.config.streams import (
+    AthenaConfig,
     BucketConfig,
     NewDomainConfig,
     OpenSearchConfig,
@@ -48,6 +49,7 @@ from ses_metrics.platform.config.streams import (
 __all__ = [
     "SCHEMA_ID",
     "AlarmsConfig",
+    "AthenaConfig",
     "BucketConfig",
     "CheckedConfig",
     "CloudWatchConfig",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -19,7 +19,8 @@ from ses_metrics.platform.config.fields import (
     StreamName,
     TableName,
 )
-from ses_metrics.rules import defaults, firehose, redshift_columns
+from ses_metrics.rules import athena, defaults, firehose, redshift_columns
+from ses_metrics.rules.ses import TAG_RE
 
 _S3, _OPENSEARCH = firehose.S3_BUFFERING, firehose.OPENSEARCH_BUFFERING
 
@@ -33,6 +34,24 @@ class BucketConfig(ConfigModel):
     transition_storage_class: Literal[firehose.STORAGE_CLASSES] = "STANDARD_IA"  # type: ignore[valid-type]
     expire_after_days: int | None = Field(default=None, ge=1, description="delete objects after")
     access_logs_disabled_reason: str | None = Field(default=None, description="why this bucket keeps no server access logs")
+
+
+GlueName = Annotated[str, Field(pattern=athena.GLUE_NAME_RE.pattern, description="lowercase letters, digits and '_'")]
+
+
+class AthenaConfig(ConfigModel):
+    """Athena over the archive: a Glue table of the SES record with partition projection,
+    an enforced and encrypted workgroup, the deliverability named queries, a query policy."""
+
+    database: GlueName | None = Field(default=None, description="Glue database (default: the stream name, '-' as '_')")
+    table: GlueName = "events"
+    workgroup: str | None = Field(default=None, pattern=athena.WORKGROUP_NAME_RE.pattern,
+                                  description="Athena workgroup (default: <stack name>-<stream name>)")
+    campaign_tag: str = Field(default="campaign", pattern=TAG_RE.pattern, description="the message tag named queries group by")
+    link_tag: str = Field(default="link", pattern=TAG_RE.pattern, description="the link tag (ses:tags) clicks are grouped by")
+    results_retention_days: int = Field(default=30, ge=1, description="query results are deleted after")
+    bytes_scanned_cutoff: int = Field(default=10_000_000_000, ge=athena.MIN_BYTES_SCANNED_CUTOFF, description="per query")
+    query_roles: list[str] = Field(default_factory=list, description="IAM role ARNs given the query policy")
 
 
 class S3Config(ConfigModel):
@@ -52,6 +71,7 @@ class S3Config(ConfigModel):
     partition_retry_seconds: RetrySeconds = defaults.RETRY_SECONDS
     logging: bool = Field(default=True, description="log delivery errors to CloudWatch Logs")
     bucket: BucketConfig = Field(default_factory=BucketConfig)
+    athena: AthenaConfig | None = Field(default=None, description="query the archive with Athena (athena: {} for the defaults)")
 
 
 class RedshiftConfig(ConfigModel):

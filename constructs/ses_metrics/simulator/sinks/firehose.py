@@ -39,6 +39,7 @@ from typing import Any, Protocol
 from ses_metrics.rules import AutoTag
 from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sends import Ids
 from ses_metrics.simulator.sinks.jqpath import Fallback, compile_paths, parse
 from ses_metrics.simulator.sinks.s3 import LazyObject, ObjectStore
@@ -94,8 +95,8 @@ class Destination(Protocol):
         """Whether the stream writes each buffer to its S3 configuration as an object."""
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
-        """One buffer's records (and their deliveries, when each record has one)."""
+                landings: list[Landing] | None, arrival: datetime) -> None:
+        """One buffer's records (and where each landed, when every record has a ``Landing``)."""
 
 
 def staged_object_key(prefix: str, stream: str, moment: datetime, uuid: str, extension: str = "") -> str:
@@ -108,7 +109,7 @@ class _Buffer:
     first_arrival: datetime
     prefix: str
     records: list[bytes] = field(default_factory=list)
-    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    landings: list[Landing] = field(default_factory=list)
     size: int = 0
 
 
@@ -126,7 +127,7 @@ class FirehoseSink:
         # (``_FIXED_PATHS``), and their prefixes per (stream, type, set, hour).
         self._fixed_partitions: dict[str, bool] = {}
         self._partition_prefixes: dict[tuple[Any, ...], str] = {}
-        self._putters: dict[str, Callable[[Event, dict[str, Any] | None], str | None]] = {}
+        self._putters: dict[str, Callable[[Event, Landing | None], str | None]] = {}
         # Per stream ARN, whether S3 lets the stream write under a prefix: (prefix, ms) ->
         # None or why not. Asked once per new buffer (the simulator's IAM check, cached per prefix).
         self.gates: dict[str, Callable[[str, int], str | None]] = {}
@@ -139,13 +140,13 @@ class FirehoseSink:
         # every object the stream writes (or, when it ``stages`` nothing, would write).
         self.destinations: dict[str, Destination] = {}
 
-    def put(self, stream: DeliveryStream, event: Event, delivery: dict[str, Any] | None) -> str | None:
-        """Accept one event's record (arriving at ``event.ms``); ``delivery`` (if any) gets
+    def put(self, stream: DeliveryStream, event: Event, landing: Landing | None) -> str | None:
+        """Accept one event's record (arriving at ``event.ms``); ``landing`` (if any) gets
         its ``bucket``/``prefix`` now and its ``key`` when the object is written. Returns
         why the record cannot be written (the stream's gate refused its prefix), else None."""
-        return self.putter(stream)(event, delivery)
+        return self.putter(stream)(event, landing)
 
-    def putter(self, stream: DeliveryStream) -> Callable[[Event, dict[str, Any] | None], str | None]:
+    def putter(self, stream: DeliveryStream) -> Callable[[Event, Landing | None], str | None]:
         """``put`` for one registered stream, its settings bound once (the router calls it
         for every record)."""
         found = self._putters.get(stream.arn)
@@ -165,7 +166,7 @@ class FirehoseSink:
         records_put = self.records_put
         gate = self.gates.get(arn)
 
-        def put(event: Event, delivery: dict[str, Any] | None) -> str | None:
+        def put(event: Event, landing: Landing | None) -> str | None:
             ms = event.ms
             seconds = ms // 1000
             if static:
@@ -187,7 +188,7 @@ class FirehoseSink:
                     memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, seconds // 3600)
                     evaluated = memo.get(memo_key)
                 if evaluated is None:
-                    evaluated = self._evaluate(stream, target, event, delivery)
+                    evaluated = self._evaluate(stream, target, event, landing)
                     if evaluated is None:
                         return None  # written under the error prefix
                     if memoize:
@@ -207,10 +208,10 @@ class FirehoseSink:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
             buffer.size += len(data) + 1
             records_put[name] += 1
-            if delivery is not None:
-                buffer.deliveries.append(delivery)
-                delivery["bucket"] = target.bucket
-                delivery["prefix"] = buffer.prefix
+            if landing is not None:
+                buffer.landings.append(landing)
+                landing.bucket = target.bucket
+                landing.prefix = buffer.prefix
             if buffer.size >= limit:
                 self._write(stream, target, buffers.pop(key))
             return None
@@ -218,14 +219,14 @@ class FirehoseSink:
         self._putters[arn] = put
         return put
 
-    def _evaluate(self, stream: DeliveryStream, target: S3Target, event: Event, delivery: dict[str, Any] | None) -> str | None:
+    def _evaluate(self, stream: DeliveryStream, target: S3Target, event: Event, landing: Landing | None) -> str | None:
         """The prefix of a record of a stream with expressions in its prefix, or None when
         its partitioning query fails (the record is then written under the error prefix)."""
         keys = None
         if target.dynamic_partitioning:
             keys, error = self._partition_keys(target, event.record)
             if error is not None:
-                self._write_error(stream, target, event.encoded, _datetime(event.ms), "partitioning-failed", error, delivery if delivery is not None else {})
+                self._write_error(stream, target, event.encoded, _datetime(event.ms), "partitioning-failed", error, landing or Landing())
                 return None
         return self._prefix(target, keys, event.ms)
 
@@ -271,15 +272,15 @@ class FirehoseSink:
             else:
                 body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
                 self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
-            for delivery in buffer.deliveries:
-                delivery["key"] = key
+            for landing in buffer.landings:
+                landing.key = key
         if destination is not None and self.objects.keep_bodies:
-            # Deliveries line up with records only when every record was routed with one.
-            deliveries = buffer.deliveries if len(buffer.deliveries) == len(buffer.records) else None
-            destination.deliver(stream, target.bucket, key, buffer.records, deliveries, buffer.first_arrival)
+            # Landings line up with records only when every record was routed with one.
+            landings = buffer.landings if len(buffer.landings) == len(buffer.records) else None
+            destination.deliver(stream, target.bucket, key, buffer.records, landings, buffer.first_arrival)
 
     def _write_error(self, stream: DeliveryStream, target: S3Target, data: bytes, arrival: datetime, error_type: str, message: str,
-                     delivery: dict[str, Any]) -> None:
+                     landing: Landing) -> None:
         prefix = evaluate_prefix(target.error_output_prefix or "", arrival, error_type=error_type)
         if "!{timestamp:" not in (target.error_output_prefix or ""):
             prefix += time_prefix(arrival)
@@ -295,10 +296,10 @@ class FirehoseSink:
         content = (json.dumps(document) + "\n").encode()
         body = self._compress(target.compression, content, key=key) if self.objects.keep_bodies else None
         self.objects.put(target.bucket, key, body, size=len(content))
-        delivery.update({"bucket": target.bucket, "key": key, "error": message})
+        landing.bucket, landing.key, landing.error = target.bucket, key, message
         self.failed_count += 1
         if self.objects.keep_bodies:
-            self.failed.append(delivery)
+            self.failed.append({"bucket": target.bucket, "key": key, "error": message})
 
     def _compress(self, compression: str, data: bytes, *, key: str) -> bytes:
         try:

@@ -46,6 +46,7 @@ from typing import Any
 
 from ses_metrics.rules.firehose import index_rotation_suffix, time_prefix
 from ses_metrics.simulator.codec import decode
+from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
@@ -228,7 +229,7 @@ class OpenSearchSink:
         return str(stream.properties.get("S3BackupMode") or "FailedDocumentsOnly") == "AllDocuments"
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+                landings: list[Landing] | None, arrival: datetime) -> None:
         """Index one buffer (a bulk request); back up the documents OpenSearch rejects."""
         props = stream.properties
         base = str(props.get("IndexName") or "")
@@ -261,10 +262,10 @@ class OpenSearchSink:
                     "esTypeName": str(props.get("TypeName") or ""),
                     "rawData": base64.b64encode(raw).decode(),
                 }))
-            if deliveries is not None:
-                deliveries[position]["opensearch"] = entry
+            if landings is not None:
+                landings[position].opensearch = entry
         if failures:
-            self._back_up(stream, arrival, failures, deliveries)
+            self._back_up(stream, arrival, failures, landings)
 
     def _index_locally(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool) -> list[_Verdict]:
         """Each record against the index's dynamic mapping, as OpenSearch would judge it."""
@@ -307,7 +308,7 @@ class OpenSearchSink:
         return [v for v in verdicts if v is not None]
 
     def _back_up(self, stream: DeliveryStream, arrival: datetime, failures: list[tuple[int, dict[str, Any]]],
-                 deliveries: list[dict[str, Any]] | None) -> None:
+                 landings: list[Landing] | None) -> None:
         target = stream.s3
         if target is None:
             return
@@ -317,8 +318,8 @@ class OpenSearchSink:
         self.objects.put(target.bucket, key, compress(target.compression if extension else "UNCOMPRESSED", content, key))
         for position, failure in failures:
             self.failed.append({"bucket": target.bucket, "key": key, **failure})
-            if deliveries is not None:
-                deliveries[position]["key"] = key
+            if landings is not None:
+                landings[position].key = key
 
     def _resolve(self, index: str) -> list[str]:
         names = [index] if index in self._documents else sorted(self._bases.get(index, ()))

@@ -50,6 +50,7 @@ from typing import Any
 from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
 from ses_metrics.simulator.codec import decode, encode
+from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.s3 import ObjectStore
@@ -315,7 +316,7 @@ class RedshiftSink:
         return True  # Redshift COPY reads the staged object, so it is always written
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+                landings: list[Landing] | None, arrival: datetime) -> None:
         """COPY one staged object (``records`` are its lines) into the stream's table."""
         command = self._commands.get(stream.arn)
         if command is None:
@@ -335,10 +336,10 @@ class RedshiftSink:
                 problem = (f"the staged object is {'GZIP' if compressed else 'not'} compressed but the COPY options "
                            f"{'lack' if compressed else 'have'} GZIP: Redshift cannot read it")
         if problem is not None:
-            self._fail_copy(stream, command, filename, records, deliveries, arrival, problem)
+            self._fail_copy(stream, command, filename, records, landings, arrival, problem)
             return
         assert table is not None and not isinstance(paths, str)
-        self._copy(stream, command, table, paths, filename, records, deliveries, arrival)
+        self._copy(stream, command, table, paths, filename, records, landings, arrival)
 
     # -- internals -------------------------------------------------------------------
 
@@ -421,7 +422,7 @@ class RedshiftSink:
         return f"the JSONPaths file {url} is neither in the templates' metadata nor in the simulated S3"
 
     def _copy(self, stream: DeliveryStream, command: CopyCommand, table: _Table, paths: list[Path], filename: str,
-              records: list[bytes], deliveries: list[dict[str, Any]] | None, arrival: datetime) -> None:
+              records: list[bytes], landings: list[Landing] | None, arrival: datetime) -> None:
         targets = command.columns or [c.name for c in table.columns]
         by_name = {c.name: c for c in table.columns}
         specs = [by_name[name] for name in targets]
@@ -457,7 +458,7 @@ class RedshiftSink:
             try:
                 self.database.insert(table.name, targets, good)
             except DatabaseError as error:
-                self._fail_copy(stream, command, filename, records, deliveries, arrival, f"the database refused the rows: {error}")
+                self._fail_copy(stream, command, filename, records, landings, arrival, f"the database refused the rows: {error}")
                 return
             self.rows_loaded[table.name] += len(good)
         skipped = len(records) if failed else len(errors)
@@ -467,10 +468,10 @@ class RedshiftSink:
                   if failed else None)
         self.loads.append({"stream": stream.name, "table": table.name, "file": filename, "status": status,
                            "rows": 0 if failed else len(good), "errors": len(errors), **({"manifest": manifest} if manifest else {})})
-        if deliveries is not None and len(deliveries) == len(records):
+        if landings is not None and len(landings) == len(records):
             loaded = dict(zip(good_lines, good, strict=True)) if not failed else {}
             errors_by_line = {e.line_number: e for e in errors}
-            for line_number, delivery in enumerate(deliveries, start=1):
+            for line_number, landing in enumerate(landings, start=1):
                 entry: dict[str, Any] = {"table": table.name}
                 if line_number in loaded:
                     entry["row"] = dict(zip(targets, _jsonable(loaded[line_number]), strict=True))
@@ -480,7 +481,7 @@ class RedshiftSink:
                                           else f"not loaded: {reason}")
                     if manifest:
                         entry["manifest"] = manifest
-                delivery["redshift"] = entry
+                landing.redshift = entry
 
     def _error(self, stream: DeliveryStream, table: _Table, filename: str, line: int, colname: str, type_: str, raw: bytes,
                value: str, code: int, reason: str) -> LoadError:
@@ -488,15 +489,15 @@ class RedshiftSink:
         return LoadError(table.name, filename, line, colname, type_, raw.decode("utf-8", "replace")[:1024], value[:1024], code, reason, stream.name)
 
     def _fail_copy(self, stream: DeliveryStream, command: CopyCommand, filename: str, records: list[bytes],
-                   deliveries: list[dict[str, Any]] | None, arrival: datetime, problem: str) -> None:
+                   landings: list[Landing] | None, arrival: datetime, problem: str) -> None:
         """A COPY that fails before reading any record (bad options, JSONPaths, compression)."""
         manifest = self._write_manifest(stream, filename, arrival)
         self.records_failed[command.table] += len(records)
         self.loads.append({"stream": stream.name, "table": command.table, "file": filename, "status": "failed", "rows": 0,
                            "errors": 0, "error": problem, **({"manifest": manifest} if manifest else {})})
         self._warn(f"delivery stream {stream.name}: COPY fails: {problem}")
-        for delivery in deliveries or []:
-            delivery["redshift"] = {"table": command.table, "loadError": f"COPY failed: {problem}", **({"manifest": manifest} if manifest else {})}
+        for landing in landings or []:
+            landing.redshift = {"table": command.table, "loadError": f"COPY failed: {problem}", **({"manifest": manifest} if manifest else {})}
 
     def _write_manifest(self, stream: DeliveryStream, filename: str, arrival: datetime) -> str | None:
         """The manifest of a skipped object, as Firehose writes it for a manual backfill."""

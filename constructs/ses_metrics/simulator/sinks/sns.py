@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from ses_metrics.simulator.outcomes import Subscription
 from ses_metrics.simulator.sends import Ids, iso_ms
 from ses_metrics.simulator.topology import Topic
 
@@ -39,8 +40,8 @@ class TopicSink:
         return envelope
 
 
-def receivers(topic: Topic | None) -> list[dict[str, str]]:
+def receivers(topic: Topic | None) -> tuple[Subscription, ...]:
     """The subscriptions the template declares for a topic."""
     if topic is None:
-        return []
-    return [{"protocol": s.protocol, "endpoint": s.endpoint} for s in topic.subscriptions]
+        return ()
+    return tuple(Subscription(s.protocol, s.endpoint) for s in topic.subscriptions)

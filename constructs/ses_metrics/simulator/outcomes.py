@@ -1,0 +1,251 @@
+"""What happened to an event at each event destination: typed values the router returns.
+
+For every event, each destination of its configuration set appears exactly once, in one
+of three lists of its ``EventOutcome``:
+
+- ``deliveries``: the destination received the event (``CloudWatchDelivery``,
+  ``FirehoseDelivery``, ``SnsDelivery``, ``EventBridgeDelivery``);
+- ``filtered``: routing by design kept it away (``Filtered``: the destination is disabled
+  or does not match the event type; the send has no configuration set, or its set has no
+  destinations);
+- ``drops``: SES or the stream would lose or refuse it (``Drop``: IAM, KMS, throttling,
+  header values SES refuses, a definition SES refuses, a verdict the simulator cannot make).
+
+``to_json()`` gives the documented JSON (docs/simulator.md).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ses_metrics.rules import METRIC_NAMESPACE, DestinationKind, EventType
+from ses_metrics.simulator.errors import SendError
+
+if TYPE_CHECKING:
+    from ses_metrics.simulator.events import Event
+
+
+class FilterReason(str, enum.Enum):
+    """Why routing, as configured, sends an event nowhere at a destination."""
+
+    NO_CONFIGURATION_SET = "no-configuration-set"
+    NO_DESTINATIONS = "no-destinations"
+    DISABLED = "disabled"
+    EVENT_TYPE = "event-type"  # the destination does not match the event's type
+
+
+@dataclass(frozen=True, slots=True)
+class Filtered:
+    """An event routing kept away from ``destination`` by design (None: the send has no
+    configuration set, or its set has no destinations)."""
+
+    destination: str | None
+    kind: DestinationKind | None
+    why: FilterReason
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "filter": self.why.value, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """An event SES or the stream behind ``destination`` would lose or refuse, and why."""
+
+    destination: str
+    kind: DestinationKind | None
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An event a destination received. Subclasses per destination kind."""
+
+    kind: ClassVar[DestinationKind]
+    destination: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "type": self.kind.config}
+
+
+@dataclass(frozen=True, slots=True)
+class CloudWatchDelivery(Delivery):
+    """A datapoint of ``metric_name`` in ``AWS/SES`` with these dimension values (by name)."""
+
+    kind: ClassVar[DestinationKind] = DestinationKind.CLOUDWATCH
+    metric_name: str
+    dimension_values: tuple[tuple[str, str], ...]
+
+    @property
+    def namespace(self) -> str:
+        return METRIC_NAMESPACE
+
+    @property
+    def dimensions(self) -> dict[str, str]:
+        return dict(self.dimension_values)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "type": "cloudwatch", "namespace": METRIC_NAMESPACE, "metricName": self.metric_name,
+                "dimensions": dict(self.dimension_values)}
+
+
+@dataclass(slots=True)
+class Landing:
+    """Where a Firehose record ended up, filled in by the sinks as it travels: the bucket and
+    prefix when it is buffered, the object key when the buffer is written, ``error`` when
+    dynamic partitioning failed (the record then went to the error prefix), and what the
+    Redshift COPY (``redshift``) or OpenSearch (``opensearch``) made of it."""
+
+    bucket: str | None = None
+    prefix: str | None = None
+    key: str | None = None
+    error: str | None = None
+    redshift: dict[str, Any] | None = None
+    opensearch: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("bucket", "prefix", "key", "error", "redshift", "opensearch"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FirehoseDelivery(Delivery):
+    """A record put on ``delivery_stream``. ``target`` is the stream's destination (``s3``,
+    ``redshift``, ``opensearch``...; None for a stream outside the templates, whose records
+    are not followed); ``landing`` says where the record went (None when not followed)."""
+
+    kind: ClassVar[DestinationKind] = DestinationKind.FIREHOSE
+    delivery_stream: str
+    target: str | None = None
+    landing: Landing | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"eventDestination": self.destination, "type": "firehose", "deliveryStream": self.delivery_stream}
+        if self.target is not None:
+            out["destination"] = self.target
+        if self.landing is not None:
+            out.update(self.landing.to_json())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A subscription the template declares on a topic."""
+
+    protocol: str
+    endpoint: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"protocol": self.protocol, "endpoint": self.endpoint}
+
+
+@dataclass(frozen=True, slots=True)
+class SnsDelivery(Delivery):
+    """A notification published to ``topic`` (ARN), with the topic's subscriptions."""
+
+    kind: ClassVar[DestinationKind] = DestinationKind.SNS
+    topic: str
+    message_id: str
+    subscriptions: tuple[Subscription, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "type": "sns", "topic": self.topic, "snsMessageId": self.message_id,
+                "subscriptions": [s.to_json() for s in self.subscriptions]}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """An EventBridge rule whose pattern matched the event, and its targets' ARNs."""
+
+    name: str
+    targets: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "targets": list(self.targets)}
+
+
+@dataclass(frozen=True, slots=True)
+class EventBridgeDelivery(Delivery):
+    """An event put on the default bus, with the rules that matched it."""
+
+    kind: ClassVar[DestinationKind] = DestinationKind.EVENTBRIDGE
+    detail_type: str
+    rules: tuple[RuleMatch, ...] = ()
+    event_bus: str = "default"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"eventDestination": self.destination, "type": "eventbridge", "eventBus": self.event_bus, "detailType": self.detail_type,
+                "rules": [r.to_json() for r in self.rules]}
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    """An event and, for each destination of its set, a delivery, a filter or a drop."""
+
+    event: Event
+    deliveries: tuple[Delivery, ...] = ()
+    filtered: tuple[Filtered, ...] = ()
+    drops: tuple[Drop, ...] = ()
+
+    @property
+    def event_type(self) -> EventType:
+        return self.event.type
+
+    @property
+    def configuration_set(self) -> str | None:
+        configuration_set = self.event.message.configuration_set
+        return configuration_set.name if configuration_set is not None else None
+
+    def at(self, destination: str) -> Delivery | Filtered | Drop | None:
+        """What happened at ``destination`` (None: it is not a destination of the event's set)."""
+        for outcome in (*self.deliveries, *self.filtered, *self.drops):
+            if outcome.destination == destination:
+                return outcome
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        event = self.event
+        record = event.record
+        return {
+            "eventType": event.type.record,
+            "messageId": event.message.message_id,
+            "configurationSet": self.configuration_set,
+            "timestamp": record.get(event.type.detail_key, {}).get("timestamp") or record["mail"]["timestamp"],
+            "record": record,
+            "deliveries": [d.to_json() for d in self.deliveries],
+            "filtered": [f.to_json() for f in self.filtered],
+            "drops": [d.to_json() for d in self.drops],
+        }
+
+
+@dataclass(slots=True, weakref_slot=True)
+class SendResult:
+    """One send: its message ID and configuration set, or the error SES returned
+    (``error``, a ``simulator.errors.SendError``); ``events``: where each event went."""
+
+    index: int
+    name: str | None
+    operation: str
+    message_id: str | None
+    configuration_set: str | None
+    error: SendError | None = None
+    events: list[EventOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        error = self.error.to_json() if self.error is not None else None
+        out: dict[str, Any] = {"messageId": self.message_id, "configurationSet": self.configuration_set, "error": error}
+        if self.name:
+            out["name"] = self.name
+        if self.notes:
+            out["notes"] = self.notes
+        return out
