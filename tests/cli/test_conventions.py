@@ -51,19 +51,20 @@ def commands(files):
     return {
         "validate": ["validate", files / "invalid.yaml"],
         "explain": ["explain", EXAMPLE_CONFIG],
+        "explain-template": ["explain", files / "t.json"],
         "lint": ["lint", files / "hostile.json"],
         "replay": ["replay", files / "t.json", "--profile", files / "p.yaml"],
     }
 
 
-@pytest.mark.parametrize("command", ["validate", "explain", "lint", "replay"])
+@pytest.mark.parametrize("command", ["validate", "explain", "explain-template", "lint", "replay"])
 def test_json_is_one_document(capsys, files, command):
     _, out, _ = run(capsys, *commands(files)[command], "--format", "json")
     assert isinstance(json.loads(out), dict)
 
 
 @pytest.mark.parametrize(("command", "key"), [
-    ("validate", "path"), ("explain", "eventDestination"), ("lint", "id"), ("replay", "alarm"),
+    ("validate", "path"), ("explain", "eventDestination"), ("explain-template", "eventDestination"), ("lint", "id"), ("replay", "alarm"),
 ])
 def test_ndjson_is_one_object_per_item_then_the_summary(capsys, files, command, key):
     _, out, _ = run(capsys, *commands(files)[command], "--format", "ndjson")

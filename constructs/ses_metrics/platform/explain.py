@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ses_metrics.files import documents
 from ses_metrics.rules import EventType, printable
+from ses_metrics.rules import identities as identity_rules
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         ResolvedMonitoring,
         StreamConfig,
     )
+    from ses_metrics.simulator.topology import EventDestination, Topology
 
 
 def _t(value: object) -> str:
@@ -109,8 +111,10 @@ def explain_table(config: PlatformConfig) -> Table:
     for cs in config.configuration_sets:
         flags = [
             *([f"stack {_t(config.stack_of(cs))}"] if split else []),
-            "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
+            *(["[cyan]existing set: only its destinations are managed here[/cyan]"] if cs.existing else []),
+            *([] if cs.existing else ["sending on" if cs.sending_enabled else "[red]sending paused[/red]"]),
             "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
+            *([f"dedicated IP pool {_t(cs.dedicated_ip_pool)}"] if cs.dedicated_ip_pool else []),
             *_monitoring_lines(config, cs),
         ]
         set_cell = f"[bold]{_t(cs.name)}[/bold]\n" + "\n".join(flags)
@@ -188,3 +192,100 @@ def cdk_out_summary(directory: Path) -> list[str]:
         detail = ", ".join(f"{n} {t.removeprefix('AWS::')}" for t, n in sorted(kinds.items()))
         lines.append(f"{template}: {len(resources)} resources ({detail})")
     return lines
+
+
+def account_table(config: PlatformConfig) -> Table | None:
+    """A rich table of the account-level resources (dedicated IP pools, VDM, identities with
+    their default set and the DNS records Easy DKIM needs, tenants), or ``None``."""
+    from rich.table import Table
+
+    if not (config.dedicated_ip_pools or config.vdm or config.identities or config.tenants):
+        return None
+    table = Table(title="Account: pools, VDM, identities, tenants", show_lines=True)
+    for column in ("Resource", "Name", "Settings"):
+        table.add_column(column, overflow="fold")
+    for pool in config.dedicated_ip_pools:
+        table.add_row("dedicated IP pool", _t(pool.name), f"scaling {_t(pool.scaling_mode)}")
+    if config.vdm is not None:
+        vdm = config.vdm
+        table.add_row("VDM (account)", "", f"engagement metrics {_on(vdm.engagement_metrics)}, optimized shared delivery {_on(vdm.optimized_shared_delivery)}")
+    for identity in config.identities:
+        default = identity.configuration_set
+        lines = [f"default configuration set {_t(default)}" if default else "[yellow]no default configuration set[/yellow]"]
+        if identity.domain is not None and identity.dkim_signing:
+            lines.append("Easy DKIM: add these DNS records (tokens: stack outputs DkimRecord1-3 after deploy)")
+            lines += [f"  {_t(name)} {kind} {_t(value)}" for name, kind, value in identity_rules.easy_dkim_records(identity.domain)]
+        table.add_row("identity", _t(identity.name), "\n".join(lines))
+    for tenant in config.tenants:
+        lines = [
+            f"configuration sets: {_t(', '.join(tenant.configuration_sets) or '(none)')}",
+            f"identities: {_t(', '.join(tenant.identities) or '(none)')}",
+            f"reputation policy {_t(tenant.reputation_policy)}",
+        ]
+        if tenant.suppression is not None:
+            reasons = ", ".join(tenant.suppression.reasons) or "nothing"
+            lines.append(f"suppression list: {_t(tenant.suppression.scope)}'s, records {_t(reasons)}")
+        table.add_row("tenant", _t(tenant.name), "\n".join(lines))
+    return table
+
+
+def _template_target(d: EventDestination) -> tuple[str | None, str]:
+    kind = d.kind.config if d.kind is not None else None
+    targets = {"cloudwatch": "CloudWatch metrics", "firehose": f"Firehose {d.stream_arn}", "sns": f"SNS {d.topic_arn}"}
+    return kind, targets.get(kind or "", f"EventBridge {d.bus_arn}" if kind == "eventbridge" else "no target")
+
+
+def _on(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _identity_defaults(topology: Topology) -> dict[str | None, list[str]]:
+    defaults: dict[str | None, list[str]] = {}
+    for identity, default in sorted(topology.identities.items()):
+        defaults.setdefault(default, []).append(identity)
+    return defaults
+
+
+def template_table(topology: Topology) -> Table:
+    """A rich table of what synthesized templates declare (as the simulator reads them):
+    configuration sets, destinations, event types, dimensions, and the identities whose
+    default set each is."""
+    from rich.table import Table
+
+    table = Table(title=_t(f"ses-metrics: templates of {', '.join(topology.stacks)}"), show_lines=True)
+    for column in ("Configuration set", "Event destination", "Target", "Event types", "Dimensions (default)"):
+        table.add_column(column, overflow="fold")
+    defaults = _identity_defaults(topology)
+    for cs in topology.configuration_sets.values():
+        flags = [
+            "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
+            "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
+            *[f"default set of {_t(identity)}" for identity in defaults.get(cs.name, [])],
+        ]
+        set_cell = f"[bold]{_t(cs.name)}[/bold]\n" + "\n".join(flags)
+        if not cs.destinations:
+            table.add_row(set_cell, "[yellow](none)[/yellow]", "events go nowhere", "", "")
+        for index, d in enumerate(cs.destinations):
+            name = _t(d.name) if d.enabled else f"{_t(d.name)} [red](disabled)[/red]"
+            dims = "\n".join(f"{_t(x.name)} ← {x.source.config} ({_t(x.default)})" for x in d.dimensions)
+            events = ", ".join(_events(sorted(d.event_types, key=list(EventType).index)))
+            kind, target = _template_target(d)
+            table.add_row(set_cell if index == 0 else "", name, _t(target) if kind else "[red]no target[/red]", _t(events), dims)
+    return table
+
+
+def template_destinations(topology: Topology) -> list[dict[str, Any]]:
+    """Every event destination of synthesized templates with its configuration set, as
+    ``explain --format json|ndjson`` print them."""
+    defaults = _identity_defaults(topology)
+    rows = []
+    for cs in topology.configuration_sets.values():
+        for d in cs.destinations:
+            kind, target = _template_target(d)
+            rows.append({
+                "configurationSet": cs.name, "defaultSetOf": defaults.get(cs.name, []), "eventDestination": d.name,
+                "enabled": d.enabled, "type": kind, "target": target,
+                "events": [e.cfn for e in sorted(d.event_types, key=list(EventType).index)],
+                "dimensions": [{"name": x.name, "source": x.source.config, "default": x.default} for x in d.dimensions],
+            })
+    return rows
