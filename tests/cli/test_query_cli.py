@@ -32,7 +32,7 @@ def test_named_query_as_json_counts_the_scenarios_recipients(out, example_cdk_ou
     for name, row in rows.items():
         expected = sum(len(o.event.record["mail"]["destination"]) for o in sends
                        if o.event.record["mail"]["tags"]["ses:configuration-set"] == [name]
-                       and any(d.get("deliveryStream") == "events-archive" for d in o.deliveries))
+                       and any(getattr(d, "delivery_stream", None) == "events-archive" for d in o.deliveries))
         assert row["sent"] == expected
     assert rows["marketing"]["day"] == "2026-01-01"
 
