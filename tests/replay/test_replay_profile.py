@@ -100,5 +100,5 @@ def test_a_missing_file_is_a_profile_error(tmp_path):
 def test_a_file_that_is_not_yaml_is_a_profile_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("traffic: [\n")
-    with pytest.raises(ProfileError, match="not valid YAML or JSON"):
+    with pytest.raises(ProfileError, match="not valid YAML"):
         load_profile(bad)

@@ -22,7 +22,7 @@ def routed(*dimension_names):
 
 def dimensions(outcome):
     [delivery] = outcome.deliveries
-    return delivery["dimensions"]
+    return delivery.dimensions
 
 
 def test_outgoing_ip_dimension_is_the_delivery_records_ip():

@@ -11,6 +11,7 @@ simulation's, per suite; each expectation is checked in microseconds and reports
 
 from __future__ import annotations
 
+import io
 import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ses_metrics.ci.expectations import ExpectationResult, Status
+from ses_metrics.files.output import write_file
 
 
 @dataclass
@@ -69,8 +71,10 @@ def to_xml(suites: Sequence[SuiteResult], *, name: str = "ses-metrics check") ->
 
 
 def write(path: str | Path, suites: Sequence[SuiteResult]) -> None:
-    """Write the report to ``path`` (UTF-8, with an XML declaration)."""
+    """Write the report to ``path`` (UTF-8, with an XML declaration); never through a link
+    (``ses_metrics.files.output.write_file``)."""
     tree = ET.ElementTree(to_xml(suites))
     ET.indent(tree)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    buffer = io.BytesIO()
+    tree.write(buffer, encoding="utf-8", xml_declaration=True)
+    write_file(path, buffer.getvalue())

@@ -1,8 +1,11 @@
-"""``ses-metrics explain FILE``: what a ses-metrics.yaml declares."""
+"""``ses-metrics explain SOURCE``: what a ses-metrics.yaml declares, or what a synthesized
+``cdk.out`` directory or template holds."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 
 from ses_metrics.cli._common import (
@@ -13,15 +16,52 @@ from ses_metrics.cli._common import (
 )
 
 
+def _is_template(path: Path) -> bool:
+    """A ``cdk.out`` directory or a CloudFormation template (a document with ``Resources``)."""
+    if path.is_dir():
+        return True
+    if path.suffix != ".json":
+        return False
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and "Resources" in document
+
+
+def _explain_templates(path: Path) -> int:
+    from ses_metrics.platform.explain import cdk_out_summary, template_table
+    from ses_metrics.simulator.template import TemplateError
+    from ses_metrics.simulator.topology import build_topology
+
+    try:
+        topology = build_topology(path)
+    except TemplateError as error:
+        print(f"ses-metrics explain: {path}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    console = make_console()
+    console.print(template_table(topology))
+    for warning in topology.warnings:
+        console.print(f"[yellow]warning[/yellow] {warning}")
+    for line in cdk_out_summary(path) if path.is_dir() else []:
+        console.print(f"synthesized {line}")
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     from ses_metrics.platform.config import check_config, describe
-    from ses_metrics.platform.explain import cdk_out_summary, explain_table
+    from ses_metrics.platform.explain import account_table, cdk_out_summary, explain_table
 
+    if _is_template(Path(args.file)):
+        return _explain_templates(Path(args.file))
     checked = check_config(args.file)
     if checked.config is None:
         return report_config(checked)
     console = make_console()
     console.print(explain_table(checked.config))
+    account = account_table(checked.config)
+    if account is not None:
+        console.print(account)
     for problem in checked.warnings:
         console.print(f"[yellow]warning[/yellow] {describe(problem, checked.lines)}")
     if args.cdk_out:
@@ -37,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    explain = commands.add_parser("explain", help="show configuration sets, destinations, event types and dimensions")
-    explain.add_argument("file", help="the configuration file (YAML or JSON)")
+    explain = commands.add_parser(
+        "explain", help="show configuration sets, destinations, event types, dimensions, identities and tenants"
+    )
+    explain.add_argument("file", help="a configuration file (YAML or JSON), a cdk.out directory or a *.template.json")
     explain.add_argument("--cdk-out", metavar="DIR", help="also summarize the templates synthesized in DIR")
     explain.set_defaults(run=run)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ses_metrics.cli._common import (
     EXIT_OK,
@@ -37,11 +36,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"ses-metrics: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.report:
+        from ses_metrics.files.output import write_file
         from ses_metrics.replay.report import render
 
-        report = Path(args.report)
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render(result, template=args.template), encoding="utf-8")
+        write_file(args.report, render(result, template=args.template))
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from ses_metrics.cli._common import (
     EXIT_OK,
@@ -13,11 +12,12 @@ from ses_metrics.cli._common import (
 
 
 def run(args: argparse.Namespace) -> int:
+    from ses_metrics.files.output import write_file
     from ses_metrics.platform.config import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_file(args.output, text, parents=False)
     else:
         sys.stdout.write(text)
     return EXIT_OK

@@ -25,6 +25,7 @@ from ses_metrics.cdk.delivery.buckets import AccessLogsBucket, EventBucket
 from ses_metrics.cdk.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
 from ses_metrics.cdk.delivery.redshift import RedshiftDeliveryStream
 from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
+from ses_metrics.platform import account
 from ses_metrics.platform.config import (
     AthenaConfig,
     BucketConfig,
@@ -102,10 +103,14 @@ class PlatformStack(cdk.Stack):
                 self.topics[topic.name] = sns.Topic(
                     scope_, topic.name, topic_name=topic.name, master_key=self._topic_key, enforce_ssl=True
                 )
+        self.dedicated_ip_pools = account.dedicated_ip_pools(self, config)
+        self.vdm_attributes = account.vdm_attributes(self, config)
         sets_scopes = {None: Construct(self, "ConfigurationSets")}
         sets_scopes.update({group: Construct(stack, "ConfigurationSets") for group, stack in self.group_stacks.items()})
         for cs in config.configuration_sets:
             self.configuration_sets[cs.name] = self._configuration_set(sets_scopes[cs.stack], cs)
+        self.identities = account.email_identities(config, self._stack_of, self.configuration_sets)
+        self.tenants = account.tenants(config, self._stack_of, self.configuration_sets, self.identities)
         self.alarms: dict[str, ReputationAlarms] = {}
         self.dashboards: dict[str, SendingDashboard] = {}
         self._alarm_topics: dict[str | None, sns.ITopic] = {}
@@ -128,6 +133,9 @@ class PlatformStack(cdk.Stack):
         # would let it, and the group's destinations would point at nothing).
         cdk.CrossStackReferences.of(stack).consume(cdk.ReferenceStrength.STRONG)
         return stack
+
+    def _stack_of(self, group: str | None) -> cdk.Stack:
+        return self if group is None else self.group_stacks[group]
 
     @property
     def stacks(self) -> list[cdk.Stack]:
@@ -381,21 +389,39 @@ class PlatformStack(cdk.Stack):
         return [e for e in EventType if e in found] or list(EventType)
 
     def _configuration_set(self, scope: Construct, cs: ConfigurationSetConfig) -> SendingConfigurationSet:
-        construct = SendingConfigurationSet(
-            scope,
-            cs.name,
-            configuration_set_name=cs.name,
-            sending_enabled=cs.sending_enabled,
-            reputation_metrics=cs.reputation_metrics,
-            tls_policy=ses.ConfigurationSetTlsPolicy[cs.tls_policy] if cs.tls_policy else None,
-            suppression_reasons=ses.SuppressionReasons[cs.suppression.upper()] if cs.suppression else None,
-            max_delivery_duration=cdk.Duration.seconds(cs.max_delivery_seconds) if cs.max_delivery_seconds else None,
-            custom_tracking_redirect_domain=cs.tracking.custom_redirect_domain if cs.tracking else None,
-            custom_tracking_https_policy=ses.HttpsPolicy[cs.tracking.https_policy] if cs.tracking else None,
-        )
+        """The set (or, with ``existing: true``, an import of it) and its destinations."""
+        if cs.existing:
+            construct = SendingConfigurationSet.from_configuration_set_name(
+                scope, cs.name, cs.name, reputation_metrics=cs.reputation_metrics
+            )
+        else:
+            construct = SendingConfigurationSet(scope, cs.name, configuration_set_name=cs.name, **self._set_options(cs))
         for destination in cs.destinations:
             self._destination(construct, destination)
         return construct
+
+    def _set_options(self, cs: ConfigurationSetConfig) -> dict[str, Any]:
+        """The keyword arguments of ``SendingConfigurationSet`` for a set created here."""
+        validation = cs.suppression_validation
+        vdm = cs.vdm
+        return {
+            "sending_enabled": cs.sending_enabled,
+            "reputation_metrics": cs.reputation_metrics,
+            "tls_policy": ses.ConfigurationSetTlsPolicy[cs.tls_policy] if cs.tls_policy else None,
+            "suppression_reasons": ses.SuppressionReasons[cs.suppression.upper()] if cs.suppression not in (None, "none") else None,
+            "disable_suppression_list": cs.suppression == "none",
+            "auto_validation_threshold": ses.AutoValidationThreshold[validation.upper()] if validation not in (None, "disabled") else None,
+            "disable_auto_validation": validation == "disabled",
+            "max_delivery_duration": cdk.Duration.seconds(cs.max_delivery_seconds) if cs.max_delivery_seconds else None,
+            "custom_tracking_redirect_domain": cs.tracking.custom_redirect_domain if cs.tracking else None,
+            "custom_tracking_https_policy": ses.HttpsPolicy[cs.tracking.https_policy] if cs.tracking else None,
+            "dedicated_ip_pool": self.dedicated_ip_pools.get(cs.dedicated_ip_pool or "", cs.dedicated_ip_pool),
+            "vdm_options": ses.VdmOptions(engagement_metrics=vdm.engagement_metrics, optimized_shared_delivery=vdm.optimized_shared_delivery)
+            if vdm
+            else None,
+            "archive_arn": cs.archive_arn,
+            "tags": cs.tags,
+        }
 
     def _destination(self, cs: SendingConfigurationSet, d: DestinationConfig) -> None:
         common: dict[str, Any] = {"events": d.events, "enabled": d.enabled}

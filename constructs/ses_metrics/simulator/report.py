@@ -10,6 +10,7 @@
     DIR/redshift/<table>.csv             the rows each Redshift table holds (header: its columns; NULL empty)
     DIR/redshift/stl_load_errors.csv     the load errors, STL_LOAD_ERRORS's columns (with any Redshift table)
     DIR/opensearch/<index>.ndjson        each indexed document as {"_index", "_id", "_source"}, one per line
+    DIR/.ses-metrics-out.json            the list of the files above (the next run into DIR removes them first)
 """
 
 from __future__ import annotations
@@ -20,39 +21,40 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ses_metrics.files.output import OutputDirectory
 from ses_metrics.simulator.engine import SimulationResult
 
 
 def write_out(result: SimulationResult, directory: Path) -> list[Path]:
-    """Every sink of the simulation under ``directory``; returns the files written."""
-    sim = result.simulator
-    written: list[Path] = []
+    """Every sink of the simulation under ``directory``; returns the files written.
 
-    def write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
+    Names taken from the template and the messages (S3 keys, topic, bus, table and index
+    names) are written only as plain relative paths under ``directory``, never through a
+    link; a reused directory is emptied of what the previous run wrote, and one ses-metrics
+    did not write is refused (``ses_metrics.files.output.OutputDirectory``)."""
+    sim = result.simulator
+    files: dict[str, bytes] = {}
 
     def lines(items: list[dict[str, Any]]) -> bytes:
         return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode()
 
-    write(directory / "simulation.json", json.dumps(result.to_json(), indent=2, ensure_ascii=False).encode())
-    write(directory / "cloudwatch" / "datapoints.jsonl", lines(list(sim.metrics.datapoints())))
+    files["simulation.json"] = json.dumps(result.to_json(), indent=2, ensure_ascii=False).encode()
+    files["cloudwatch/datapoints.jsonl"] = lines(list(sim.metrics.datapoints()))
     for bucket, key, body in sim.s3.items():
-        write(directory / "s3" / bucket / key, body)
+        files[f"s3/{bucket}/{key}"] = body
     for topic, messages in sim.sns.messages.items():
-        write(directory / "sns" / f"{topic.rsplit(':', 1)[-1]}.jsonl", lines(messages))
+        files[f"sns/{topic.rsplit(':', 1)[-1]}.jsonl"] = lines(messages)
     for bus, events in sim.eventbridge.events.items():
-        write(directory / "eventbridge" / f"{bus}.jsonl", lines(events))
+        files[f"eventbridge/{bus}.jsonl"] = lines(events)
     for table in sim.redshift.tables:
         names = [c.name for c in sim.redshift.columns(table)]
-        write(directory / "redshift" / f"{table}.csv", _csv(names, [[row[n] for n in names] for row in sim.redshift.rows(table)]))
+        files[f"redshift/{table}.csv"] = _csv(names, [[row[n] for n in names] for row in sim.redshift.rows(table)])
     if sim.redshift.tables:
         errors = [error.to_json() for error in sim.redshift.load_errors]
-        write(directory / "redshift" / "stl_load_errors.csv", _csv(LOAD_ERROR_COLUMNS, [[e[c] for c in LOAD_ERROR_COLUMNS] for e in errors]))
+        files["redshift/stl_load_errors.csv"] = _csv(LOAD_ERROR_COLUMNS, [[e[c] for c in LOAD_ERROR_COLUMNS] for e in errors])
     for index in sim.opensearch.indexes:
-        write(directory / "opensearch" / f"{index}.ndjson", lines(sim.opensearch.hits(index)))
-    return written
+        files[f"opensearch/{index}.ndjson"] = lines(sim.opensearch.hits(index))
+    return OutputDirectory(directory, "ses-metrics simulate --out").write_all(files)
 
 
 LOAD_ERROR_COLUMNS = ["table", "filename", "line_number", "colname", "type", "raw_line", "raw_field_value", "err_code", "err_reason", "stream"]

@@ -37,16 +37,14 @@ Every problem is reported at once with its path (``sends[2].Destination.ToAddres
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ses_metrics.files import documents
 from ses_metrics.rules import Problem
 from ses_metrics.simulator.events import DELAY_TYPES, NO_ENGAGEMENT, Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
@@ -139,18 +137,12 @@ class Scenario:
 
 
 def read_document(path: str | os.PathLike[str], error: type[ScenarioError] = ScenarioError) -> Any:
-    """A YAML or JSON file, parsed; raises ``error`` (a ``ScenarioError``) when it cannot be read."""
-    source = str(path)
+    """A YAML or JSON file, parsed within ``ses_metrics.files.documents``' limits; raises
+    ``error`` (a ``ScenarioError``) when it cannot be read."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(source, [Problem((), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as problem:
-        raise error(source, [Problem((), f"cannot read the file: {problem}")]) from None
-    try:
-        return json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as problem:
-        raise error(source, [Problem((), f"not valid YAML or JSON: {problem}")]) from None
+        return documents.read_document(path)
+    except documents.DocumentError as problem:
+        raise error(str(path), [Problem((), problem.reason)]) from None
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 
+from ses_metrics.files import documents
 from ses_metrics.rules import CONFIGURATION_SET_ARN_RESOURCE, FIFO_TOPIC_SUFFIX
 from ses_metrics.rules.firehose import DELIVERY_STREAM_ARN_RESOURCE
 
@@ -73,7 +74,7 @@ class Unresolved:
 # --- loading -------------------------------------------------------------------------
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(documents.SafeLoader):
     """YAML with CloudFormation's short-form tags (``!Ref``, ``!GetAtt``, ``!Sub`` ...)."""
 
 
@@ -115,38 +116,49 @@ def _stack_name(path: Path) -> str:
     return path.name.removesuffix(".json").removesuffix(".yaml").removesuffix(".yml").removesuffix(".template")
 
 
+def _read_document(path: Path) -> Any:
+    """A template or manifest, within ``ses_metrics.files.documents``' limits."""
+    try:
+        return documents.read_document(path, loader=_CfnLoader)
+    except documents.DocumentError as error:
+        if error.kind == "unreadable":
+            raise TemplateError(f"{path}: cannot read: {error.reason}") from None
+        if error.kind == "limit":
+            raise TemplateError(f"{path}: not a template ses-metrics reads: {error.reason}") from None
+        raise TemplateError(f"{path}: not a JSON or YAML template: {error.reason}") from None
+
+
 def _read_template(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError(f"{path}: cannot read: {error}") from None
-    try:
-        data = json.loads(text) if text.lstrip().startswith("{") else yaml.load(text, Loader=_CfnLoader)  # a SafeLoader subclass
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        raise TemplateError(f"{path}: not a JSON or YAML template: {error}") from None
+    data = _read_document(path)
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
     return data
 
 
-def _load_assembly(directory: Path) -> list[StackTemplate]:
+def _load_assembly(directory: Path, seen: frozenset[Path] = frozenset()) -> list[StackTemplate]:
     manifest_path = directory / "manifest.json"
+    seen = seen or frozenset({directory.resolve()})
     if not manifest_path.exists():
         return [StackTemplate(_stack_name(p), _read_template(p), str(p)) for p in sorted(directory.glob("*.template.json"))]
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise TemplateError(f"{manifest_path}: unreadable cloud assembly manifest: {error}") from None
+    manifest = _read_document(manifest_path)
+    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+    if not isinstance(artifacts, dict):
+        raise TemplateError(f"{manifest_path}: not a cloud assembly manifest (no artifacts mapping)")
     stacks = []
-    for artifact_id, artifact in (manifest.get("artifacts") or {}).items():
+    for artifact_id, artifact in artifacts.items():
+        props = artifact.get("properties") if isinstance(artifact, dict) else None
+        if not isinstance(props, dict):
+            continue
         kind = artifact.get("type")
-        props = artifact.get("properties") or {}
-        if kind == "aws:cloudformation:stack" and props.get("templateFile"):
+        if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             path = directory / props["templateFile"]
             name = props.get("stackName") or artifact.get("displayName") or artifact_id
-            stacks.append(StackTemplate(name, _read_template(path), str(path)))
-        elif kind == "cdk:cloud-assembly" and props.get("directoryName"):
-            stacks += _load_assembly(directory / props["directoryName"])
+            stacks.append(StackTemplate(str(name), _read_template(path), str(path)))
+        elif kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
+            nested = (directory / props["directoryName"]).resolve()
+            if nested in seen:
+                raise TemplateError(f"{manifest_path}: nested cloud assembly {props['directoryName']!r} includes itself")
+            stacks += _load_assembly(nested, seen | {nested})
     return stacks
 
 

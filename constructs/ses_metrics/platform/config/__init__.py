@@ -4,6 +4,14 @@ validated :class:`PlatformConfig` or raises :class:`ConfigError` listing every p
 each named by its YAML path and line). No CDK import.
 """
 
+from ses_metrics.platform.config.account import (
+    AccountVdmConfig,
+    DedicatedIpPoolConfig,
+    IdentityConfig,
+    TenantConfig,
+    TenantSuppressionConfig,
+    VdmConfig,
+)
 from ses_metrics.platform.config.checks import cross_checks
 from ses_metrics.platform.config.loader import (
     CheckedConfig,
@@ -47,6 +55,12 @@ from ses_metrics.platform.config.streams import (
 )
 
 __all__ = [
+    "AccountVdmConfig",
+    "DedicatedIpPoolConfig",
+    "IdentityConfig",
+    "TenantConfig",
+    "TenantSuppressionConfig",
+    "VdmConfig",
     "SCHEMA_ID",
     "AlarmsConfig",
     "AthenaConfig",

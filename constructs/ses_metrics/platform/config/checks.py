@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ses_metrics import rules
+from ses_metrics.platform.config.account_checks import account_checks
 from ses_metrics.platform.config.fields import MAX_STACK_NAME_LENGTH, STACK_SUFFIX_RE
 from ses_metrics.platform.config.models import PlatformConfig
+from ses_metrics.platform.config.raw import items as list_items
 from ses_metrics.platform.config.streams import StreamKind
 from ses_metrics.rules import (
     DestinationKind,
@@ -23,19 +25,15 @@ from ses_metrics.rules import (
 )
 
 
-def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def cross_checks(data: Any) -> list[Problem]:
     """Rules spanning several items, run on the raw document so that they are reported
     alongside per-field errors. Tolerates any shape: what is not a dict or list is skipped."""
     if not isinstance(data, dict):
         return []
     problems: list[Problem] = []
-    sets = _items(data.get("configuration_sets"))
-    streams = _items(data.get("streams"))
-    topics = _items(data.get("topics"))
+    sets = list_items(data.get("configuration_sets"))
+    streams = list_items(data.get("streams"))
+    topics = list_items(data.get("topics"))
     for key, items, what in (("configuration_sets", sets, "configuration set"), ("streams", streams, "stream"), ("topics", topics, "topic")):
         problems += rules.under(rules.check_unique([item.get("name") for _, item in items], f"{what} name"), key)
     stream_names = {s.get("name") for _, s in streams}
@@ -45,7 +43,7 @@ def cross_checks(data: Any) -> list[Problem]:
     stream_events: dict[Any, set[EventType]] = {}
     for i, cs in sets:
         raw_destinations = cs.get("destinations")
-        destinations = _items(raw_destinations)
+        destinations = list_items(raw_destinations)
         if isinstance(raw_destinations, list):
             names = [d.get("name") if isinstance(d, dict) else None for d in raw_destinations]
             problems += rules.under(rules.check_event_destinations(names), "configuration_sets", i, "destinations")
@@ -75,6 +73,7 @@ def cross_checks(data: Any) -> list[Problem]:
                 used_topics.add(target.get("topic"))
     problems += _check_monitoring_of_sets(data.get("monitoring"), sets, topic_names, used_topics)
     problems += _check_stack_names(data.get("stack_name", PlatformConfig.model_fields["stack_name"].default), sets)
+    problems += account_checks(data)
     for i, stream in streams:
         problems += _check_stream(stream, stream_events.get(stream.get("name"), set()), ("streams", i))
     for i, topic in topics:
@@ -203,7 +202,7 @@ def _setting(layers: Sequence[Any], *keys: str, default: Any) -> Any:
 
 def _raw_cloudwatch_destinations(cs: dict[str, Any]) -> list[rules.CloudWatchDestination]:
     found = []
-    for _, dest in _items(cs.get("destinations")):
+    for _, dest in list_items(cs.get("destinations")):
         cloudwatch = dest.get("cloudwatch")
         dimensions = cloudwatch.get("dimensions") if isinstance(cloudwatch, dict) else None
         if isinstance(dimensions, list):
@@ -257,11 +256,18 @@ def _check_monitoring_of_sets(
         layers = [m for m in (top, own) if isinstance(m, dict)]
         if not layers or not _setting(layers, "alarms", "enabled", default=True):
             continue
-        if cs.get("reputation_metrics") is False:
+        existing = cs.get("existing") is True
+        if cs.get("reputation_metrics", not existing) is False:
+            said = (
+                "the existing set is not said to publish reputation metrics (reputation_metrics: true says it does; "
+                "ses-metrics does not change it)"
+                if existing and "reputation_metrics" not in cs
+                else "reputation metrics are off"
+            )
             problems.append(
                 Problem(
                     (*here, "reputation_metrics"),
-                    "reputation metrics are off, but monitoring alarms are on for this set: SES publishes no "
+                    f"{said}, but monitoring alarms are on for this set: SES publishes no "
                     "Reputation.BounceRate or Reputation.ComplaintRate for it, so its alarms could never fire; set "
                     "reputation_metrics: true, or monitoring: {alarms: {enabled: false}} on this set",
                 )

@@ -11,7 +11,16 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ses_metrics import rules
-from ses_metrics.rules import DimensionSource, EventType, Problem, firehose, redshift_columns
+from ses_metrics.rules import (
+    DimensionSource,
+    EventType,
+    Problem,
+    firehose,
+    identities,
+    redshift_columns,
+    set_options,
+    tenants,
+)
 
 
 class ConfigModel(BaseModel):
@@ -102,8 +111,6 @@ Source = Annotated[
 ]
 
 
-
-
 # A group stack is named <stack_name>-<stack>, so the suffix follows CloudFormation's
 # stack name pattern.
 STACK_SUFFIX_RE = rules.STACK_NAME_RE
@@ -155,3 +162,20 @@ BufferingSeconds = Annotated[
 PartitionKeyName = Literal["event_type", "configuration_set"]
 ColumnName = Literal[tuple(redshift_columns.CATALOGUE)]  # type: ignore[valid-type]
 
+PoolName = _checked(set_options.check_pool_name, set_options.POOL_NAME_RE, "dedicated IP pool name (lower case)")
+TenantName = _checked(tenants.check_tenant_name, tenants.TENANT_NAME_RE, "SES tenant name")
+ArchiveArn = _checked(set_options.check_archive_arn, set_options.ARCHIVE_ARN_RE, "ARN of a Mail Manager archive")
+DomainName = _checked_value(identities.check_domain, {"type": "string", "description": "a domain identity, e.g. example.com"})
+EmailAddress = _checked_value(identities.check_email_identity, {"type": "string", "description": "an email address identity"})
+ResourceTags = Annotated[
+    dict[str, str],
+    AfterValidator(rule_validator(set_options.check_resource_tags)),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": set_options.MAX_TAG_VALUE_LENGTH},
+            "maxProperties": set_options.MAX_RESOURCE_TAGS,
+            "description": "resource tags: at most 50; keys of 1-128 characters, not aws:...",
+        }
+    ),
+]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, get_args
 
 import yaml
@@ -20,12 +19,10 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from ses_metrics import rules
+from ses_metrics.files import documents
 from ses_metrics.platform.config.checks import cross_checks
 from ses_metrics.platform.config.models import PlatformConfig
 from ses_metrics.rules import PathSegment, Problem
-
-# libyaml's parser when PyYAML was built with it (the wheels are): ~10x faster.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ConfigError(rules.ValidationError):
@@ -64,26 +61,23 @@ def check_config(path: str | os.PathLike[str]) -> CheckedConfig:
     """Read and check a configuration file; never raises for a bad file."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return CheckedConfig(None, [Problem((), "file not found")], source, {})
-    except (OSError, UnicodeDecodeError) as error:
-        return CheckedConfig(None, [Problem((), f"cannot read the file: {error}")], source, {})
+        text = documents.read_text(path)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
     return check_config_text(text, source)
 
 
 def check_config_text(text: str, source: str = "<config>") -> CheckedConfig:
-    """Parse YAML (or JSON) text and check it."""
-    loader = _Loader(text)
+    """Parse YAML (or JSON) text, within ``ses_metrics.files.documents``' limits, and check it."""
     try:
         # One parse: the node tree gives each path's line, then the data is built from it.
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        return CheckedConfig(None, [Problem((), f"not valid YAML{where}: {reason}")], source, {})
+        node, loader = documents.compose_yaml(text, source)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
+    try:
+        data = documents.construct_yaml(node, loader, source)
+    except documents.DocumentError as error:
+        return CheckedConfig(None, [Problem((), error.reason)], source, {})
     finally:
         loader.dispose()
     lines: dict[tuple[PathSegment, ...], int] = {}

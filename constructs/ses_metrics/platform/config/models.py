@@ -6,11 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from ses_metrics import rules
 from ses_metrics.cdk.dimensions import Dimension
+from ses_metrics.platform.config.account import (
+    AccountVdmConfig,
+    DedicatedIpPoolConfig,
+    IdentityConfig,
+    TenantConfig,
+    VdmConfig,
+)
 from ses_metrics.platform.config.fields import (
+    ArchiveArn,
     ConfigModel,
     ConfigurationSetName,
     DefaultValue,
@@ -18,6 +26,8 @@ from ses_metrics.platform.config.fields import (
     EventBus,
     EventDestinationName,
     Events,
+    PoolName,
+    ResourceTags,
     Source,
     StackSuffix,
     TopicName,
@@ -163,15 +173,38 @@ class ConfigurationSetConfig(ConfigModel):
     """An SES configuration set and its event destinations (at most 10)."""
 
     name: ConfigurationSetName
+    existing: bool = Field(
+        default=False, description="the set exists already: only its event destinations (and monitoring) are managed here"
+    )
     sending_enabled: bool = True
-    reputation_metrics: bool = True
+    reputation_metrics: bool = Field(
+        default=True, description="publish reputation metrics; for an existing set, whether it does (default false there; not changed)"
+    )
     tls_policy: Literal["REQUIRE", "OPTIONAL"] | None = None
-    suppression: Literal["bounces_and_complaints", "bounces_only", "complaints_only"] | None = None
+    suppression: Literal["bounces_and_complaints", "bounces_only", "complaints_only", "none"] | None = Field(
+        default=None, description="override the account's suppression list reasons; none turns the list off (default: the account's)"
+    )
+    suppression_validation: Literal["medium", "high", "managed", "disabled"] | None = Field(
+        default=None, description="auto-validation confidence threshold, or disabled (default: the account's)"
+    )
     max_delivery_seconds: Annotated[int, AfterValidator(rule_validator(rules.check_max_delivery_seconds))] | None = None
     tracking: TrackingConfig | None = None
+    dedicated_ip_pool: PoolName | None = Field(default=None, description="a pool under dedicated_ip_pools:, or an existing one")
+    vdm: VdmConfig | None = None
+    archive_arn: ArchiveArn | None = Field(default=None, description="archive every message sent through this set")
+    tags: ResourceTags = Field(default_factory=dict)
     destinations: list[DestinationConfig] = Field(default_factory=list, json_schema_extra={"maxItems": rules.MAX_EVENT_DESTINATIONS})
     monitoring: SetMonitoringConfig | None = Field(default=None, description="overrides the top-level monitoring: for this set")
     stack: StackSuffix | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _existing_publishes_no_reputation_metrics_unless_said(cls, data: Any) -> Any:
+        """An existing set's reputation metrics are what the file says, else off: ses-metrics
+        cannot know, and alarms on metrics that may never come would be a false comfort."""
+        if isinstance(data, dict) and data.get("existing") is True and "reputation_metrics" not in data:
+            return {**data, "reputation_metrics": False}
+        return data
 
 
 class TopicConfig(ConfigModel):
@@ -195,6 +228,10 @@ class PlatformConfig(ConfigModel):
     monitoring: MonitoringConfig | None = Field(
         default=None, description="alarms and dashboards for every configuration set; none when omitted here and on the set"
     )
+    dedicated_ip_pools: list[DedicatedIpPoolConfig] = Field(default_factory=list)
+    vdm: AccountVdmConfig | None = Field(default=None, description="the account's VDM settings (AWS::SES::VdmAttributes)")
+    identities: list[IdentityConfig] = Field(default_factory=list)
+    tenants: list[TenantConfig] = Field(default_factory=list)
 
     def stream(self, name: str) -> StreamConfig:
         return next(s for s in self.streams if s.name == name)
@@ -256,3 +293,23 @@ class PlatformConfig(ConfigModel):
         )
 
 
+
+    def configuration_set(self, name: str) -> ConfigurationSetConfig:
+        return next(cs for cs in self.configuration_sets if cs.name == name)
+
+    def identity(self, name: str) -> IdentityConfig:
+        return next(i for i in self.identities if i.name == name)
+
+    def stack_of_identity(self, identity: IdentityConfig) -> str | None:
+        """The ``stack:`` group an identity goes into: its default set's (so that the set
+        exists before the identity names it), else the main stack (``None``)."""
+        if identity.configuration_set is None:
+            return None
+        return self.configuration_set(identity.configuration_set).stack
+
+    def stack_of_tenant(self, tenant: TenantConfig) -> str | None:
+        """The ``stack:`` group a tenant goes into: its resources' (a cross check makes
+        them share one), else the main stack."""
+        groups = [self.configuration_set(n).stack for n in tenant.configuration_sets]
+        groups += [self.stack_of_identity(self.identity(n)) for n in tenant.identities]
+        return next((g for g in groups if g is not None), None)
