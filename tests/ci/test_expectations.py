@@ -216,11 +216,11 @@ def test_every_expectation_problem_is_reported_at_once_by_path():
     assert [str(p) for p in raised.value.problems] == [
         "expect[0].send: no send 'autumn': give a send's name (names: spring) or its position 0-0",
         "expect[1].event: unknown event type 'bounced'; use one of send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription",
-        "expect[2]: an expectation says one thing: reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with; found reaches and never_reaches",
+        "expect[2]: an expectation says one thing: reaches, never_reaches, filtered_at, dropped_at, metric with sums_to or ends_at, or fails_with; found reaches and never_reaches",
         "expect[3].metric: unknown SES event metric 'Bogus'; use one of Send, Reject, Bounce, Complaint, Delivery, Open, Click, RenderingFailure, DeliveryDelay, Subscription (or an event type name)",
         "expect[3].sums_to: Input should be a valid number, unable to parse string as a number",
         "expect[4].send: no send 1: give a send's name (names: spring) or its position 0-0",
-        "expect[5]: an expectation is a mapping that says reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with",
+        "expect[5]: an expectation is a mapping that says reaches, never_reaches, filtered_at, dropped_at, metric with sums_to or ends_at, or fails_with",
         "expect[6].becomes: give exactly one of redshift_row, opensearch_document",
         "expect[7].colour: Extra inputs are not permitted",
     ]

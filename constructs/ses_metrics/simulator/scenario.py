@@ -37,6 +37,9 @@ An optional top-level ``account:`` describes the sending account (``AccountSetti
 ``suppressed_reasons`` (default ``[BOUNCE, COMPLAINT]``), ``suppressed`` (``{address:
 reason}`` already on the suppression list), ``verified_identities_only`` and ``sandbox``.
 
+An optional top-level ``reputation:`` (``representative_volume``, default 10,000;
+``minimum_volume``, default 1) sets how the reputation rates are computed (reputation.py).
+
 An optional top-level ``expect:`` list says what the sends must lead to. The simulator keeps
 it as written (``Scenario.expect``); ``ses_metrics.ci.scenarios`` parses it for ``ses-metrics
 check`` and the pytest plugin.
@@ -56,7 +59,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
-from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
@@ -137,6 +140,17 @@ class SimulationKeys(_Strict):
         )
 
 
+class _Reputation(_Strict):
+    """The scenario's ``reputation:`` (``ReputationSettings``; default a window of 10,000
+    sends, published from the first)."""
+
+    representative_volume: int = Field(SCENARIO_REPUTATION.representative_volume, ge=1, le=10_000_000)
+    minimum_volume: int = Field(SCENARIO_REPUTATION.minimum_volume, ge=1)
+
+    def settings(self) -> ReputationSettings:
+        return ReputationSettings(self.representative_volume, self.minimum_volume)
+
+
 class _Account(_Strict):
     """The scenario's ``account:`` (``AccountSettings``)."""
 
@@ -163,6 +177,7 @@ class _ScenarioFile(BaseModel):
     sends: list[Any]
     expect: list[Any] = Field(default_factory=list)
     account: _Account | None = None
+    reputation: _Reputation | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +199,7 @@ class Scenario:
     expect: list[Any] = field(default_factory=list)  # the file's expect: list, unparsed
     source: str = "<scenario>"
     account: AccountSettings | None = None  # the file's account: (None: the simulator's own)
+    reputation: ReputationSettings | None = None  # the file's reputation: (None: the simulator's own)
 
 
 def read_document(path: str | os.PathLike[str], error: type[ScenarioError] = ScenarioError) -> Any:
@@ -232,7 +248,8 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(source, problems)
     templates = {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in document.templates.items()}
     account = document.account.settings() if document.account is not None else None
-    return Scenario(sends, templates, _utc(document.start), list(document.expect), source, account)
+    reputation = document.reputation.settings() if document.reputation is not None else None
+    return Scenario(sends, templates, _utc(document.start), list(document.expect), source, account, reputation)
 
 
 def send_names(data: Any) -> list[str | None]:

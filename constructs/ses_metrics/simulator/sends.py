@@ -34,7 +34,7 @@ from typing import Any
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
 from ses_metrics.simulator import errors
-from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
@@ -68,6 +68,8 @@ class SimulationOptions:
     seed: int = 0
     # The account's suppression list, sandbox and verification (account.py)
     account: AccountSettings = field(default_factory=AccountSettings)
+    # How the reputation rates are computed (reputation.py)
+    reputation: ReputationSettings = SCENARIO_REPUTATION
 
 
 @dataclass(frozen=True)
