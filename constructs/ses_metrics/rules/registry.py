@@ -32,7 +32,9 @@ def _pattern(pattern: re.Pattern[str]) -> str:
 
 
 def _choices(values: tuple[str, ...] | frozenset[str]) -> str:
-    return ", ".join(f"`{v}`" for v in values)
+    """Tuples in their order, sets sorted (a set's order changes from run to run)."""
+    ordered = sorted(values) if isinstance(values, frozenset) else values
+    return ", ".join(f"`{v}`" for v in ordered)
 
 
 def _buffering(limits: firehose.BufferingLimits) -> str:
