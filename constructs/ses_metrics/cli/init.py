@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ses_metrics.cli._common import EXIT_OK, EXIT_USAGE
+from ses_metrics.cli._common import EXIT_OK, EXIT_USAGE, add_command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +28,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    init = commands.add_parser("init", help="scaffold a platform project: app.py, cdk.json, ses-metrics.yaml, tests, CI")
+    init = add_command(
+        commands,
+        "init",
+        summary="scaffold a platform project: app.py, cdk.json, ses-metrics.yaml, tests, CI",
+        description="Write a platform project into DIR: app.py calling ses_metrics.platform.build_app, cdk.json, a "
+        "commented ses-metrics.yaml, requirements pinned to this version, package.json pinning the CDK CLI, tests/ for "
+        "the pytest plugin, a CI workflow and a README. `npx cdk synth` and `pytest` pass in it right away.",
+        examples=["ses-metrics init mail-platform", "ses-metrics init . --force"],
+        exit_codes={EXIT_OK: "the project was written", EXIT_USAGE: "DIR is not empty (without --force), or is a file"},
+    )
     init.add_argument("directory", help="where to write it (created when missing; must be empty unless --force)")
     init.add_argument("--force", action="store_true", help="write into a directory that is not empty (overwrites the scaffold's files)")
     init.set_defaults(run=run)

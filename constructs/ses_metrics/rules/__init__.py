@@ -78,6 +78,7 @@ from ses_metrics.rules.problems import (  # noqa: F401
     check_pattern,
     format_path,
     one_of,
+    printable,
     raise_for,
     show,
     under,
