@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
                 environment=Environment(account=args.account, region=args.region),
                 parameters=parameters,
                 progress=advance,
+                archive=args.out,
             )
     except (ScenarioError, TemplateError) as error:  # ProfileError is a ScenarioError
         raise UsageError(str(error)) from None
@@ -85,6 +86,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         examples=[
             "ses-metrics replay cdk.out --profile examples/replay/profile.yaml",
             "ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report replay.html --fail-on-alarm",
+            "ses-metrics replay cdk.out --profile examples/replay/profile.yaml --out day --report day/report.html",
         ],
         exit_codes={
             EXIT_OK: "replayed (alarms may have fired)",
@@ -95,6 +97,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     replay.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     replay.add_argument("--profile", required=True, help="the traffic profile (YAML or JSON; see docs/replay.md)")
     replay.add_argument("--report", metavar="FILE.html", help="also write a self-contained HTML report")
+    replay.add_argument("--out", metavar="DIR", help="write the day's S3 archive (the buckets the Glue tables read) under DIR; "
+                        "the report then shows each named query's result (ses-metrics query DIR runs more)")
     add_format_argument(replay)
     add_json_alias(replay)
     replay.add_argument("--seed", type=int, help="seed of outcomes and IDs (default: the profile's seed)")
