@@ -60,11 +60,12 @@ demo: synth
 	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
-## make test: install with dev tools and Chromium, check the layers (import-linter) and the code
-## (ruff), run the whole suite
+## make test: install with dev tools and Chromium, check the layers (import-linter), the code
+## (ruff) and the types (mypy, strict on rules/ and simulator/), run the whole suite
 test: install-dev chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:

@@ -24,6 +24,7 @@ from ses_metrics.cli._common import (
     UsageError,
     add_format_argument,
     add_json_alias,
+    load_scenarios,
     make_console,
     simulation_arguments,
     simulation_options,
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.backend == "moto" and not args.moto_endpoint:
         raise UsageError("--backend moto needs --moto-endpoint URL (a running moto server, e.g. `moto_server -p 5000`)")
-    scenarios = _open_scenarios(args.scenario)
+    scenarios = [checked.scenario for checked in load_scenarios(args.scenario)]  # large JSON files read send by send
     # Payloads are kept (and Redshift and OpenSearch followed) when the output or a target needs them.
     keep = args.format == "json" or bool(args.out) or args.backend == "moto" or bool(args.opensearch_url or args.redshift_url)
     database, client = _redshift_database(args), _opensearch_client(args)
@@ -58,23 +59,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(f"--opensearch-url {args.opensearch_url}: {error}") from None
     return EXIT_OK
-
-
-def _open_scenarios(paths: list[str]) -> list[Any]:
-    """Every scenario (a JSON file over the document limit read send by send), or a usage
-    error listing the problems of every file. ``expect:`` is not read: that is ``check``'s."""
-    from ses_metrics.simulator.scenario import ScenarioError
-    from ses_metrics.simulator.scenario_stream import open_scenario
-
-    scenarios, errors = [], []
-    for path in paths:
-        try:
-            scenarios.append(open_scenario(path))
-        except ScenarioError as error:
-            errors.append(str(error))
-    if errors:
-        raise UsageError("\n".join(errors))
-    return scenarios
 
 
 def _run_kept(args: argparse.Namespace, simulator: Any, scenarios: list[Any]) -> None:

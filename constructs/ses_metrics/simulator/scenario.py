@@ -200,13 +200,14 @@ class SendReader:
             problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters"))
             return None
         merged = {**self.defaults, **raw} if self.defaults else raw
-        request = {k: v for k, v in merged.items() if k[:1].isupper()}
+        lower = [k for k in merged if not k[:1].isupper()]
+        request = {k: v for k, v in merged.items() if k[:1].isupper()} if lower else merged
         operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
         if self.validate:
             problems += [Problem(("sends", index), message) for message in self._problems(request, operation)]
-        simulation = {k: v for k, v in merged.items() if not k[:1].isupper()}
-        if not simulation:
+        if not lower:
             return ScenarioSend(request, operation)
+        simulation = {k: merged[k] for k in lower}
         try:
             keys = SimulationKeys.model_validate(simulation)
         except ValidationError as error:
@@ -235,7 +236,7 @@ def send_names(data: Any) -> list[str | None]:
     a send has none: expectations refer to sends by these names."""
     if not isinstance(data, dict) or not isinstance(data.get("sends"), list):
         return []
-    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    defaults: dict[str, Any] = data["defaults"] if isinstance(data.get("defaults"), dict) else {}
     return [{**defaults, **raw}.get("name") if isinstance(raw, dict) else None for raw in data["sends"]]
 
 

@@ -41,11 +41,7 @@ def open_scenario(path: str | os.PathLike[str]) -> Scenario:
     """A scenario file; sends read lazily from a JSON file over the document size limit.
     Raises ``ScenarioError`` listing every problem."""
     source = str(path)
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return load_scenario(path)  # reports the file as load_scenario does
-    if size <= documents.LIMITS.max_bytes:
+    if not is_large(path):
         return load_scenario(path)
     with open(path, "rb") as file:
         start = file.read(4096).lstrip()
@@ -55,30 +51,38 @@ def open_scenario(path: str | os.PathLike[str]) -> Scenario:
     header = parse_header(_top_level(path, source), source)
     reader = SendReader(header.defaults)
     problems: list[Problem] = []
-    count = 0
+    names: list[str | None] = []
     for index, raw in enumerate(_items(path, source)):
-        reader.read(raw, index, problems)
-        count += 1
+        send = reader.read(raw, index, problems)
+        names.append(send.name if send is not None else None)
         if len(problems) >= 100:
             problems.append(Problem(("sends",), "more problems not listed: fix these first"))
             break
     if problems:
         raise ScenarioError(source, problems)
-    sends = LazySends(source, header.defaults, count)
+    sends = LazySends(source, header.defaults, names)
     return Scenario(sends, header.template_map(), _utc(header.start), list(header.expect), source)
+
+
+def is_large(path: str | os.PathLike[str]) -> bool:
+    """Whether ``open_scenario`` reads the file send by send (over the document size limit)."""
+    try:
+        return os.path.getsize(path) > documents.LIMITS.max_bytes
+    except OSError:
+        return False  # reported as load_scenario reports it
 
 
 class LazySends:
     """The sends of a JSON scenario file, read from the file each time they are iterated
-    (they were checked when the scenario was opened)."""
+    (they were checked when the scenario was opened); ``names``: each send's ``name``."""
 
-    def __init__(self, path: str, defaults: dict[str, Any], count: int):
+    def __init__(self, path: str, defaults: dict[str, Any], names: list[str | None]):
         self.path = path
         self.defaults = defaults
-        self.count = count
+        self.names = names
 
     def __len__(self) -> int:
-        return self.count
+        return len(self.names)
 
     def __iter__(self) -> Iterator[ScenarioSend]:
         reader = SendReader(self.defaults, validate=False)
