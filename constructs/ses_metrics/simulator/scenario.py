@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
+from ses_metrics.rules.defaults import check_time
 from ses_metrics.simulator.events import DELAY_TYPES, NO_ENGAGEMENT, Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
@@ -159,10 +160,12 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     except ValidationError as error:
         raise ScenarioError(source, [Problem(tuple(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]) from None
     problems: list[Problem] = []
+    if document.start is not None and (why := check_time(document.start, "start")):
+        problems.append(Problem(("start",), why))
     sends = []
     for index, raw in enumerate(document.sends):
-        if not isinstance(raw, dict):
-            problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters"))
+        if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
+            problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters (names, not numbers)"))
             continue
         merged = {**document.defaults, **raw}
         request = {k: v for k, v in merged.items() if k[:1].isupper()}
@@ -177,6 +180,8 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
                 hint = f" (simulation keys: {allowed}; send_email parameters start with an upper-case letter)" if e["type"] == "extra_forbidden" else ""
                 problems.append(Problem(("sends", index, *e["loc"]), e["msg"] + hint))
             continue
+        if keys.at is not None and (why := check_time(keys.at, "at")):
+            problems.append(Problem(("sends", index, "at"), why))
         sends.append(ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name))
     if problems:
         raise ScenarioError(source, problems)
