@@ -121,3 +121,13 @@ def test_interop_example_synthesizes(tmp_path):
     assert "Ref" in identity["Properties"]["ConfigurationSetAttributes"]["ConfigurationSetName"]
     names = [r["Properties"]["ConfigurationSetName"] for r in resources if r["Type"] == "AWS::SES::ConfigurationSetEventDestination"]
     assert "legacy" in names and len(names) == 2
+
+
+def test_adopt_library_example_synthesizes_with_lint(tmp_path):
+    code = snippet("adopt-library")
+    app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
+    namespace: dict = {}
+    exec(compile(code.replace("cdk.App()", app), "docs/adopt.md", "exec"), namespace)
+    assert namespace["bounces"].dimensions == {"ses:configuration-set": "app"}
+    resources = json.loads((tmp_path / "Mail.template.json").read_text())["Resources"].values()
+    assert {"AWS::SES::EmailIdentity", "AWS::SES::ConfigurationSet", "AWS::KinesisFirehose::DeliveryStream"} <= {r["Type"] for r in resources}

@@ -146,9 +146,9 @@ def test_explain_summarizes_a_cdk_out_directory(capsys, tmp_path):
 
 
 def test_explain_with_an_empty_cdk_out_is_a_usage_error(capsys, tmp_path):
-    code, out, _ = run(capsys, "explain", str(EXAMPLE_CONFIG), "--cdk-out", str(tmp_path))
-    assert code == 2
-    assert "run `make synth` first" in out
+    code, out, err = run(capsys, "explain", str(EXAMPLE_CONFIG), "--cdk-out", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert "run `make synth` first" in err
 
 
 @pytest.mark.parametrize("argv", [[], ["frobnicate"], ["validate"], ["explain", "a", "b"]])

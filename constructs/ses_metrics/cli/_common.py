@@ -1,5 +1,6 @@
-"""What the subcommands share: the argument parser, the console, usage errors, exit codes,
-scenarios, templates and simulation options read from arguments."""
+"""What the subcommands share: the argument parser and help layout, output formats, the
+console and safe text, usage errors, exit codes, scenarios, templates and simulation
+options read from arguments."""
 
 from __future__ import annotations
 
@@ -19,12 +20,35 @@ if TYPE_CHECKING:
     from ses_metrics.simulator.topology import Topology
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# A reader that stops early (``| head``) ends the command as SIGPIPE ends other tools: 128 + 13.
+EXIT_BROKEN_PIPE = 141
+USAGE_EXIT = "unusable input: bad arguments, a missing or unreadable file"
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def add_command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    examples: Sequence[str],
+    exit_codes: Mapping[int, str],
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` shows ``description``, then the examples and the exit
+    codes as written (the usage line and options in between)."""
+    lines = ["examples:", *(f"  {example}" for example in examples), "", "exit codes:"]
+    lines += [f"  {code:<4} {meaning}" for code, meaning in sorted(exit_codes.items())]
+    lines.append(f"  {EXIT_BROKEN_PIPE:<4} standard output closed early (piped into head); nothing more is printed")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description, epilog="\n".join(lines), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    return parser
 
 
 class UsageError(Exception):
@@ -67,11 +91,28 @@ def write_ndjson(items: Iterable[Mapping[str, Any]], summary: Mapping[str, Any])
     write(json.dumps({"summary": summary}, ensure_ascii=False) + "\n")
 
 
+def text(value: object) -> str:
+    """``value`` for a rich markup string: control characters escaped (``rules.printable``)
+    and markup escaped, so ``[a-z]`` in a name or a rule shows as written."""
+    from rich.markup import escape
+
+    from ses_metrics.rules import printable
+
+    return escape(printable(str(value)))
+
+
 def make_console(stderr: bool = False) -> Console:
+    """A rich console on standard output (``stderr``: standard error), 140 columns wide at
+    least when not a terminal. A closed pipe raises ``BrokenPipeError`` (rich would exit 1)."""
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
     width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((140, 24)).columns, 140)
-    return Console(stderr=stderr, width=width, highlight=False)
+    return _Console(stderr=stderr, width=width, highlight=False)
 
 
 def report_config(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
@@ -80,16 +121,16 @@ def report_config(checked: CheckedConfig, *, quiet_ok: bool = False) -> int:
     console = make_console()
     for problem in checked.problems:
         style = "red" if problem.is_error else "yellow"
-        console.print(f"[{style}]{problem.severity.value}[/{style}] {describe(problem, checked.lines)}", markup=True, soft_wrap=True)
+        console.print(f"[{style}]{problem.severity.value}[/{style}] {text(describe(problem, checked.lines))}", soft_wrap=True)
     if checked.config is None:
         count = len(checked.errors)
-        console.print(f"[red]{checked.source}: {count} error{'s' if count != 1 else ''}[/red]")
+        console.print(f"[red]{text(checked.source)}: {count} error{'s' if count != 1 else ''}[/red]", soft_wrap=True)
         return EXIT_PROBLEMS
     if not quiet_ok:
         c = checked.config
         destinations = sum(len(cs.destinations) for cs in c.configuration_sets)
         console.print(
-            f"[green]ok[/green] {checked.source}: {len(c.configuration_sets)} configuration set(s), "
+            f"[green]ok[/green] {text(checked.source)}: {len(c.configuration_sets)} configuration set(s), "
             f"{destinations} event destination(s), {len(c.streams)} stream(s), {len(c.topics)} topic(s)"
         )
     return EXIT_OK

@@ -14,7 +14,10 @@ import sys
 from ses_metrics.cli._common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USAGE,
+    USAGE_EXIT,
     UsageError,
+    add_command,
     add_format_argument,
     load_scenarios,
     load_topology,
@@ -92,7 +95,24 @@ def _print_check(suites, junit_path: str | None) -> None:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    check = commands.add_parser("check", help="run scenarios and check their expect: lists; exit 1 on any failed expectation")
+    check = add_command(
+        commands,
+        "check",
+        summary="run scenarios and check their expect: lists; exit 1 on any failed expectation",
+        description=(
+            "Simulate each scenario file against the template and check its expect: list (reaches, never_reaches, "
+            "metric sums, fails_with); a failed expectation says what happened instead."
+        ),
+        examples=[
+            "ses-metrics check cdk.out --scenario examples/scenario.yaml",
+            "ses-metrics check cdk.out --scenario examples/scenario.yaml --junit report.xml --format ndjson",
+        ],
+        exit_codes={
+            EXIT_OK: "every expectation passed",
+            EXIT_PROBLEMS: "an expectation failed or could not be checked",
+            EXIT_USAGE: USAGE_EXIT + ", an invalid scenario",
+        },
+    )
     check.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     check.add_argument("scenarios", nargs="*", metavar="SCENARIO", help=argparse.SUPPRESS)  # the old spelling: files after the template
     check.add_argument("--scenario", action="append", metavar="FILE", help="a scenario file with an expect: list (YAML or JSON); repeatable")

@@ -10,7 +10,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ses_metrics.cli._common import EXIT_OK, UsageError, add_format_argument, make_console
+from ses_metrics.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    USAGE_EXIT,
+    UsageError,
+    add_command,
+    add_format_argument,
+    make_console,
+    text,
+    write_ndjson,
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +81,7 @@ def _list(catalog: Any) -> int:
     for column in ("Name", "Database", "Workgroup", "What it returns"):
         table.add_column(column, overflow="fold")
     for q in catalog.named_queries:
-        table.add_row(q.name, q.database, q.workgroup or "", q.description)
+        table.add_row(text(q.name), text(q.database), text(q.workgroup or ""), text(q.description))
     make_console().print(table)
     for t in catalog.tables:
         print(f"table {t.database}.{t.name}: s3://{t.bucket}/{t.location} (partitions: {', '.join(t.partition_keys) or 'none'})")
@@ -86,6 +96,9 @@ def _print(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, *, title: 
     if fmt == "json":
         document = {"columns": columns, "rows": [dict(zip(columns, map(_plain, row), strict=True)) for row in rows]}
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+    elif fmt == "ndjson":
+        items = [{c: _plain(v) if not isinstance(v, bytes) else str(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+        write_ndjson(items, {"columns": columns, "rows": len(rows)})
     elif fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
@@ -95,9 +108,9 @@ def _print(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, *, title: 
 
         table = Table(title=title)
         for column in columns:
-            table.add_column(column, overflow="fold")
+            table.add_column(text(column), overflow="fold")
         for row in rows:
-            table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+            table.add_row(*("" if v is None else text(_plain(v)) for v in row))
         console = make_console()
         console.print(table)
         console.print(f"{len(rows)} row(s)")
@@ -110,15 +123,27 @@ class _RegionGiven(argparse.Action):
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    query = commands.add_parser(
-        "query", help="run Athena SQL (or a named query of the template) over a simulation's S3 archive, locally with DuckDB"
+    query = add_command(
+        commands,
+        "query",
+        summary="run Athena SQL (or a named query of the template) over a simulation's S3 archive, locally with DuckDB",
+        description=(
+            "Run Athena (Trino) SQL, or a named query the template declares, over the S3 archive a simulation wrote "
+            "(simulate --out), with the Glue tables of the template, locally with DuckDB; --athena runs it on Athena. "
+            "--format ndjson prints one object per row."
+        ),
+        examples=[
+            "ses-metrics query cdk.out/simulation --named bounces-by-campaign",
+            "ses-metrics query cdk.out/simulation \"SELECT eventtype, count(*) FROM events GROUP BY 1\" --format ndjson",
+        ],
+        exit_codes={EXIT_OK: "the query ran (zero rows included)", EXIT_USAGE: USAGE_EXIT + ", SQL that does not parse or run"},
     )
     query.add_argument("directory", help="a `simulate --out` or `replay --out` directory (its s3/ folder is read)")
     query.add_argument("sql", nargs="?", help="Athena (Trino) SQL; without it and --named, list the named queries")
     query.add_argument("--named", metavar="NAME", help="run a named query the template declares, unchanged")
     query.add_argument("--template", help="the cdk.out directory or template declaring the Glue tables (default ./cdk.out)")
     query.add_argument("--database", help="database of unqualified tables (default: the named query's, or the only one)")
-    add_format_argument(query, ("table", "json", "csv"))
+    add_format_argument(query, ("table", "json", "ndjson", "csv"))
     query.add_argument("--athena", action="store_true", help="run on real Athena with boto3 (needs AWS credentials; DIR is not read)")
     query.add_argument("--workgroup", help="with --athena: the workgroup (default: the named query's)")
     query.add_argument("--account", default="111122223333", help="the simulated AWS account the template is resolved for")

@@ -6,9 +6,7 @@ import argparse
 import json
 import sys
 
-from ses_metrics.cli._common import (
-    EXIT_OK,
-)
+from ses_metrics.cli._common import EXIT_OK, EXIT_USAGE, add_command
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,6 +23,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    schema = commands.add_parser("schema", help="print the JSON Schema of ses-metrics.yaml (for editors)")
+    schema = add_command(
+        commands,
+        "schema",
+        summary="print the JSON Schema of ses-metrics.yaml (for editors)",
+        description="Print the JSON Schema of ses-metrics.yaml, for editors that complete and check YAML as you type.",
+        examples=["ses-metrics schema -o ses-metrics.schema.json"],
+        exit_codes={EXIT_OK: "printed or written", EXIT_USAGE: "the output file cannot be written"},
+    )
     schema.add_argument("-o", "--output", help="write to this file instead of standard output")
     schema.set_defaults(run=run)

@@ -21,7 +21,9 @@ from typing import Any
 from ses_metrics.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
+    USAGE_EXIT,
     UsageError,
+    add_command,
     add_format_argument,
     add_json_alias,
     load_scenarios,
@@ -201,7 +203,21 @@ def _opensearch_client(args: argparse.Namespace) -> Any:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    simulate = commands.add_parser("simulate", help="route a scenario's sends through a synthesized template, as SES would")
+    simulate = add_command(
+        commands,
+        "simulate",
+        summary="route a scenario's sends through a synthesized template, as SES would",
+        description=(
+            "Send a scenario's messages through a synthesized template as SES would, and show for every event and "
+            "event destination whether it is delivered (with its dimensions, S3 key, rows...), filtered by design or "
+            "dropped, and why. --format ndjson prints one line per event as it is routed."
+        ),
+        examples=[
+            "ses-metrics simulate cdk.out --scenario examples/scenario.yaml",
+            "ses-metrics simulate cdk.out --scenario examples/scenario.yaml --format json --out cdk.out/simulation",
+        ],
+        exit_codes={EXIT_OK: "simulated (sends may fail and events may be dropped: both are results)", EXIT_USAGE: USAGE_EXIT},
+    )
     simulate.add_argument("template", help="a cdk.out directory or a template file (JSON or YAML)")
     simulate.add_argument("--scenario", action="append", required=True, metavar="FILE",
                           help="a scenario file: {sends: [...]} (YAML or JSON); repeatable, run one after the other")

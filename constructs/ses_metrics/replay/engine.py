@@ -18,15 +18,19 @@ and ``ses-metrics simulate`` shows payloads.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from ses_metrics.files.output import OutputDirectory
 from ses_metrics.replay import alarms as cloudwatch_alarms
 from ses_metrics.replay.alarms import Aggregate, AlarmResult
+from ses_metrics.replay.archive import ArchiveQuery, ArchiveStore, archive_simulator, run_named_queries
 from ses_metrics.replay.metricmath import Unsupported
 from ses_metrics.replay.profile import Profile, ProfileError
 from ses_metrics.replay.reputation import ReputationModel
@@ -40,6 +44,7 @@ from ses_metrics.rules import (
     Problem,
     ReputationMetric,
 )
+from ses_metrics.simulator.athena import Catalog, read_catalog
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.outcomes import Filtered
@@ -115,6 +120,7 @@ class ReplayResult:
     unevaluated: list[Unevaluated] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    archive: list[ArchiveQuery] = field(default_factory=list)  # the named queries over replay --out's archive
 
     @property
     def topology(self) -> Topology:
@@ -221,6 +227,11 @@ class ReplayResult:
                 for r in self.routes()
             ],
             "sinks": self.sinks(),
+            "archiveQueries": [
+                {"name": a.query.name, "database": a.query.database, "error": a.error,
+                 "columns": a.result.columns if a.result else [], "rows": [list(r) for r in a.result.rows] if a.result else []}
+                for a in self.archive
+            ],
             "warnings": self.warnings,
         }
 
@@ -267,6 +278,41 @@ def check_against(profile: Profile, topology: Topology) -> tuple[list[Problem], 
     return problems, warnings
 
 
+def _evaluate_alarms(result: ReplayResult) -> None:
+    """Every alarm of the template over the replay's metrics (unsupported ones listed)."""
+    source_metrics = ReplayMetrics(result.simulator.metrics, result.reputation)
+    for props in result.simulator.topology.alarms:
+        name = str(props.get("AlarmName") or props.get("name"))
+        try:
+            definition = cloudwatch_alarms.parse_alarm(props)
+            result.alarms.append(cloudwatch_alarms.evaluate(definition, source_metrics, result.start, result.end))
+        except Unsupported as why:
+            result.unevaluated.append(Unevaluated(name, str(props.get("resource", "")), str(why)))
+            result.warnings.append(f"alarm {name} ({props.get('resource', '')}) is not evaluated: {why}")
+
+
+def _start_archive(source: Any, sim: Simulator, environment: Environment, parameters: Mapping[str, str] | None,
+                   warnings: list[str]) -> tuple[Catalog, ArchiveStore] | None:
+    """The template's catalogue, and the simulator keeping its buckets' objects."""
+    if isinstance(source, Topology):
+        warnings.append("no archive: the replay was given a topology, not the template declaring the Glue tables")
+        return None
+    catalog = read_catalog(source, environment, parameters)
+    if not catalog.tables:
+        warnings.append("no archive: the template declares no Glue table (give an S3 stream `athena: {}`)")
+        return None
+    return catalog, archive_simulator(sim, catalog)
+
+
+def _finish_archive(archived: tuple[Catalog, ArchiveStore], directory: Path) -> tuple[list[ArchiveQuery], list[str]]:
+    """Write the archive under ``directory`` (the safe writer of ``simulate --out``) and run
+    the named queries over it."""
+    catalog, store = archived
+    OutputDirectory(directory, "ses-metrics replay --out").write_all({f"s3/{b}/{k}": body for b, k, body in store.items()})
+    store._objects.clear()  # written: nothing to hold any more
+    return run_named_queries(directory, catalog)
+
+
 def replay(
     source: Any,
     profile: Profile,
@@ -276,20 +322,26 @@ def replay(
     parameters: Mapping[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
     keep_payloads: bool = False,
+    archive: str | os.PathLike[str] | None = None,
 ) -> ReplayResult:
     """Replay ``profile`` against a template (a ``cdk.out`` directory, a template file or
     dict, or a ``Topology``) and evaluate its alarms. ``seed`` overrides the profile's.
     ``progress`` is called with the number of sends done, every 1,024 sends and at the end.
     ``keep_payloads=True`` keeps S3 objects, SNS and EventBridge messages in the simulator's
-    sinks (small replays only: memory then grows with the sends).
+    sinks (small replays only: memory then grows with the sends). ``archive``: a directory
+    the objects of the buckets the template's Glue tables read are written into
+    (``<archive>/s3/<bucket>/<key>``, as ``simulate --out``), the template's named queries
+    then run over them (``ReplayResult.archive``).
     Raises ``ProfileError`` when the profile names configuration sets the template lacks."""
     started = time.perf_counter()
     seed = profile.seed if seed is None else seed
     options = SimulationOptions(environment=environment or Environment(), start=profile.start, seed=seed)
-    sim = Simulator(source, options=options, parameters=parameters, keep_events=False, keep_payloads=keep_payloads)
+    # An archive needs Firehose buffers that keep records (archive_simulator counts the rest again).
+    sim = Simulator(source, options=options, parameters=parameters, keep_events=False, keep_payloads=keep_payloads or archive is not None)
     problems, warnings = check_against(profile, sim.topology)
     if problems:
         raise ProfileError(profile.source, problems)
+    archived = _start_archive(source, sim, options.environment, parameters, warnings) if archive is not None else None
     reputation = ReputationModel(
         sim.topology,
         representative_volume=profile.reputation.representative_volume,
@@ -329,15 +381,10 @@ def replay(
     start = profile.start_ms // 1000
     end = max(profile.end_ms, last_event[0]) // 1000
     result = ReplayResult(profile, seed, sim, reputation, start, end, done, failed, events, warnings=warnings)
-    source_metrics = ReplayMetrics(sim.metrics, reputation)
-    for props in sim.topology.alarms:
-        name = str(props.get("AlarmName") or props.get("name"))
-        try:
-            definition = cloudwatch_alarms.parse_alarm(props)
-            result.alarms.append(cloudwatch_alarms.evaluate(definition, source_metrics, start, end))
-        except Unsupported as why:
-            result.unevaluated.append(Unevaluated(name, str(props.get("resource", "")), str(why)))
-            result.warnings.append(f"alarm {name} ({props.get('resource', '')}) is not evaluated: {why}")
+    if archived is not None and archive is not None:
+        result.archive, archive_warnings = _finish_archive(archived, Path(archive))
+        result.warnings += archive_warnings
+    _evaluate_alarms(result)
     result.warnings += sim.warnings
     result.seconds = time.perf_counter() - started
     return result

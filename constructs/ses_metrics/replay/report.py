@@ -503,6 +503,33 @@ def _sinks_section(result: ReplayResult) -> str:
     return f'<section id="sinks"><h2>Sinks</h2>{body}<p class="small">Payloads are counted, not kept (memory stays flat); <code>ses-metrics simulate</code> shows them.</p></section>'
 
 
+ARCHIVE_ROWS_SHOWN = 20
+
+
+def _archive_section(result: ReplayResult) -> str:
+    """Each named query of the template over the archive ``replay --out`` wrote (first rows)."""
+    if not result.archive:
+        return ""
+    parts = []
+    for item in result.archive:
+        title = f"<h3>{_esc(item.query.name)}</h3><p class=\"small\">{_esc(item.query.description)}</p>"
+        if item.result is None:
+            parts.append(f'{title}<p class="warn">{_esc(item.error)}</p>')
+            continue
+        head = "".join(f"<th>{_esc(c)}</th>" for c in item.result.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_esc('' if v is None else v)}</td>" for v in row) + "</tr>"
+            for row in item.result.rows[:ARCHIVE_ROWS_SHOWN]
+        )
+        more = len(item.result.rows) - ARCHIVE_ROWS_SHOWN
+        tail = f'<p class="small">{more:,} more rows: <code>ses-metrics query DIR --named {_esc(item.query.name)}</code></p>' if more > 0 else ""
+        parts.append(f"{title}<table><tr>{head}</tr>{rows}</table>{tail}")
+    return (
+        '<section id="archive"><h2>Archive queries</h2><p class="small">The template\'s Athena named queries, unchanged, run by '
+        "DuckDB over the S3 archive the replay wrote (<code>replay --out</code>).</p>" + "".join(parts) + "</section>"
+    )
+
+
 def _notes_section(result: ReplayResult) -> str:
     notes = [
         "Each send is one SendEmail to one recipient; its outcome comes from the SES mailbox simulator address drawn for it "
@@ -537,5 +564,5 @@ def render(result: ReplayResult, *, template: str = "") -> str:
         f"<header><h1>{_esc(title)}</h1><p class=\"meta\">template {_esc(template or '-')} · {span} · seed {result.seed}</p></header>"
         f'<div class="cards">{card_html}</div>'
         f"{_alarm_section(result)}{_reputation_section(result)}{_metrics_section(result)}{_routing_section(result)}"
-        f"{_sinks_section(result)}{_notes_section(result)}</main></body></html>\n"
+        f"{_sinks_section(result)}{_archive_section(result)}{_notes_section(result)}</main></body></html>\n"
     )

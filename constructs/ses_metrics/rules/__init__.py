@@ -9,6 +9,19 @@ choices (alarm levels, minimum sends) are in :mod:`ses_metrics.rules.defaults`, 
 AWS's facts. Every public name of the submodules is re-exported here.
 """
 
+from ses_metrics.rules.bounces import (  # noqa: F401
+    ACCOUNT_SUPPRESSION_DIAGNOSTIC,
+    BOUNCE_SUBTYPES,
+    COMPLAINT_FEEDBACK_TYPES,
+    DEFAULT_MAX_DELIVERY_SECONDS,
+    DEFAULT_SUPPRESSED_REASONS,
+    DELAY_TYPES,
+    HARD_BOUNCE,
+    MAILBOX_SIMULATOR_DOMAIN,
+    NOT_SPAM,
+    ON_ACCOUNT_SUPPRESSION_LIST,
+    SUPPRESSION_REASON_OF_EVENT,
+)
 from ses_metrics.rules.cloudformation import (  # noqa: F401
     MAX_RESOURCES_PER_STACK,
     MAX_STACK_NAME_LENGTH,
@@ -85,6 +98,7 @@ from ses_metrics.rules.problems import (  # noqa: F401
     check_pattern,
     format_path,
     one_of,
+    printable,
     raise_for,
     show,
     under,

@@ -105,6 +105,19 @@ UNRESOLVED: Final = _Unresolved()
 # --- helpers ------------------------------------------------------------------------
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, and the
+# bidirectional overrides and isolates that reorder what follows them.
+_UNPRINTABLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED_ESCAPES: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``, ``\\n``,
+    ``\\u202e``), so a name from a template or a file cannot move the cursor, change
+    colours or reorder a terminal line."""
+    return _UNPRINTABLE.sub(lambda m: _NAMED_ESCAPES.get(m.group()) or m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."

@@ -7,9 +7,10 @@ deployed. Pipeline: template -> topology -> send -> message -> events -> router 
 from __future__ import annotations
 
 from ses_metrics.simulator import errors
+from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.engagement import Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.engine import SimulationResult, Simulator
 from ses_metrics.simulator.errors import SendError
-from ses_metrics.simulator.events import Click, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.faults import Faults
 from ses_metrics.simulator.outcomes import (
     CloudWatchDelivery,
@@ -28,7 +29,8 @@ from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.template import Environment, TemplateError
 
 __all__ = [
-    "Click", "CloudWatchDelivery", "Delay", "Delivery", "Drop", "Engagement", "Environment", "EventBridgeDelivery", "EventOutcome",
-    "Faults", "FilterReason", "Filtered", "FirehoseDelivery", "Scenario", "ScenarioError", "SendError", "SendResult", "SimulationOptions",
-    "SimulationResult", "Simulator", "SnsDelivery", "TemplateError", "Unsubscribe", "errors", "load_scenario", "parse_scenario",
+    "AccountSettings", "Bounce", "Click", "CloudWatchDelivery", "Complaint", "Delay", "Delivery", "Drop", "Engagement", "Environment",
+    "EventBridgeDelivery", "EventOutcome", "Faults", "FilterReason", "Filtered", "FirehoseDelivery", "Scenario", "ScenarioError", "SendError",
+    "SendResult", "SimulationOptions", "SimulationResult", "Simulator", "SnsDelivery", "TemplateError", "Unsubscribe", "errors", "load_scenario",
+    "parse_scenario",
 ]

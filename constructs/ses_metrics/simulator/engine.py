@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,7 @@ from ses_metrics.simulator.sinks.redshift import RedshiftSink
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.sinks.sns import TopicSink
 from ses_metrics.simulator.summary import Summary
+from ses_metrics.simulator.suppression import SuppressionList
 from ses_metrics.simulator.topology import Topology, build_topology
 
 
@@ -95,7 +97,9 @@ class Simulator:
         self.router = Router(self.topology, metrics=self.metrics, firehose=self.firehose, sns=self.sns, eventbridge=self.eventbridge, start=self.options.start,
                              faults=self.faults)
         self.messages = MessageFactory(self.topology, self.options, self.ids)
-        self.event_factory = EventFactory(self.options, self.ids)
+        # The account's suppression list: bounces and complaints suppress later sends (suppression.py)
+        self.suppression = SuppressionList(self.options.account)
+        self.event_factory = EventFactory(self.options, self.ids, self.suppression)
         self.keep_events = keep_events
         # Called with every event after it is routed (replays compute reputation from them).
         self.observers: list[Callable[[Event], None]] = []
@@ -199,6 +203,10 @@ class Simulator:
     def _start(self, scenario: Scenario) -> Iterable[ScenarioSend]:
         """The scenario's sends, its templates added and its clock set."""
         self.messages.add_templates(scenario.templates)
+        if scenario.account is not None:  # the scenario's account: its settings, and a new list
+            self.options = replace(self.options, account=scenario.account)
+            self.messages.options = self.event_factory.options = self.options
+            self.suppression = self.event_factory.suppression = SuppressionList(scenario.account)
         if scenario.start is not None:
             self._clock = to_ms(scenario.start)
         return scenario.sends

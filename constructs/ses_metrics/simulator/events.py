@@ -1,11 +1,9 @@
 """The SES event records a message produces, in the exact shape SES publishes them.
 
-Outcomes per recipient follow the SES mailbox simulator at ``simulator.amazonses.com``
-(``+label`` allowed): ``success`` delivered; ``bounce`` Permanent/General bounce;
-``ooto`` delivered (the out-of-office reply is not an SES event); ``complaint`` delivered
-then a complaint; ``suppressionlist`` Permanent/OnAccountSuppressionList bounce. Any other
-address is delivered. Bounced recipients of one message are combined in one Bounce event
-per subtype, as SES combines them.
+What happens to each recipient (the mailbox simulator, the scenario's ``bounces:`` and
+``complaints:``, the suppression list, delays and MaxDeliverySeconds) is decided in
+``recipients.py``; this module turns it into records. Bounced recipients of one message are
+combined in one Bounce event per type, subtype and moment, as SES combines them.
 
 Engagement (Open, Click), delays and unsubscribes happen only when the scenario says so,
 and only as SES allows: opens and clicks for delivered recipients of HTML messages, clicks
@@ -15,87 +13,32 @@ Rendering Failure and nothing else; content carrying the EICAR test signature a 
 Reject. What the scenario asked for that SES would not do becomes a note, never silence.
 
 Time offsets after the send (fixed, so runs repeat): Send +0, Reject +0.3 s, Bounce +0.9 s,
-Delivery +1.2 s (after a DeliveryDelay: +10 min), Open +2 min, Click +3 min, Complaint
-+5 min, DeliveryDelay +10 min, Subscription +30 min after delivery.
+Delivery +1.2 s (after a delay, +1.2 s after it ends), the mailbox simulator's auto-reply
++0.3 s after delivery, Open +2 min, Click +3 min, Complaint +5 min after delivery,
+DeliveryDelay when the delay ends or +10 min (at most half the MaxDeliverySeconds),
+Subscription +30 min after delivery.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
+from ses_metrics import rules
 from ses_metrics.rules import AutoTag, EventType
+from ses_metrics.simulator import recipients
 from ses_metrics.simulator.codec import encode
+from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
+from ses_metrics.simulator.suppression import SuppressionList
 
-SIMULATOR_DOMAIN = "simulator.amazonses.com"
-DELAY_TYPES = (
-    "InternalFailure", "General", "MailboxFull", "SpamDetected", "RecipientServerError", "IPFailure",
-    "TransientCommunicationFailure", "BYOIPHostNameLookupUnavailable", "Undetermined", "SendingDeferral",
-)
+SIMULATOR_DOMAIN = rules.MAILBOX_SIMULATOR_DOMAIN
+DELAY_TYPES = rules.DELAY_TYPES
 REPORTING_MTA = "a8-70.smtp-out.amazonses.com"
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
 READER_IP = "192.0.2.1"
-SUPPRESSED = (
-    "Amazon SES did not send the message to this address because it is on the suppression list for your account. "
-    "For more information about removing addresses from the suppression list, see the Amazon SES Developer Guide at "
-    "https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html"
-)
-MAX_DELIVERY_MS = 14 * 3600 * 1000
 SECOND, MINUTE = 1000, 60_000  # event times are integer milliseconds since the epoch
-
-Outcome = Literal["delivered", "bounce", "ooto", "complaint", "suppressionlist"]
-
-
-@lru_cache(maxsize=65536)
-def outcome(recipient: str) -> Outcome:
-    """What the SES mailbox simulator does with this address (others are delivered)."""
-    local, _, domain = address(recipient).lower().rpartition("@")
-    if domain != SIMULATOR_DOMAIN:
-        return "delivered"
-    local = local.split("+", 1)[0]
-    if local in ("bounce", "ooto", "complaint", "suppressionlist"):
-        return local  # type: ignore[return-value]
-    return "delivered"
-
-
-@dataclass(frozen=True)
-class Click:
-    recipient: str
-    link: str | int | None = None  # a URL, an index among the message's links, or the first tracked one
-
-
-@dataclass(frozen=True)
-class Delay:
-    recipient: str
-    delay_type: str = "TransientCommunicationFailure"
-
-
-@dataclass(frozen=True)
-class Unsubscribe:
-    recipient: str
-    unsubscribe_all: bool = True
-    source: str = "UnsubscribeHeader"
-
-
-@dataclass(frozen=True)
-class Engagement:
-    """What recipients do after delivery: from the scenario's lower-case keys."""
-
-    opens: Sequence[str] | Literal["all"] = ()
-    clicks: Sequence[Click] | Literal["all"] = ()
-    delays: Sequence[Delay] = ()
-    unsubscribes: Sequence[Unsubscribe] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.opens or self.clicks or self.delays or self.unsubscribes)
-
-
-NO_ENGAGEMENT = Engagement()
+__all__ = ["NO_ENGAGEMENT", "Bounce", "Click", "Complaint", "Delay", "Engagement", "Event", "EventFactory", "Unsubscribe"]
 
 
 def _ms(event: Event) -> int:
@@ -129,9 +72,10 @@ class Event:
 
 
 class EventFactory:
-    def __init__(self, options: SimulationOptions, ids: Ids):
+    def __init__(self, options: SimulationOptions, ids: Ids, suppression: SuppressionList | None = None):
         self.options = options
         self.ids = ids
+        self.suppression = suppression
         self.account = options.environment.account
         # shared by every Delivery record (records are read-only)
         self._outgoing = {AutoTag.OUTGOING_TLS_VERSION: [options.outgoing_tls_version], AutoTag.OUTGOING_IP: [options.outgoing_ip]}
@@ -171,33 +115,21 @@ class EventFactory:
             notes += self._ignored(engagement, "SES rejected the message (virus signature)")
             return events, notes
 
-        delays = {address(d.recipient).lower(): d for d in engagement.delays} if engagement.delays else None
-        delivered: list[tuple[str, int, Outcome]] = []
-        bounced: dict[str, list[str]] = {}
-        for recipient in message.destination:
-            fate = outcome(recipient)
-            delay = delays.pop(address(recipient).lower(), None) if delays else None
-            start = t0
-            if delay is not None:
-                at = t0 + 10 * MINUTE
-                events.append(Event(EventType.DELIVERY_DELAY, at, self._delay(message, recipient, delay, at), message))
-                start = at
-            if fate == "bounce" or fate == "suppressionlist":
-                bounced.setdefault("General" if fate == "bounce" else "OnAccountSuppressionList", []).append(recipient)
-            else:
-                delivered.append((recipient, start + 1200, fate))
-        if delays:
-            notes += [f"delay for {r} ignored: not a recipient of this message" for r in delays]
-        for subtype, recipients in bounced.items():
-            at = t0 + 900
-            events.append(Event(EventType.BOUNCE, at, self._bounce(mail, subtype, recipients, at), message))
-
+        configuration_set = message.configuration_set
+        max_seconds = configuration_set.max_delivery_seconds if configuration_set is not None else rules.DEFAULT_MAX_DELIVERY_SECONDS
+        plan = recipients.plan(message, engagement, self.suppression, max_seconds)
+        notes += plan.notes
+        for recipient, at, delay_type, status, diagnostic in plan.delays:
+            record = self._delay(message, recipient, (delay_type, status, diagnostic), at, max_seconds)
+            events.append(Event(EventType.DELIVERY_DELAY, at, record, message))
+        for (bounce_type, subtype, at, mta), bounced in plan.bounces.items():
+            events.append(Event(EventType.BOUNCE, at, self._bounce(mail, (bounce_type, subtype), bounced, at, mta), message))
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
             delivery_mail["tags"] = {**message.tags, **self._outgoing}
         else:
             delivery_mail = mail
-        for recipient, at, fate in delivered:
+        for recipient, at in plan.delivered:
             record = {
                 "eventType": "Delivery",
                 "mail": delivery_mail,
@@ -210,11 +142,16 @@ class EventFactory:
                 },
             }
             events.append(Event(EventType.DELIVERY, at, record, message))
-            if fate == "complaint":
-                complained = at + 5 * MINUTE
-                events.append(Event(EventType.COMPLAINT, complained, self._complaint(mail, recipient, complained), message))
+        for at, detail in plan.complaints:
+            events.append(Event(EventType.COMPLAINT, at, self._complaint(mail, detail, at), message))
+        if self.suppression is not None and (plan.recorded or plan.forgiven):
+            reasons = self.suppression.reasons(configuration_set)
+            for recipient, reason, at in plan.recorded:
+                self.suppression.record(recipient, reason, at, reasons)
+            for recipient in plan.forgiven:
+                self.suppression.forgive(recipient, "COMPLAINT")
         if engagement is not NO_ENGAGEMENT and not engagement.empty:
-            delivered_at = {address(r).lower(): at for r, at, _ in delivered}
+            delivered_at = {address(r).lower(): at for r, at in plan.delivered}
             events += self._engagement(message, mail, engagement, delivered_at, notes)
         if len(events) > 2:
             events.sort(key=_ms)
@@ -222,51 +159,41 @@ class EventFactory:
 
     # -- records ---------------------------------------------------------------------
 
-    def _bounce(self, mail: dict[str, Any], subtype: str, recipients: list[str], at: int) -> dict[str, Any]:
-        if subtype == "General":
-            bounced = [{"emailAddress": r, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"} for r in recipients]
-            mta = f"dsn; {REPORTING_MTA}"
-        else:
-            bounced = [{"emailAddress": r, "action": "failed", "status": "5.1.1", "diagnosticCode": SUPPRESSED} for r in recipients]
-            mta = "dns; amazonses.com"
-        return {
-            "eventType": "Bounce",
-            "mail": mail,
-            "bounce": {
-                "bounceType": "Permanent",
-                "bounceSubType": subtype,
-                "bouncedRecipients": bounced,
-                "timestamp": iso_ms(at),
-                "feedbackId": self.ids.message_id(),
-                "reportingMTA": mta,
-            },
+    def _bounce(self, mail: dict[str, Any], kind: tuple[str, str], bounced: list[dict[str, Any]], at: int, mta: str | None) -> dict[str, Any]:
+        bounce: dict[str, Any] = {
+            "bounceType": kind[0],
+            "bounceSubType": kind[1],
+            "bouncedRecipients": bounced,
+            "timestamp": iso_ms(at),
+            "feedbackId": self.ids.message_id(),
         }
+        if mta is not None:
+            bounce["reportingMTA"] = mta
+        return {"eventType": "Bounce", "mail": mail, "bounce": bounce}
 
-    def _complaint(self, mail: dict[str, Any], recipient: str, at: int) -> dict[str, Any]:
-        return {
-            "eventType": "Complaint",
-            "mail": mail,
-            "complaint": {
-                "complainedRecipients": [{"emailAddress": recipient}],
-                "timestamp": iso_ms(at),
-                "feedbackId": self.ids.message_id(),
-                "userAgent": "Amazon SES Mailbox Simulator",
-                "complaintFeedbackType": "abuse",
-                "arrivalDate": iso_ms(at),
-            },
-        }
+    def _complaint(self, mail: dict[str, Any], detail: dict[str, Any], at: int) -> dict[str, Any]:
+        complaint = {"complainedRecipients": detail["complainedRecipients"], "timestamp": iso_ms(at), "feedbackId": self.ids.message_id()}
+        # complaintSubType: "can either be null or OnAccountSuppressionList" (always present; null in real records)
+        complaint["complaintSubType"] = detail["complaintSubType"]
+        for key in ("userAgent", "complaintFeedbackType"):
+            if key in detail:
+                complaint[key] = detail[key]
+        complaint["arrivalDate"] = iso_ms(at)
+        return {"eventType": "Complaint", "mail": mail, "complaint": complaint}
 
-    def _delay(self, message: Message, recipient: str, delay: Delay, at: int) -> dict[str, Any]:
+    def _delay(self, message: Message, recipient: str, delay: tuple[str, str, str], at: int, max_seconds: int) -> dict[str, Any]:
+        delay_type, status, diagnostic = delay
         return {
             "eventType": "DeliveryDelay",
             "mail": self.mail(message, full=False),
             "deliveryDelay": {
                 "timestamp": iso_ms(at),
-                "delayType": delay.delay_type,
-                "expirationTime": iso_ms(message.ms + MAX_DELIVERY_MS),
-                "delayedRecipients": [
-                    {"emailAddress": recipient, "status": "4.4.1", "diagnosticCode": "smtp; 421 4.4.1 Unable to connect to remote host"}
-                ],
+                "delayType": delay_type,
+                "expirationTime": iso_ms(message.ms + max_seconds * SECOND),
+                "delayedRecipients": [{"emailAddress": recipient, "status": status, "diagnosticCode": diagnostic}],
+                # "The IP address of the Message Transfer Agent (MTA) that reported the delay" (DG);
+                # AWS's example omits it
+                "reportingMTA": self.options.outgoing_ip,
             },
         }
 

@@ -23,10 +23,19 @@ against botocore's service model. Lower-case keys are simulation keys:
 - ``clicks``: ``all`` (every delivered recipient clicks every tracked link) or a list of
   recipients or ``{recipient, link}`` (``link``: a URL in the HTML or its index; default the
   first tracked link);
-- ``delays``: recipients (or ``{recipient, type}``) whose delivery is delayed first
-  (``type`` is a DeliveryDelay ``delayType``, default ``TransientCommunicationFailure``);
+- ``delays``: recipients (or ``{recipient, type, seconds}``) whose delivery is delayed first
+  (``type`` is a DeliveryDelay ``delayType``, default ``TransientCommunicationFailure``;
+  ``seconds`` how long, default 600: past the set's MaxDeliverySeconds it ends in a bounce);
 - ``unsubscribes``: recipients (or ``{recipient, unsubscribe_all, source}``) who unsubscribe
-  through SES list management (the send needs ``ListManagementOptions``).
+  through SES list management (the send needs ``ListManagementOptions``);
+- ``bounces``: real recipients (or ``{recipient, type, subtype}``, default Permanent/General)
+  whose server bounces the message;
+- ``complaints``: real recipients (or ``{recipient, feedback_type}``, default abuse) who
+  report the delivered message.
+
+An optional top-level ``account:`` describes the sending account (``AccountSettings``):
+``suppressed_reasons`` (default ``[BOUNCE, COMPLAINT]``), ``suppressed`` (``{address:
+reason}`` already on the suppression list), ``verified_identities_only`` and ``sandbox``.
 
 An optional top-level ``expect:`` list says what the sends must lead to. The simulator keeps
 it as written (``Scenario.expect``); ``ses_metrics.ci.scenarios`` parses it for ``ses-metrics
@@ -42,12 +51,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
 from ses_metrics.rules.defaults import check_time
-from ses_metrics.simulator.events import DELAY_TYPES, NO_ENGAGEMENT, Click, Delay, Engagement, Unsubscribe
+from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
 
@@ -73,7 +84,28 @@ class _Click(_Strict):
 
 class _Delay(_Strict):
     recipient: str
-    type: Literal[DELAY_TYPES] = "TransientCommunicationFailure"  # type: ignore[valid-type]
+    type: Literal[rules.DELAY_TYPES] = Delay.delay_type  # type: ignore[valid-type]
+    seconds: int = Field(Delay.seconds, ge=1)
+
+
+class _Bounce(_Strict):
+    recipient: str
+    type: Literal[tuple(rules.BOUNCE_SUBTYPES)] = Bounce.bounce_type  # type: ignore[valid-type]
+    subtype: str = Bounce.subtype
+
+    @model_validator(mode="after")
+    def _known_subtype(self) -> _Bounce:
+        allowed = [s for s in rules.BOUNCE_SUBTYPES[self.type] if s != rules.ON_ACCOUNT_SUPPRESSION_LIST]
+        if self.subtype not in allowed:
+            hint = " (SES sets it itself for an address on the suppression list: list the address under account.suppressed)" \
+                if self.subtype == rules.ON_ACCOUNT_SUPPRESSION_LIST else ""
+            raise ValueError(f"bounce subtype {self.subtype!r} is not one of {', '.join(allowed)} for a {self.type} bounce{hint}")
+        return self
+
+
+class _Complaint(_Strict):
+    recipient: str
+    feedback_type: Literal[rules.COMPLAINT_FEEDBACK_TYPES] = Complaint.feedback_type  # type: ignore[valid-type]
 
 
 class _Unsubscribe(_Strict):
@@ -91,15 +123,31 @@ class SimulationKeys(_Strict):
     clicks: Literal["all"] | list[str | _Click] = Field(default_factory=list)
     delays: list[str | _Delay] = Field(default_factory=list)
     unsubscribes: list[str | _Unsubscribe] = Field(default_factory=list)
+    bounces: list[str | _Bounce] = Field(default_factory=list)
+    complaints: list[str | _Complaint] = Field(default_factory=list)
 
     def engagement(self) -> Engagement:
         clicks: Any = "all" if self.clicks == "all" else [Click(c) if isinstance(c, str) else Click(c.recipient, c.link) for c in self.clicks]
         return Engagement(
             opens=self.opens,
             clicks=clicks,
-            delays=[Delay(d) if isinstance(d, str) else Delay(d.recipient, d.type) for d in self.delays],
+            delays=[Delay(d) if isinstance(d, str) else Delay(d.recipient, d.type, d.seconds) for d in self.delays],
             unsubscribes=[Unsubscribe(u) if isinstance(u, str) else Unsubscribe(u.recipient, u.unsubscribe_all, u.source) for u in self.unsubscribes],
+            bounces=[Bounce(b) if isinstance(b, str) else Bounce(b.recipient, b.type, b.subtype) for b in self.bounces],
+            complaints=[Complaint(c) if isinstance(c, str) else Complaint(c.recipient, c.feedback_type) for c in self.complaints],
         )
+
+
+class _Account(_Strict):
+    """The scenario's ``account:`` (``AccountSettings``)."""
+
+    suppressed_reasons: list[Literal[rules.SUPPRESSION_REASONS]] = list(rules.DEFAULT_SUPPRESSED_REASONS)  # type: ignore[valid-type]
+    suppressed: dict[str, Literal[rules.SUPPRESSION_REASONS]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    verified_identities_only: bool | None = None
+    sandbox: bool = False
+
+    def settings(self) -> AccountSettings:
+        return AccountSettings(tuple(self.suppressed_reasons), dict(self.suppressed), True, self.verified_identities_only, self.sandbox)
 
 
 class _Template(_Strict):
@@ -115,6 +163,7 @@ class _ScenarioFile(BaseModel):
     templates: dict[str, _Template] = Field(default_factory=dict)
     sends: list[Any]
     expect: list[Any] = Field(default_factory=list)
+    account: _Account | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +184,7 @@ class Scenario:
     start: datetime | None = None
     expect: list[Any] = field(default_factory=list)  # the file's expect: list, unparsed
     source: str = "<scenario>"
+    account: AccountSettings | None = None  # the file's account: (None: the simulator's own)
 
 
 def read_document(path: str | os.PathLike[str], error: type[ScenarioError] = ScenarioError) -> Any:
@@ -186,7 +236,8 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(source, problems)
     templates = {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in document.templates.items()}
-    return Scenario(sends, templates, _utc(document.start), list(document.expect), source)
+    account = document.account.settings() if document.account is not None else None
+    return Scenario(sends, templates, _utc(document.start), list(document.expect), source, account)
 
 
 def send_names(data: Any) -> list[str | None]:

@@ -34,6 +34,7 @@ from typing import Any
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
 from ses_metrics.simulator import errors
+from ses_metrics.simulator.account import AccountSettings
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
@@ -65,6 +66,8 @@ class SimulationOptions:
     extra_auto_tags: dict[str, str] = field(default_factory=dict)
     start: datetime = DEFAULT_START
     seed: int = 0
+    # The account's suppression list, sandbox and verification (account.py)
+    account: AccountSettings = field(default_factory=AccountSettings)
 
 
 @dataclass(frozen=True)

@@ -413,14 +413,13 @@ class Resolver:
     # -- internals -------------------------------------------------------------------
 
     def _resolve(self, value: Any, stack: StackTemplate, where: str) -> Any:
-        if isinstance(value, dict):
-            if len(value) == 1:
-                (key, arg), = value.items()
-                if key == "Ref" or str(key).startswith("Fn::"):
-                    why = template_syntax.check_intrinsic(key, arg)
-                    if why:
-                        raise _Refusal(why)
-                    return self._ref(arg, stack, where) if key == "Ref" else self._function(key, arg, stack, where)
+        if isinstance(value, dict) and len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref" or str(key).startswith("Fn::"):
+                why = template_syntax.check_intrinsic(key, arg)
+                if why:
+                    raise _Refusal(why)
+                return self._ref(arg, stack, where) if key == "Ref" else self._function(key, arg, stack, where)
         if isinstance(value, dict | list):
             mapping = isinstance(value, dict)
             pairs = []

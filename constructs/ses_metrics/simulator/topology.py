@@ -60,6 +60,10 @@ class ConfigurationSet:
     custom_redirect_domain: str | None = None
     destinations: list[EventDestination] = field(default_factory=list)
     resource: str = ""
+    # SuppressionOptions.SuppressedReasons: None without an override, () turns suppression off
+    suppressed_reasons: tuple[str, ...] | None = None
+    # DeliveryOptions.MaxDeliverySeconds: how long SES tries to deliver
+    max_delivery_seconds: int = rules.DEFAULT_MAX_DELIVERY_SECONDS
 
 
 @dataclass
@@ -305,7 +309,19 @@ class _Builder:
             reputation_metrics=_bool((props.get("ReputationOptions") or {}).get("ReputationMetricsEnabled"), False),
             custom_redirect_domain=(props.get("TrackingOptions") or {}).get("CustomRedirectDomain"),
             resource=f"{stack.name}/{logical_id}",
+            suppressed_reasons=self.suppressed_reasons(stack, logical_id, props.get("SuppressionOptions")),
+            max_delivery_seconds=_int((props.get("DeliveryOptions") or {}).get("MaxDeliverySeconds"), rules.DEFAULT_MAX_DELIVERY_SECONDS),
         )
+
+    def suppressed_reasons(self, stack: StackTemplate, logical_id: str, options: Any) -> tuple[str, ...] | None:
+        """A set's override of the account's suppression reasons (None: no override)."""
+        reasons = (options or {}).get("SuppressedReasons") if isinstance(options, dict) else None
+        if reasons is None:
+            return None
+        known = tuple(r for r in reasons if r in rules.SUPPRESSION_REASONS) if isinstance(reasons, list) else ()
+        if not isinstance(reasons, list) or len(known) != len(reasons):
+            self.warn(stack, logical_id, f"SuppressionOptions.SuppressedReasons {reasons!r} is not a list of BOUNCE, COMPLAINT; simulated as {list(known)}")
+        return known
 
     def event_destination(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         set_name = self.text(stack, logical_id, props.get("ConfigurationSetName"), "ConfigurationSetName")

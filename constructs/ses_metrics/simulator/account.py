@@ -1,0 +1,35 @@
+"""The SES account the simulated sends come from: what no template says.
+
+A template declares configuration sets, identities and destinations, but not the account's
+own settings: its suppression list and the reasons it records, whether the account is in
+the sandbox, whether the simulator should insist on verified senders. ``AccountSettings``
+holds them (``SimulationOptions.account``; a scenario's top-level ``account:`` key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ses_metrics import rules
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """What the simulated account is like. Defaults are SES's for a new account.
+
+    ``suppressed_reasons``: the account-level suppression list's reasons (default BOUNCE and
+    COMPLAINT, SES's default since November 2019; empty: the list is off unless a
+    configuration set's ``SuppressionOptions`` turns it on). ``suppressed``: addresses on the
+    list before the first send, with their reason. ``suppression_list=False``: nothing is
+    ever recorded or checked (a replay, whose every send stands for a new recipient).
+    ``verified_identities_only``: a send from an identity the templates do not verify is
+    refused (None, the default: on when the templates declare any ``AWS::SES::EmailIdentity``).
+    ``sandbox``: recipients must be verified identities too (or the mailbox simulator).
+    """
+
+    suppressed_reasons: tuple[str, ...] = rules.DEFAULT_SUPPRESSED_REASONS
+    suppressed: Mapping[str, str] = field(default_factory=dict)
+    suppression_list: bool = True
+    verified_identities_only: bool | None = None
+    sandbox: bool = False
