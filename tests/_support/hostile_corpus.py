@@ -91,6 +91,12 @@ def _output_cases(sandbox: Path, corpus: Path, add) -> list[Case]:
     cwd = add("--out: a directory ses-metrics did not write", "simulate", GOOD_TEMPLATE, "--scenario", GOOD_SCENARIO, "--out", "out")
     (cwd / "out").mkdir()
     (cwd / "out" / "keep.txt").write_text("the user's own file\n")
+    cwd = add("init --force: a link planted in place of a file", "init", "proj", "--force")
+    _plant(cwd / "proj" / "ses-metrics.yaml", outside / "init-config.txt", directory=False)
+    cwd = add("init --force: a link planted in place of a directory", "init", "proj", "--force")
+    _plant(cwd / "proj" / "tests", outside / "init-tests", directory=True)
+    cwd = add("init: the directory is a file", "init", "proj")
+    (cwd / "proj").write_text("a file\n")
     for option, argv in (("--report", ["replay", GOOD_TEMPLATE, "--profile", GOOD_PROFILE, "--report", "report.html"]),
                          ("--junit", ["check", GOOD_TEMPLATE, GOOD_SCENARIO, "--junit", "report.html"]),
                          ("schema -o", ["schema", "-o", "report.html"])):
@@ -128,7 +134,7 @@ def escapes(sandbox: Path, before: dict[str, str], cases: list[Case]) -> list[st
     allowed = []
     for case in cases:
         run = Path(case.cwd).relative_to(sandbox)
-        allowed += [f"{run}/out/", f"{run}/report.html"]
+        allowed += [f"{run}/out/", f"{run}/report.html", f"{run}/proj/"]
     found = []
     for path, digest in after.items():
         if before.get(path) == digest:

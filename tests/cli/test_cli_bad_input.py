@@ -145,6 +145,8 @@ HOSTILE_ANSWERS = {
     ("--out: names that are paths", "simulate"): (2, "refusing to write, nothing written"),
     ("--out: a directory ses-metrics did not write", "simulate"): (2, "ses-metrics did not write it"),
     ("--junit: the file is a symlink", "check"): (2, "is a symbolic link: ses-metrics does not write through one"),
+    ("init --force: a link planted in place of a file", "init"): (2, "ses-metrics.yaml is a symbolic link"),
+    ("init --force: a link planted in place of a directory", "init"): (2, "tests is a symbolic link or a file, not a directory"),
 }
 
 
