@@ -62,10 +62,12 @@ demo: synth
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
 ## make test: install with dev tools and Chromium, check the layers (import-linter), the code
-## (ruff) and the documentation site (mkdocs --strict), run the whole suite
+## (ruff), the types (mypy, strict on rules/ and simulator/) and the documentation site
+## (mkdocs --strict), run the whole suite
 test: install-dev chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest
 

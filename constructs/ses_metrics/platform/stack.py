@@ -266,45 +266,7 @@ class PlatformStack(cdk.Stack):
                 **common,
             )
         if kind is StreamKind.OPENSEARCH:
-            o: OpenSearchConfig = settings
-            vpc: dict[str, Any] = {}
-            if o.vpc is not None:
-                vpc["subnets"] = [ec2.Subnet.from_subnet_id(scope, f"{stream.name}Subnet{i}", s) for i, s in enumerate(o.vpc.subnet_ids)]
-                vpc["security_groups"] = [
-                    ec2.SecurityGroup.from_security_group_id(scope, f"{stream.name}Sg{i}", g) for i, g in enumerate(o.vpc.security_group_ids)
-                ]
-            domain: dict[str, Any] = {}
-            if o.domain_arn is not None:
-                domain["domain"] = DomainArn(o.domain_arn)
-            elif o.new_domain is not None:
-                n = o.new_domain
-                domain = {
-                    "domain_name": n.name,
-                    "master_user_arn": n.master_user_arn,
-                    "domain_props": {
-                        "capacity": opensearch.CapacityConfig(
-                            data_nodes=n.instance_count, data_node_instance_type=n.instance_type, multi_az_with_standby_enabled=False
-                        ),
-                        "ebs": opensearch.EbsOptions(volume_size=n.volume_gib, volume_type=ec2.EbsDeviceVolumeType.GP3),
-                        "zone_awareness": opensearch.ZoneAwarenessConfig(enabled=n.instance_count > 1, availability_zone_count=2)
-                        if n.instance_count > 1
-                        else opensearch.ZoneAwarenessConfig(enabled=False),
-                    },
-                }
-            return OpenSearchDeliveryStream(
-                scope,
-                stream.name,
-                index_name=o.index,
-                index_rotation=o.index_rotation,
-                backup_mode=o.backup_mode,
-                backup_prefix=o.backup_prefix,
-                buffering_interval=cdk.Duration.seconds(o.buffering_seconds),
-                buffering_size_mib=o.buffering_mib,
-                retry_duration=cdk.Duration.seconds(o.retry_seconds),
-                **domain,
-                **vpc,
-                **common,
-            )
+            return self._opensearch_stream(scope, stream.name, settings, common)
         a: S3Config = settings
         return S3DeliveryStream(
             scope,
@@ -316,6 +278,49 @@ class PlatformStack(cdk.Stack):
             buffering_size_mib=a.buffering_mib,
             partition_by=a.partition_by,
             partition_retry_duration=cdk.Duration.seconds(a.partition_retry_seconds),
+            **common,
+        )
+
+    @staticmethod
+    def _opensearch_stream(scope: Construct, name: str, o: OpenSearchConfig, common: dict[str, Any]) -> OpenSearchDeliveryStream:
+        """An ``opensearch:`` stream: an existing domain by ARN, or a new one sized as given,
+        optionally in a VPC."""
+        vpc: dict[str, Any] = {}
+        if o.vpc is not None:
+            vpc["subnets"] = [ec2.Subnet.from_subnet_id(scope, f"{name}Subnet{i}", s) for i, s in enumerate(o.vpc.subnet_ids)]
+            vpc["security_groups"] = [
+                ec2.SecurityGroup.from_security_group_id(scope, f"{name}Sg{i}", g) for i, g in enumerate(o.vpc.security_group_ids)
+            ]
+        domain: dict[str, Any] = {}
+        if o.domain_arn is not None:
+            domain["domain"] = DomainArn(o.domain_arn)
+        elif o.new_domain is not None:
+            n = o.new_domain
+            domain = {
+                "domain_name": n.name,
+                "master_user_arn": n.master_user_arn,
+                "domain_props": {
+                    "capacity": opensearch.CapacityConfig(
+                        data_nodes=n.instance_count, data_node_instance_type=n.instance_type, multi_az_with_standby_enabled=False
+                    ),
+                    "ebs": opensearch.EbsOptions(volume_size=n.volume_gib, volume_type=ec2.EbsDeviceVolumeType.GP3),
+                    "zone_awareness": opensearch.ZoneAwarenessConfig(enabled=n.instance_count > 1, availability_zone_count=2)
+                    if n.instance_count > 1
+                    else opensearch.ZoneAwarenessConfig(enabled=False),
+                },
+            }
+        return OpenSearchDeliveryStream(
+            scope,
+            name,
+            index_name=o.index,
+            index_rotation=o.index_rotation,
+            backup_mode=o.backup_mode,
+            backup_prefix=o.backup_prefix,
+            buffering_interval=cdk.Duration.seconds(o.buffering_seconds),
+            buffering_size_mib=o.buffering_mib,
+            retry_duration=cdk.Duration.seconds(o.retry_seconds),
+            **domain,
+            **vpc,
             **common,
         )
 

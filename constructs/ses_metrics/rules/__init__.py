@@ -137,7 +137,6 @@ from ses_metrics.rules.ses import (  # noqa: F401
     RESERVED_MESSAGE_TAGS,
     SES_GUIDE_DEFAULT_VALUE_RE,
     SUPPRESSION_REASONS,
-    TAG_FORM,
     TAG_RE,
     TLS_POLICIES,
     AutoTag,

@@ -58,7 +58,6 @@ HEADER_DIMENSION_VALUE_RE: Final = re.compile(r"[A-Za-z0-9_@.-]{1,256}")
 NAME_FORM: Final = "1-64 characters of A-Z, a-z, 0-9, '_' and '-'"
 DIMENSION_NAME_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_', '-' and ':'"
 DEFAULT_VALUE_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_' and '-'"
-TAG_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_' and '-'"
 
 # Reserved message tags SES accepts despite the ':' (June 2024).
 RESERVED_MESSAGE_TAGS: Final = frozenset({"ses:feedback-id-a", "ses:feedback-id-b"})
