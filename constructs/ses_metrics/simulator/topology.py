@@ -24,6 +24,7 @@ from ses_metrics.simulator.template import (
     Unresolved,
     load_stacks,
 )
+from ses_metrics.simulator.tenants import Tenant, tenant_from
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,7 @@ class Topology:
     rules: list[EventRule] = field(default_factory=list)
     queues: dict[str, Queue] = field(default_factory=dict)  # by ARN
     identities: dict[str, str | None] = field(default_factory=dict)  # identity -> default configuration set
+    tenants: dict[str, Tenant] = field(default_factory=dict)  # by name
     templates: dict[str, EmailTemplate] = field(default_factory=dict)
     alarms: list[dict[str, Any]] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)
@@ -271,6 +273,7 @@ class _Builder:
             "AWS::KMS::Key": self.kms_key,
             "AWS::Events::Rule": self.event_rule,
             "AWS::SES::EmailIdentity": self.identity,
+            "AWS::SES::Tenant": self.tenant,
             "AWS::SES::Template": self.email_template,
             "AWS::CloudWatch::Alarm": self.alarm,
             "AWS::SQS::Queue": self.queue,
@@ -330,10 +333,7 @@ class _Builder:
         here = f"{stack.name}/{logical_id}"
         if set_name is None:
             return
-        configuration_set = self.topology.configuration_sets.get(set_name)
-        if configuration_set is None:
-            self.warn(stack, logical_id, f"event destination {name!r} belongs to configuration set {set_name!r}, which is not in the templates")
-            return
+        configuration_set = self.topology.configuration_sets.get(set_name) or self.existing_set(stack, logical_id, set_name)
         problems = [str(p) for p in rules.check_event_destination_name(name)]
         kinds = [k for k in DestinationKind if k.cfn in spec]
         problems += [p.message for p in rules.check_destination_kinds([k.config for k in kinds])]
@@ -381,6 +381,31 @@ class _Builder:
         if identity:
             default = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
             self.topology.identities[identity.lower()] = self.text(stack, logical_id, default, "ConfigurationSetName")
+
+    def existing_set(self, stack: StackTemplate, logical_id: str, name: str) -> ConfigurationSet:
+        """A set the templates add destinations to but do not create (created elsewhere, as
+        ``existing: true`` or ``from_configuration_set_name`` say): simulated with SES's
+        defaults and only the destinations the templates give it, and said so."""
+        self.warn(
+            stack,
+            logical_id,
+            f"configuration set {name!r} is not in the templates (created elsewhere): simulated with SES's defaults "
+            "(sending enabled, reputation metrics off, the account's suppression list) and only the destinations the "
+            "templates add to it; destinations it has besides are not known",
+        )
+        env = self.resolver.env
+        created = ConfigurationSet(name=name, arn=f"arn:{env.partition}:ses:{env.region}:{env.account}:configuration-set/{name}", resource="")
+        self.topology.configuration_sets[name] = created
+        return created
+
+    def tenant(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
+        found = tenant_from(props)
+        if found is None:
+            self.warn(stack, logical_id, "tenant has no resolvable TenantName; it is ignored")
+            return
+        for arn in found.unresolved:
+            self.warn(stack, logical_id, f"tenant {found.name!r}: association {arn} could not be resolved; sends that need it are refused")
+        self.topology.tenants[found.name] = found
 
     def email_template(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         spec = props.get("Template") or {}
