@@ -77,7 +77,7 @@ def test_reaches_fails_for_a_destination_the_configuration_set_does_not_have():
 
 def test_reaches_fails_for_a_failed_send_with_its_error():
     message = fails({"send": "bad-tag", "event": "send", "reaches": "metrics"})
-    assert message.startswith("the Send of send 'bad-tag' cannot reach metrics: send 'bad-tag' failed with InvalidParameterValue: Invalid tag value <spring sale>")
+    assert message.startswith("the Send of send 'bad-tag' cannot reach metrics: send 'bad-tag' failed with BadRequestException: Invalid tag value <spring sale>")
 
 
 def test_reaches_fails_for_a_send_without_configuration_set():
@@ -171,7 +171,7 @@ def test_metric_with_dimensions_no_destination_publishes_says_so():
 
 
 def test_fails_with_passes_on_that_error_code():
-    passes({"send": "bad-tag", "fails_with": "InvalidParameterValue"})
+    passes({"send": "bad-tag", "fails_with": "BadRequestException"})
 
 
 def test_fails_with_fails_when_the_send_succeeds():
@@ -180,7 +180,7 @@ def test_fails_with_fails_when_the_send_succeeds():
 
 def test_fails_with_fails_on_another_error_code():
     message = fails({"send": "bad-tag", "fails_with": "MessageRejected"})
-    assert message.startswith("send 'bad-tag' failed with InvalidParameterValue, not MessageRejected: Invalid tag value")
+    assert message.startswith("send 'bad-tag' failed with BadRequestException, not MessageRejected: Invalid tag value")
 
 
 # --- the scenario file -----------------------------------------------------------------------

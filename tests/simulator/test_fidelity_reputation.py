@@ -63,6 +63,7 @@ def test_verified_recipients_do_not_count():
     domains ... aren't considered" (the templates' AWS::SES::EmailIdentity)."""
     t = template()
     t["Resources"]["Identity"] = {"Type": "AWS::SES::EmailIdentity", "Properties": {"EmailIdentity": "example.org"}}
+    t["Resources"]["Sender"] = {"Type": "AWS::SES::EmailIdentity", "Properties": {"EmailIdentity": "example.com"}}
     sim = Simulator(t)
     sim.send_email(**simple([ADA]), engagement=Engagement(bounces=[Bounce(ADA)], complaints=[Complaint(ADA)]))
     assert rates(sim) == {}

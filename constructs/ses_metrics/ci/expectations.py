@@ -30,7 +30,7 @@ A scenario file's ``expect:`` list says, one item each, what must happen::
         dropped_at: marketing-archive    # lost or refused: IAM, KMS, throttling, limits, undecidable
         because: PutRecordBatch
       - send: bad-tag-value
-        fails_with: InvalidParameterValue
+        fails_with: BadRequestException
 
 Read aloud: "the Bounce of send spring-campaign reaches marketing-metrics with dimensions
 campaign=spring". Each item is one of six kinds, named by its verb:

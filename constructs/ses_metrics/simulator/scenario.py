@@ -201,6 +201,7 @@ class ScenarioSend:
     engagement: Engagement = NO_ENGAGEMENT
     at: datetime | None = None
     name: str | None = None
+    api: int = 2  # 1: an SES v1 call (capture.py): v1's limits
 
 
 @dataclass(frozen=True)

@@ -33,13 +33,14 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag, EventType
+from ses_metrics.simulator import content as content_scan
 from ses_metrics.simulator import errors, tenants, tracking
 from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
 from ses_metrics.simulator.codec import encode
+from ses_metrics.simulator.links import Link, links
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
-MAX_MESSAGE_BYTES = rules.MAX_MESSAGE_BYTES
 MAX_HEADER_BYTES = rules.MAX_PUBLISHED_HEADER_BYTES
 MAX_RECIPIENTS = rules.MAX_RECIPIENTS
 DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -70,15 +71,6 @@ class SimulationOptions:
     account: AccountSettings = field(default_factory=AccountSettings)
     # How the reputation rates are computed (reputation.py)
     reputation: ReputationSettings = SCENARIO_REPUTATION
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link in the HTML body, as SES's click tracking sees it."""
-
-    url: str
-    tags: dict[str, list[str]]
-    tracked: bool
 
 
 @dataclass(slots=True)
@@ -113,7 +105,7 @@ class Message:
 
     @property
     def links(self) -> list[Link]:
-        return _links(self.html) if self.html else []
+        return links(self.html) if self.html else []
 
 
 # --- request validation --------------------------------------------------------------
@@ -203,37 +195,6 @@ def parse_tag_header(value: str) -> list[tuple[str, str]]:
         if sep:
             pairs.append((name.strip(), tag_value.strip()))
     return pairs
-
-
-class _LinkParser(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[Link] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        values = dict(attrs)
-        href = values.get("href")
-        if not href or not href.lower().startswith(("http://", "https://")):
-            return
-        tags: dict[str, list[str]] = {}
-        for pair in (values.get(rules.LINK_TAGS_ATTRIBUTE) or "").split(";"):
-            name, sep, tag_value = pair.strip().partition(":")
-            if sep and name.strip():
-                tags.setdefault(name.strip(), []).append(tag_value.strip())
-        self.links.append(Link(href, tags, tracked=rules.NO_TRACK_ATTRIBUTE not in values))
-
-
-@lru_cache(maxsize=256)
-def _links_cached(body: str) -> tuple[Link, ...]:
-    parser = _LinkParser()
-    parser.feed(body)
-    return tuple(parser.links)
-
-
-def _links(body: str) -> list[Link]:
-    return list(_links_cached(body))
 
 
 # --- templates -----------------------------------------------------------------------
@@ -333,7 +294,7 @@ class MessageFactory:
             self._prepared.clear()  # messages prepared from the old templates
 
     def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
-              tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
+              tags: list[dict[str, str]] | None = None, template_data: str | None = None, v1: bool = False) -> Message:
         """A message from a ``send_email`` request (or one entry of ``send_bulk_email``),
         sent at ``sent_at`` epoch milliseconds.
 
@@ -341,6 +302,8 @@ class MessageFactory:
         derived from it (recipients, headers, tags, configuration set): only the message ID
         and the time are new. Requests JSON cannot hold (raw bytes) are built each time, and
         when fewer than one request in three repeats the factory stops comparing them."""
+        if v1:  # SES v1's limits: not prepared with the v2 requests
+            return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data, v1=True)
         if self._prepare and recipients is None and tags is None and template_data is None:
             try:
                 key = (operation, self._fingerprint(request))
@@ -360,7 +323,7 @@ class MessageFactory:
         return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data)
 
     def _build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
-               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
+               tags: list[dict[str, str]] | None = None, template_data: str | None = None, v1: bool = False) -> Message:
         content = request.get("Content") or {}
         destination = recipients if recipients is not None else request.get("Destination") or {}
         to = list(destination.get("ToAddresses") or [])
@@ -376,8 +339,7 @@ class MessageFactory:
         if "Raw" in content:
             raw = content["Raw"].get("Data", b"")
             raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
-            if len(raw_bytes) > MAX_MESSAGE_BYTES:
-                raise errors.MessageRejected(f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
+            content_scan.check_size(len(raw_bytes), v1)
             parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
             # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
             headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
@@ -388,7 +350,7 @@ class MessageFactory:
             header_set = _first(headers, "X-SES-CONFIGURATION-SET")
             header_tags = [pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)]
             html_body, text_body = _bodies(parsed)
-            virus = _EICAR in raw_bytes
+            virus = content_scan.raw_has_virus(parsed, raw_bytes)
             common = _common_headers(headers, message_id)
         else:
             if "Template" in content:
@@ -400,9 +362,10 @@ class MessageFactory:
                 html_body = (body.get("Html") or {}).get("Data")
                 text_body = (body.get("Text") or {}).get("Data")
                 extra = simple.get("Headers") or []
-            virus = (html_body is not None and _EICAR_TEXT in html_body) or (text_body is not None and _EICAR_TEXT in text_body)
+            virus = content_scan.has_virus((html_body, text_body), content)
             reply_to = request.get("ReplyToAddresses")
             headers, truncated = self._simple_headers(source or "", to, cc, reply_to or [], subject, html_body, text_body, extra)
+            content_scan.check_size(content_scan.simple_size(subject, (html_body, text_body), headers, content), v1)
             common = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
             if cc:
                 common["cc"] = cc
@@ -418,11 +381,14 @@ class MessageFactory:
         if refused:
             raise errors.BadRequestException(refused)
         if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
-            raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
+            raise errors.BadRequestException(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
         requested = request.get("ConfigurationSetName") or header_set or default_set
         configuration_set = self._sending.get(requested) if requested is not None else None
         if configuration_set is None and requested is not None:
+            if requested is default_set and not request.get("ConfigurationSetName") and not header_set:
+                # DG managing-configuration-sets-default: a deleted default set fails the call "with a bad request error"
+                raise errors.BadRequestException(f"The default configuration set <{requested}> of identity {identity} does not exist.")
             self.configuration_set(requested)  # raises the error SES returns
         tenant = tenants.requested_tenant(request, headers)
         if tenant is not None:
@@ -433,7 +399,7 @@ class MessageFactory:
         for name, value in pairs:
             problem = _tag_problem(name, value)
             if problem:
-                raise errors.InvalidParameterValue(problem)
+                raise errors.BadRequestException(problem)
         if "Raw" in content:
             headers, truncated = _truncate(headers)
         list_options = request.get("ListManagementOptions")
@@ -569,9 +535,6 @@ def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
     )
 
 
-# The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").
-_EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-_EICAR_TEXT = _EICAR.decode()
 
 
 _SES_AUTO_TAGS = frozenset({AutoTag.OPERATION, *AutoTag.DOCUMENTED})
