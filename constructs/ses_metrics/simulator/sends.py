@@ -34,8 +34,8 @@ from typing import Any
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag
 from ses_metrics.simulator import errors
+from ses_metrics.simulator._fastpath import RepeatedRequests
 from ses_metrics.simulator.account import AccountSettings
-from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
@@ -286,11 +286,9 @@ class MessageFactory:
         self._identities: dict[str, tuple[str, str | None, str]] = {}
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
-        # Messages by (operation, request as JSON): a repeated request is only stamped.
-        self._fingerprint = encode
-        self._prepared: dict[tuple[str, bytes], Message] = {}
-        self._prepare = True
-        self._repeats = 0
+        # A repeated request is only stamped (simulator/_fastpath.py).
+        self._repeated: RepeatedRequests[Message] = RepeatedRequests(
+            lambda request, operation, sent_at: self._build(request, operation=operation, sent_at=sent_at), stamp, self.ids.message_id)
         # Configuration sets that accept sends.
         self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
 
@@ -326,7 +324,7 @@ class MessageFactory:
         """Templates a scenario defines (by name; they replace the templates' own)."""
         if templates:
             self.templates.update(templates)
-            self._prepared.clear()  # messages prepared from the old templates
+            self._repeated.clear()  # messages prepared from the old templates
 
     def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
@@ -337,22 +335,8 @@ class MessageFactory:
         derived from it (recipients, headers, tags, configuration set): only the message ID
         and the time are new. Requests JSON cannot hold (raw bytes) are built each time, and
         when fewer than one request in three repeats the factory stops comparing them."""
-        if self._prepare and recipients is None and tags is None and template_data is None:
-            try:
-                key = (operation, self._fingerprint(request))
-            except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
-                return self._build(request, operation=operation, sent_at=sent_at)
-            prepared = self._prepared.get(key)
-            if prepared is not None:
-                self._repeats += 1
-                return _stamp(prepared, self.ids.message_id(), sent_at)
-            message = self._build(request, operation=operation, sent_at=sent_at)
-            if len(self._prepared) >= 4096:
-                self._prepare = self._repeats * 2 >= len(self._prepared)
-                self._prepared.clear()
-                self._repeats = 0
-            self._prepared[key] = message
-            return message
+        if recipients is None and tags is None and template_data is None:
+            return self._repeated.message(request, operation, sent_at)
         return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data)
 
     def _build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
@@ -545,7 +529,7 @@ class MessageFactory:
         return headers
 
 
-def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
+def stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
     """``prepared`` sent again: a new message ID and time, everything else shared (read-only)."""
     common = prepared.common_headers.copy()
     common["messageId"] = message_id  # keeps its place among the common headers
