@@ -32,8 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from ses_metrics import rules
-from ses_metrics.rules import AutoTag
-from ses_metrics.simulator import errors
+from ses_metrics.rules import AutoTag, EventType
+from ses_metrics.simulator import errors, tenants, tracking
 from ses_metrics.simulator._fastpath import RepeatedRequests
 from ses_metrics.simulator.account import AccountSettings
 from ses_metrics.simulator.template import Environment
@@ -102,6 +102,8 @@ class Message:
     contact_list: str | None = None
     topic_name: str | None = None
     virus: bool = False
+    tenant: str | None = None  # TenantName (tenants.py)
+    untracked: frozenset[EventType] = tracking.NONE  # opens/clicks turned off by ConfigurationOverrides (tracking.py)
 
     @property
     def sent_at(self) -> datetime:
@@ -356,6 +358,9 @@ class MessageFactory:
         source = body.source
         if not source:
             raise errors.BadRequestException("Missing required header 'From'.")
+        refused = rules.check_send_fields([source, *body.to, *body.cc, *bcc, *(request.get("ReplyToAddresses") or [])], body.extra)
+        if refused:
+            raise errors.BadRequestException(refused)
         if len(body.to) + len(body.cc) + len(bcc) > MAX_RECIPIENTS:
             raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         _, default_set, source_arn = self._identity(source)
@@ -363,6 +368,9 @@ class MessageFactory:
         configuration_set = self._sending.get(requested) if requested is not None else None
         if configuration_set is None and requested is not None:
             self.configuration_set(requested)  # raises the error SES returns
+        tenant = tenants.requested_tenant(request, body.every_header)
+        if tenant is not None:
+            self._check_tenant(tenant, request.get("FromEmailAddressIdentityArn") or source_arn, configuration_set, content)
         api_tags = tags if tags is not None else request.get("EmailTags")
         # API tags as given (a missing name or value is checked below, as SES checks it)
         pairs: list[tuple[str, str]] = [(t["Name"], t["Value"]) for t in api_tags] if api_tags else body.header_tags
@@ -391,6 +399,22 @@ class MessageFactory:
             contact_list=list_options.get("ContactListName"),
             topic_name=list_options.get("TopicName"),
             virus=body.virus,
+            tenant=tenant,
+            untracked=tracking.untracked(request),
+        )
+
+    def _check_tenant(self, tenant: str, identity_arn: str, configuration_set: ConfigurationSet | None, content: dict[str, Any]) -> None:
+        """Raise what SES returns when the tenant may not use these resources (tenants.py)."""
+        env = self.options.environment
+        stored = (content.get("Template") or {}).get("TemplateName")
+        template_arn = f"arn:{env.partition}:ses:{env.region}:{env.account}:template/{stored}" if stored else None
+        tenants.check_send(
+            self.topology.tenants,
+            tenant,
+            account=env.account,
+            identity_arn=identity_arn,
+            configuration_set_arn=configuration_set.arn if configuration_set is not None else None,
+            template_arn=template_arn,
         )
 
     def _raw_content(self, raw_content: dict[str, Any], source: str | None, to: list[str], cc: list[str], bcc: list[str],
@@ -413,7 +437,7 @@ class MessageFactory:
             source=source or _first(headers, "From") or "", to=to, cc=cc, headers=published, truncated=truncated,
             common=_common_headers(headers, message_id), html=html_body, text=text_body, virus=_EICAR in raw_bytes,
             header_set=_first(headers, "X-SES-CONFIGURATION-SET"),
-            header_tags=[pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)],
+            header_tags=[pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)], all_headers=headers,
         )
 
     def _formatted_content(self, content: dict[str, Any], request: dict[str, Any], to: list[str], cc: list[str], message_id: str,
@@ -445,7 +469,8 @@ class MessageFactory:
             header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         virus = (html_body is not None and _EICAR_TEXT in html_body) or (text_body is not None and _EICAR_TEXT in text_body)
         return _Content(source=source, to=to, cc=cc, headers=headers, truncated=truncated, common=common, html=html_body, text=text_body,
-                        virus=virus, header_set=header_set, header_tags=header_tags, template_name=template_name, rendering_error=rendering_error)
+                        virus=virus, header_set=header_set, header_tags=header_tags, template_name=template_name, rendering_error=rendering_error,
+                        extra=extra)
 
     def _tags(self, configuration_set: ConfigurationSet, source: str, pairs: list[tuple[str, str]], operation: str) -> dict[str, list[str]]:
         key = (configuration_set.name, source, operation)
@@ -538,7 +563,7 @@ def stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
         message_id=message_id, operation=p.operation, source=p.source, source_arn=p.source_arn, destination=p.destination, headers=p.headers,
         headers_truncated=p.headers_truncated, common_headers=common, tags=p.tags, configuration_set=p.configuration_set, ms=sent_at,
         timestamp=iso_ms(sent_at), html=p.html, text=p.text, template_name=p.template_name, rendering_error=p.rendering_error,
-        contact_list=p.contact_list, topic_name=p.topic_name, virus=p.virus,
+        contact_list=p.contact_list, topic_name=p.topic_name, virus=p.virus, tenant=p.tenant, untracked=p.untracked,
     )
 
 
@@ -561,6 +586,12 @@ class _Content:
     header_tags: list[tuple[str, str]] = field(default_factory=list)
     template_name: str | None = None
     rendering_error: str | None = None
+    extra: list[dict[str, Any]] = field(default_factory=list)  # Simple and Template content's Headers (checked as fields)
+    all_headers: list[dict[str, str]] | None = None  # raw content: every header, before the 10 KB cut (None: ``headers``)
+
+    @property
+    def every_header(self) -> list[dict[str, str]]:
+        return self.all_headers if self.all_headers is not None else self.headers
 
 
 # The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").
