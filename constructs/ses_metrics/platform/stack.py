@@ -40,7 +40,8 @@ from ses_metrics.platform.config import (
     StreamConfig,
     StreamKind,
 )
-from ses_metrics.rules import MAX_RESOURCES_PER_STACK, DestinationKind, EventType, Problem
+from ses_metrics.platform.config.resources import resource_limit_problems
+from ses_metrics.rules import MAX_RESOURCES_PER_STACK, DestinationKind, EventType
 
 DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream
 MAX_RESOURCES = MAX_RESOURCES_PER_STACK
@@ -149,32 +150,9 @@ class PlatformStack(cdk.Stack):
         than at deploy time."""
         counts = {s.stack_name: sum(1 for c in s.node.find_all() if isinstance(c, cdk.CfnResource)) for s in self.stacks}
         self.resource_counts = counts
-        problems = []
-        for stack in self.stacks:
-            count = counts[stack.stack_name]
-            if count <= MAX_RESOURCES:
-                continue
-            group = next((g for g, s in self.group_stacks.items() if s is stack), None)
-            members = [cs for cs in self.config.configuration_sets if cs.stack == group]
-            per_set = sum(1 + len(cs.destinations) for cs in members)
-            shared = "streams, topics and monitoring" if group is None else "monitoring"
-            if group is None:
-                fix = (
-                    "Give some configuration sets a `stack:` (configuration_sets[i].stack: NAME puts set i, its event "
-                    f"destinations, alarms and dashboard in their own stack {self.stack_name}-NAME)"
-                )
-            else:
-                fix = f"Give some of the sets with `stack: {group}` (configuration_sets[i].stack) another stack name"
-            each = ", ".join(f"{name} {n}" for name, n in counts.items())
-            problems.append(
-                Problem(
-                    ("configuration_sets",),
-                    f"stack {stack.stack_name} would have {count} CloudFormation resources, over CloudFormation's limit of "
-                    f"{MAX_RESOURCES} per stack ({len(members)} configuration sets: {per_set} resources for the sets and their "
-                    f"event destinations, {count - per_set} for {shared}; resources per stack: {each}). {fix}, or turn "
-                    "monitoring off for some sets",
-                )
-            )
+        groups = {None: self, **self.group_stacks}
+        problems = resource_limit_problems(self.config, {group: counts[stack.stack_name] for group, stack in groups.items()},
+                                           stack_names={group: stack.stack_name for group, stack in groups.items()})
         if problems:
             raise ConfigError(problems, f"stack {self.stack_name}")
         return counts[self.stack_name]

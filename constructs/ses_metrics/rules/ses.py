@@ -183,6 +183,13 @@ def check_unique(names: Sequence[Any], what: str) -> list[Problem]:
     return problems
 
 
+def check_configuration_set_count(count: int) -> list[Problem]:
+    """At most 10,000 configuration sets per Region (a quota that cannot be raised)."""
+    if count > MAX_CONFIGURATION_SETS:
+        return [Problem((), f"{count:,} configuration sets; SES allows at most {MAX_CONFIGURATION_SETS:,} per Region (not adjustable)")]
+    return []
+
+
 def check_event_destinations(names: Sequence[Any]) -> list[Problem]:
     """A configuration set's destinations: at most 10, names unique within the set."""
     problems = []

@@ -411,6 +411,10 @@ class MessageFactory:
                 header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
             raise errors.BadRequestException("Missing required header 'From'.")
+        refused = rules.check_send_fields([source, *to, *cc, *bcc, *(request.get("ReplyToAddresses") or [])],
+                                          () if "Raw" in content else extra)
+        if refused:
+            raise errors.BadRequestException(refused)
         if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
             raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)

@@ -15,7 +15,15 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType, firehose
-from ses_metrics.simulator.template import Environment, Resolver, StackTemplate, Unresolved, load_stacks
+from ses_metrics.simulator.template import (
+    REFUSED,
+    Environment,
+    Resolver,
+    StackTemplate,
+    TemplateError,
+    Unresolved,
+    load_stacks,
+)
 from ses_metrics.simulator.tenants import Tenant, tenant_from
 
 
@@ -237,7 +245,14 @@ class _Builder:
             self.topology.warnings.append(text)
 
     def resolved(self, stack: StackTemplate, logical_id: str, props: Any) -> Any:
-        return self.resolver.resolve(props, stack, logical_id)
+        """The resource's properties resolved; ``TemplateError`` when one has a JSON type
+        CloudFormation's schema refuses (``rules.check_property_kinds``)."""
+        resolved = self.resolver.resolve(props, stack, logical_id, at="Properties")
+        resource_type = str(stack.resources[logical_id].get("Type"))
+        for where, why, refused in rules.check_property_kinds(resource_type, resolved, lambda v: isinstance(v, Unresolved)):
+            prefix = REFUSED if refused else "the simulator cannot resolve this template"
+            raise TemplateError(f"{prefix}: {stack.name}/{logical_id}.Properties.{where}: {why}")
+        return resolved
 
     def text(self, stack: StackTemplate, logical_id: str, value: Any, what: str) -> str | None:
         """A resolved string, or None with a warning naming what could not be resolved."""
@@ -566,7 +581,13 @@ class _Builder:
     def event_rule(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         pattern = props.get("EventPattern")
         if isinstance(pattern, str):
-            pattern = json.loads(pattern)
+            try:
+                pattern = json.loads(pattern)
+            except (ValueError, RecursionError):
+                raise TemplateError(f"{REFUSED}: {stack.name}/{logical_id}.Properties.EventPattern: not JSON") from None
+        why = rules.check_event_pattern(pattern) if pattern is not None else None
+        if why:
+            raise TemplateError(f"{REFUSED}: {stack.name}/{logical_id}.Properties.EventPattern: {why}")
         bus = str(props.get("EventBusName") or "default")
         self.topology.rules.append(
             EventRule(
