@@ -177,8 +177,10 @@ class ReputationModel:
         """Per tenant and rate: its last and its highest value."""
         out = []
         for scope, metrics in self.published.items():
+            if not isinstance(scope, TenantScope):
+                continue
             for metric in ReputationMetric:
-                series = metrics.get(metric.metric_name) if isinstance(scope, TenantScope) else None
+                series = metrics.get(metric.metric_name)
                 if series:
                     out.append((scope.name, metric, series[max(series)], max(series.values())))
         return out
