@@ -6,6 +6,7 @@ SHELL := /bin/bash
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export NO_MKDOCS_2_WARNING := 1
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,7 +15,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 CDK := PATH="$(BIN):$$PATH" npx --no-install cdk
 SCENARIOS := $(wildcard examples/*.yaml)
 
-.PHONY: demo test install install-dev chromium synth clean
+.PHONY: demo test install install-dev chromium docs synth clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +61,22 @@ demo: synth
 	$(BIN)/ses-metrics replay cdk.out --profile examples/replay/profile.yaml --report cdk.out/replay/report.html
 	$(BIN)/python -m ses_metrics.replay.browser screenshot cdk.out/replay/report.html cdk.out/replay/report.png
 
-## make test: install with dev tools and Chromium, check the layers (import-linter) and the code
-## (ruff), run the whole suite
+## make test: install with dev tools and Chromium, check the layers (import-linter), the code
+## (ruff), the types (mypy, strict on rules/ and simulator/) and the documentation site
+## (mkdocs --strict), run the whole suite
 test: install-dev chromium
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/mkdocs build --strict --quiet
 	$(BIN)/python -m pytest
 
+## make docs: regenerate the reference pages built from the code (docs/lint-rules.md from the
+## lint rule objects, docs/ses-rules.md from rules/registry.py), then build the site into
+## .site/ with --strict (a broken link, anchor or API reference fails)
+docs: install-dev
+	$(BIN)/python docs/_generate.py
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf cdk.out .pytest_cache
+	rm -rf cdk.out .pytest_cache .site

@@ -142,3 +142,12 @@ def test_athena_construct_snippet_synthesizes_the_catalogue(tmp_path):
     kinds = [r["Type"] for r in resources]
     assert kinds.count("AWS::Athena::NamedQuery") == 6 and "AWS::Glue::Table" in kinds
 
+
+def test_adopt_library_example_synthesizes_with_lint(tmp_path):
+    code = snippet("adopt-library")
+    app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
+    namespace: dict = {}
+    exec(compile(code.replace("cdk.App()", app), "docs/adopt.md", "exec"), namespace)
+    assert namespace["bounces"].dimensions == {"ses:configuration-set": "app"}
+    resources = json.loads((tmp_path / "Mail.template.json").read_text())["Resources"].values()
+    assert {"AWS::SES::EmailIdentity", "AWS::SES::ConfigurationSet", "AWS::KinesisFirehose::DeliveryStream"} <= {r["Type"] for r in resources}

@@ -13,6 +13,7 @@ from typing import Any
 
 from ses_metrics.ci.expectations import Expectation, parse_expectations
 from ses_metrics.simulator.scenario import Scenario, ScenarioError, parse_scenario, read_document, send_names
+from ses_metrics.simulator.scenario_stream import LazySends, is_large, open_scenario
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,19 @@ class CheckedScenario:
 def load_checked_scenario(path: str | os.PathLike[str]) -> CheckedScenario:
     """A scenario file with its expectations; raises ``ScenarioError`` listing every problem."""
     return parse_checked_scenario(read_document(path), str(path))
+
+
+def open_checked_scenario(path: str | os.PathLike[str]) -> CheckedScenario:
+    """``load_checked_scenario``, but a JSON file over the document size limit is read send
+    by send (``simulator.scenario_stream``); raises ``ScenarioError`` listing every problem."""
+    if not is_large(path):
+        return load_checked_scenario(path)
+    scenario = open_scenario(path)
+    assert isinstance(scenario.sends, LazySends)
+    expect, problems = parse_expectations(scenario.expect, scenario.sends.names)
+    if problems:
+        raise ScenarioError(str(path), problems)
+    return CheckedScenario(scenario, expect)
 
 
 def parse_checked_scenario(data: Any, source: str = "<scenario>") -> CheckedScenario:

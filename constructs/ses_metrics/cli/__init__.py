@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from ses_metrics import __version__
-from ses_metrics.cli import check, explain, lint, query, replay, schema, simulate, validate
+from ses_metrics.cli import check, explain, init, lint, query, replay, schema, simulate, validate
 from ses_metrics.cli._common import EXIT_BROKEN_PIPE, EXIT_USAGE, Parser, UsageError
 
-COMMANDS = (validate, schema, explain, simulate, check, lint, replay, query)
+COMMANDS = (init, validate, schema, explain, simulate, check, lint, replay, query)
 
 
 def build_parser() -> argparse.ArgumentParser:

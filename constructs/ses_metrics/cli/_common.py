@@ -171,13 +171,13 @@ def simulation_options(args: argparse.Namespace) -> SimulationOptions:
 
 def load_scenarios(paths: Sequence[str]) -> list[CheckedScenario]:
     """Every scenario with its expectations, or a usage error listing the problems of every file."""
-    from ses_metrics.ci.scenarios import load_checked_scenario
+    from ses_metrics.ci.scenarios import open_checked_scenario
     from ses_metrics.simulator import ScenarioError
 
     scenarios, errors = [], []
     for path in paths:
         try:
-            scenarios.append(load_checked_scenario(path))
+            scenarios.append(open_checked_scenario(path))
         except ScenarioError as error:
             errors.append(str(error))
     if errors:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.backend == "moto" and not args.moto_endpoint:
         raise UsageError("--backend moto needs --moto-endpoint URL (a running moto server, e.g. `moto_server -p 5000`)")
-    scenarios = [checked.scenario for checked in load_scenarios(args.scenario)]
+    scenarios = [checked.scenario for checked in load_scenarios(args.scenario)]  # large JSON files read send by send
     # Payloads are kept (and Redshift and OpenSearch followed) when the output or a target needs them.
     keep = args.format == "json" or bool(args.out) or args.backend == "moto" or bool(args.opensearch_url or args.redshift_url)
     database, client = _redshift_database(args), _opensearch_client(args)

@@ -142,7 +142,7 @@ def _table(props: dict[str, Any], where: str, warnings: list[str]) -> CatalogTab
     storage = table_input.get("StorageDescriptor") or {}
     location = storage.get("Location")
     name, database = table_input.get("Name"), props.get("DatabaseName")
-    if not all(isinstance(v, str) for v in (location, name, database)):
+    if not (isinstance(location, str) and isinstance(name, str) and isinstance(database, str)):
         warnings.append(f"{where}: Glue table with an unresolved name, database or location is not queryable locally")
         return None
     match = re.fullmatch(r"s3a?://([^/]+)/?(.*)", location)

@@ -140,10 +140,10 @@ def capture(source: Any, **simulator_options: Any) -> Iterator[Simulator]:
                 return interceptor.call(client, operation_name, api_params)
             return original(client, operation_name, api_params)
 
-        BaseClient._make_api_call = _make_api_call  # type: ignore[method-assign]
+        BaseClient._make_api_call = _make_api_call
     try:
         yield simulator
     finally:
         with _lock:
-            BaseClient._make_api_call = original  # type: ignore[method-assign]
+            BaseClient._make_api_call = original
         simulator.flush()

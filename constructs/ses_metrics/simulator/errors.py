@@ -14,7 +14,6 @@ catches them unchanged. ``Simulator.run`` and ``stream`` record them in
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, ClassVar
 
 
@@ -77,18 +76,27 @@ ERRORS: dict[str, type[SendError]] = {
 def client_error(error: SendError, operation: str, *, code: str | None = None) -> Exception:
     """``error`` as the botocore ``ClientError`` boto3 would raise for ``operation``; still an
     instance of ``error``'s class. ``code``: another spelling of the code (SES v1's)."""
-    return _client_error_class(type(error))(error.message, operation, code or error.code)
+    raised: Exception = _client_error_class(type(error))(error.message, operation, code or error.code)
+    return raised
 
 
-@cache
+_CLIENT_ERRORS: dict[str, type[Any]] = {}  # by the SendError class's qualified name
+
+
 def _client_error_class(cls: type[SendError]) -> type[Any]:
+    """``cls`` and botocore's ``ClientError`` in one class, made once per class."""
+    found = _CLIENT_ERRORS.get(f"{cls.__module__}.{cls.__qualname__}")
+    if found is not None:
+        return found
     from botocore.exceptions import ClientError
 
     def __init__(self: Any, message: str, operation: str, code: str) -> None:
         ClientError.__init__(self, {"Error": {"Code": code, "Message": message}}, operation)
         self.message = message
 
-    return type(cls.__name__, (cls, ClientError), {"__init__": __init__, "__module__": __name__, "__eq__": object.__eq__, "__hash__": object.__hash__})
+    made = _CLIENT_ERRORS[f"{cls.__module__}.{cls.__qualname__}"] = type(
+        cls.__name__, (cls, ClientError), {"__init__": __init__, "__module__": __name__, "__eq__": object.__eq__, "__hash__": object.__hash__})
+    return made
 
 
 __all__ = ["ERRORS", "BadRequestException", "InvalidParameterValue", "MessageRejected", "NotFoundException", "SendError",

@@ -83,5 +83,5 @@ def _text_op(expected: Any, value: Any, op: Any) -> bool:
     if not isinstance(value, str):
         return False
     if isinstance(expected, Mapping) and "equals-ignore-case" in expected:
-        return op(value.lower(), str(expected["equals-ignore-case"]).lower())
-    return op(value, str(expected))
+        return bool(op(value.lower(), str(expected["equals-ignore-case"]).lower()))
+    return bool(op(value, str(expected)))

@@ -92,7 +92,8 @@ class MotoSinks:
 
     def _queue_arn(self, name: str) -> str:
         url = self._queue(name)
-        return self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arn: str = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return arn
 
     def _topic(self, arn: str) -> str:
         if arn not in self._topics:

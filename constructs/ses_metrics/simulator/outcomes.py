@@ -109,11 +109,20 @@ class Landing:
     opensearch: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The fields known so far, in this order (every record has run this per line)."""
         out: dict[str, Any] = {}
-        for name in ("bucket", "prefix", "key", "error", "redshift", "opensearch"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
+        if self.bucket is not None:
+            out["bucket"] = self.bucket
+        if self.prefix is not None:
+            out["prefix"] = self.prefix
+        if self.key is not None:
+            out["key"] = self.key
+        if self.error is not None:
+            out["error"] = self.error
+        if self.redshift is not None:
+            out["redshift"] = self.redshift
+        if self.opensearch is not None:
+            out["opensearch"] = self.opensearch
         return out
 
 
@@ -207,7 +216,8 @@ class EventOutcome:
 
     def at(self, destination: str) -> Delivery | Filtered | Drop | None:
         """What happened at ``destination`` (None: it is not a destination of the event's set)."""
-        for outcome in (*self.deliveries, *self.filtered, *self.drops):
+        found: tuple[Delivery | Filtered | Drop, ...] = (*self.deliveries, *self.filtered, *self.drops)
+        for outcome in found:
             if outcome.destination == destination:
                 return outcome
         return None

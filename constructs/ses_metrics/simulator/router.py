@@ -196,16 +196,17 @@ class Router:
         filtered: list[Filtered] = []
         drops: list[Drop] = []
         for destination, entry in self._tables[configuration_set.name][event.type.cfn]:
-            if entry.__class__ is Filtered:
-                filtered.append(entry)  # type: ignore[arg-type]
-            elif entry.__class__ is Drop:
-                drops.append(entry)  # type: ignore[arg-type]
+            if isinstance(entry, Filtered):
+                filtered.append(entry)
+            elif isinstance(entry, Drop):
+                drops.append(entry)
             else:
                 try:
-                    delivery = entry(event, True)  # type: ignore[operator]
+                    delivery = entry(event, True)
                 except _Drop as drop:
                     drops.append(Drop(destination.name, destination.kind, str(drop)))
                 else:
+                    assert delivery is not None  # collect=True: every action returns its delivery
                     deliveries.append(delivery)
         return EventOutcome(event, tuple(deliveries), tuple(filtered), tuple(drops))
 

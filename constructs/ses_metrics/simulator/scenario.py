@@ -47,6 +47,7 @@ Every problem is reported at once with its path (``sends[2].Destination.ToAddres
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -57,6 +58,7 @@ from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
 from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
@@ -164,6 +166,12 @@ class _ScenarioFile(BaseModel):
     expect: list[Any] = Field(default_factory=list)
     account: _Account | None = None
 
+    def template_map(self) -> dict[str, EmailTemplate]:
+        return {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in self.templates.items()}
+
+    def account_settings(self) -> AccountSettings | None:
+        return self.account.settings() if self.account is not None else None
+
 
 @dataclass(frozen=True)
 class ScenarioSend:
@@ -178,7 +186,10 @@ class ScenarioSend:
 
 @dataclass(frozen=True)
 class Scenario:
-    sends: list[ScenarioSend]
+    """The sends to simulate (a list, or for a file read lazily an iterable that reads them
+    again each time it is iterated, with a length), and what the scenario file says besides."""
+
+    sends: Sequence[ScenarioSend] | Iterable[ScenarioSend]
     templates: dict[str, EmailTemplate] = field(default_factory=dict)
     start: datetime | None = None
     expect: list[Any] = field(default_factory=list)  # the file's expect: list, unparsed
@@ -202,23 +213,54 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """A scenario from an already-parsed document."""
-    if not isinstance(data, dict):
-        raise ScenarioError(source, [Problem((), "a scenario is a mapping with a sends: list")])
-    try:
-        document = _ScenarioFile.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError(source, [Problem(tuple(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]) from None
+    document = parse_header(data, source)
+    reader = SendReader(document.defaults)
     problems: list[Problem] = []
     sends = []
     for index, raw in enumerate(document.sends):
+        send = reader.read(raw, index, problems)
+        if send is not None:
+            sends.append(send)
+    if problems:
+        raise ScenarioError(source, problems)
+    return Scenario(sends, document.template_map(), _utc(document.start), list(document.expect), source, document.account_settings())
+
+
+def parse_header(data: Any, source: str) -> _ScenarioFile:
+    """The scenario's top level (``sends`` as given), or a ``ScenarioError``."""
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [Problem((), "a scenario is a mapping with a sends: list")])
+    try:
+        return _ScenarioFile.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(source, [Problem(tuple(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]) from None
+
+
+class SendReader:
+    """Turns a scenario's raw sends into ``ScenarioSend``s, with ``defaults`` merged.
+
+    ``validate``: check each request against botocore's model (a request seen before, equal
+    as JSON, is not checked again: scenarios repeat them). Problems are appended, located
+    at ``sends[i]``."""
+
+    def __init__(self, defaults: dict[str, Any], *, validate: bool = True):
+        self.defaults = defaults
+        self.validate = validate
+        self._checked: dict[tuple[str, bytes], list[str]] = {}
+
+    def read(self, raw: Any, index: int, problems: list[Problem]) -> ScenarioSend | None:
         if not isinstance(raw, dict):
             problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters"))
-            continue
-        merged = {**document.defaults, **raw}
-        request = {k: v for k, v in merged.items() if k[:1].isupper()}
-        simulation = {k: v for k, v in merged.items() if not k[:1].isupper()}
+            return None
+        merged = {**self.defaults, **raw} if self.defaults else raw
+        lower = [k for k in merged if not k[:1].isupper()]
+        request = {k: v for k, v in merged.items() if k[:1].isupper()} if lower else merged
         operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
-        problems += [Problem(("sends", index), message) for message in validate_request(request, operation)]
+        if self.validate:
+            problems += [Problem(("sends", index), message) for message in self._problems(request, operation)]
+        if not lower:
+            return ScenarioSend(request, operation)
+        simulation = {k: merged[k] for k in lower}
         try:
             keys = SimulationKeys.model_validate(simulation)
         except ValidationError as error:
@@ -226,13 +268,20 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
             for e in error.errors(include_url=False):
                 hint = f" (simulation keys: {allowed}; send_email parameters start with an upper-case letter)" if e["type"] == "extra_forbidden" else ""
                 problems.append(Problem(("sends", index, *e["loc"]), e["msg"] + hint))
-            continue
-        sends.append(ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name))
-    if problems:
-        raise ScenarioError(source, problems)
-    templates = {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in document.templates.items()}
-    account = document.account.settings() if document.account is not None else None
-    return Scenario(sends, templates, _utc(document.start), list(document.expect), source, account)
+            return None
+        return ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name)
+
+    def _problems(self, request: dict[str, Any], operation: str) -> list[str]:
+        try:
+            key = (operation, encode(request))
+        except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold: not remembered
+            return validate_request(request, operation)
+        found = self._checked.get(key)
+        if found is None:
+            if len(self._checked) >= 4096:
+                self._checked.clear()
+            found = self._checked[key] = validate_request(request, operation)
+        return found
 
 
 def send_names(data: Any) -> list[str | None]:
@@ -240,7 +289,7 @@ def send_names(data: Any) -> list[str | None]:
     a send has none: expectations refer to sends by these names."""
     if not isinstance(data, dict) or not isinstance(data.get("sends"), list):
         return []
-    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    defaults: dict[str, Any] = data["defaults"] if isinstance(data.get("defaults"), dict) else {}
     return [{**defaults, **raw}.get("name") if isinstance(raw, dict) else None for raw in data["sends"]]
 
 

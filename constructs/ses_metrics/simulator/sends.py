@@ -417,7 +417,8 @@ class MessageFactory:
         if configuration_set is None and requested is not None:
             self.configuration_set(requested)  # raises the error SES returns
         api_tags = tags if tags is not None else request.get("EmailTags")
-        pairs = [(t.get("Name"), t.get("Value")) for t in api_tags] if api_tags else header_tags
+        # API tags as given (a missing name or value is checked below, as SES checks it)
+        pairs: list[tuple[str, str]] = [(t["Name"], t["Value"]) for t in api_tags] if api_tags else header_tags
         for name, value in pairs:
             problem = _tag_problem(name, value)
             if problem:
@@ -469,16 +470,17 @@ class MessageFactory:
                 tags[name] = [value]
         return tags
 
-    def _template(self, spec: dict[str, Any], data_override: str | None) -> tuple[str | None, str | None, str, str | None, str | None, list]:
+    def _template(self, spec: dict[str, Any], data_override: str | None) -> tuple[str | None, str | None, str, str | None, str | None, list[Any]]:
         if "TemplateContent" in spec:
             inline = spec["TemplateContent"]
             template = EmailTemplate("inline", inline.get("Subject", ""), inline.get("Html"), inline.get("Text"))
             name = None
         else:
             name = spec.get("TemplateName") or str(spec.get("TemplateArn", "")).rsplit("/", 1)[-1]
-            template = self.templates.get(name)
-            if template is None:
+            found = self.templates.get(name)
+            if found is None:
                 raise errors.NotFoundException(f"Template {name} does not exist.")
+            template = found
         raw_data = data_override if data_override is not None else spec.get("TemplateData", "{}")
         try:
             data = json.loads(raw_data or "{}")
@@ -600,7 +602,7 @@ def _bodies(parsed: email.message.Message) -> tuple[str | None, str | None]:
         if part.is_multipart() or part.get_content_disposition() == "attachment":
             continue
         payload = part.get_payload(decode=True)
-        if payload is None:
+        if not isinstance(payload, bytes):
             continue
         text = payload.decode(part.get_content_charset() or "utf-8", "replace")
         if part.get_content_type() == "text/html" and html_body is None:

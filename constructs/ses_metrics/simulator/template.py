@@ -74,7 +74,7 @@ class Unresolved:
 # --- loading -------------------------------------------------------------------------
 
 
-class _CfnLoader(documents.SafeLoader):
+class _CfnLoader(documents.SafeLoader):  # type: ignore[valid-type,misc]  # the C loader when PyYAML has it
     """YAML with CloudFormation's short-form tags (``!Ref``, ``!GetAtt``, ``!Sub`` ...)."""
 
 
@@ -84,6 +84,7 @@ def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[s
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
+        assert isinstance(node, yaml.MappingNode)
         value = loader.construct_mapping(node, deep=True)
     if suffix == "Ref":
         return {"Ref": value}
@@ -488,7 +489,7 @@ class Resolver:
                 return self.condition(arg, stack)
             if key == "Fn::Equals":
                 left, right = (self.resolve(a, stack, where) for a in arg)
-                return left == right
+                return bool(left == right)
             if key == "Fn::And":
                 return all(self._truth(a, stack, where) for a in arg)
             if key == "Fn::Or":

@@ -565,5 +565,5 @@ def build_topology(
     if isinstance(source, list) and all(isinstance(s, StackTemplate) for s in source):
         stacks = source
     else:
-        stacks = load_stacks(source)
+        stacks = load_stacks(source)  # type: ignore[arg-type]  # a path or a template dict
     return _Builder(stacks, environment or Environment(), parameters).build()

@@ -69,7 +69,8 @@ class DuckDatabase:
         self.connection.execute(f"INSERT INTO {quote_table(table)} ({names}) SELECT {selects}", lists)
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.connection.execute(sql, list(parameters or [])).fetchall()
+        rows: list[tuple[Any, ...]] = self.connection.execute(sql, list(parameters or [])).fetchall()
+        return rows
 
 
 class PostgresDatabase:

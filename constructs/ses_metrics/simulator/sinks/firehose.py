@@ -417,8 +417,9 @@ def compress(compression: str, data: bytes, name: str) -> bytes:
             archive.writestr(info, data)
         return out.getvalue()
     if compression in ("Snappy", "HADOOP_SNAPPY"):
-        import snappy  # type: ignore[import-not-found]  # optional; ImportError is reported by the sink
+        import snappy  # optional; ImportError is reported by the sink
 
-        return snappy.compress(data)
+        compressed: bytes = snappy.compress(data)
+        return compressed
     return data
 

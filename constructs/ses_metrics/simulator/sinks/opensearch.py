@@ -295,14 +295,14 @@ class OpenSearchSink:
             body += [{"index": {"_index": index, **({"_id": document_id} if firehose_ids else {})}}, document]
             sent.append(position)
         if body:
-            response = self.client.bulk(body=body)  # type: ignore[union-attr]
+            response = self.client.bulk(body=body)
             for position, item in zip(sent, response["items"], strict=True):
                 result = next(iter(item.values()))
                 document_id = str(result.get("_id") or ids[position])
                 if int(result.get("status", 500)) >= 300:
                     error = result.get("error") or {}
-                    failure = MappingConflict(str(error.get("type", "error")), str(error.get("reason", error)), int(result.get("status", 500)))
-                    verdicts[position] = (document_id, None, failure)
+                    refused = MappingConflict(str(error.get("type", "error")), str(error.get("reason", error)), int(result.get("status", 500)))
+                    verdicts[position] = (document_id, None, refused)
                 else:
                     verdicts[position] = (document_id, _parse(records[position]), None)
         return [v for v in verdicts if v is not None]

@@ -295,7 +295,7 @@ class RedshiftSink:
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         """Rows of a SQL query over the loaded tables, in the database's SQL (DuckDB's by
         default, close to Redshift's for SELECTs; placeholders ``?``)."""
-        return self.database.query(sql, parameters)
+        return self.database.query(sql, parameters)  # type: ignore[no-any-return]
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """Every row of ``table`` as ``{column: value}``, in load order."""
@@ -476,8 +476,8 @@ class RedshiftSink:
                 if line_number in loaded:
                     entry["row"] = dict(zip(targets, _jsonable(loaded[line_number]), strict=True))
                 else:
-                    error = errors_by_line.get(line_number)
-                    entry["loadError"] = (f"{error.colname or 'record'}: {error.err_code} {error.err_reason}" if error
+                    load_error = errors_by_line.get(line_number)
+                    entry["loadError"] = (f"{load_error.colname or 'record'}: {load_error.err_code} {load_error.err_reason}" if load_error
                                           else f"not loaded: {reason}")
                     if manifest:
                         entry["manifest"] = manifest
