@@ -38,12 +38,6 @@ PACKAGE = ROOT / "constructs" / "ses_metrics"
 MODULES_BEING_SPLIT: set[str] = set()
 FUNCTIONS_BEING_SPLIT = {
     "simulator/sends.py:MessageFactory._build",  # sim: simulator readability
-    "cdk/delivery/opensearch.py:OpenSearchDeliveryStream.__init__",
-    "cdk/delivery/redshift.py:RedshiftDeliveryStream.__init__",
-    "cdk/delivery/s3.py:S3DeliveryStream.__init__",
-    "replay/report.py:chart",
-    "platform/stack.py:PlatformStack._stream",
-    "rules/firehose.py:check_prefixes",
 }
 
 

@@ -80,7 +80,8 @@ def _preload() -> None:
     import ses_metrics.cli  # noqa: F401
     for name in ("ses_metrics.platform.config", "ses_metrics.platform.explain", "ses_metrics.simulator", "ses_metrics.simulator.report",
                  "ses_metrics.ci.scenarios", "ses_metrics.ci.expectations", "ses_metrics.ci.lint", "ses_metrics.ci.junit",
-                 "ses_metrics.replay", "ses_metrics.replay.console", "ses_metrics.replay.report", "rich.console", "rich.table"):
+                 "ses_metrics.replay", "ses_metrics.replay.console", "ses_metrics.replay.report", "ses_metrics.simulator.athena",
+                 "duckdb", "rich.console", "rich.table", "rich.markup"):
         with contextlib.suppress(ImportError):
             __import__(name)
     try:

@@ -120,3 +120,72 @@ def test_the_console_script_prints_no_traceback_for_a_broken_template(tmp_path):
     assert run.returncode == 2
     assert "Traceback" not in run.stdout + run.stderr
     assert "unclosed.yaml" in run.stderr
+
+
+# --- the hostile corpus: every command in a child process under limits ---------------------
+
+# A few cases whose answer is pinned (the rest must merely be an answer): (case name, command) ->
+# (exit code, a fragment of the output).
+HOSTILE_ANSWERS = {
+    ("config/alias-bomb.yaml", "validate"): (1, "its aliases expand to more than 100,000 additional nodes"),
+    ("config/deep-brackets.yaml", "explain"): (1, "nested more than 64 levels deep"),
+    ("config/10001-sets.yaml", "validate"): (1, "10,001 configuration sets; SES allows at most 10,000 per Region"),
+    ("config/over-500-resources.yaml", "validate"): (1, "would have at least 600 CloudFormation resources"),
+    ("config/topic-name-mapping.yaml", "validate"): (1, "Input should be a valid string"),
+    ("scenario/deep-brackets.json", "simulate"): (2, "nested more than 64 levels deep"),
+    ("scenario/huge-int.yaml", "check"): (2, "an integer has more than 4,300 digits"),
+    ("scenario/start-year-9999.json", "simulate"): (2, "is outside 1970-01-01T00:00:00Z .. 9998-12-31T23:59:59Z"),
+    ("scenario/crlf-header-value.json", "simulate"): (0, "BadRequestException"),
+    ("template/cycle-ref.json", "simulate"): (2, "this template is not something CloudFormation would accept: cycle-ref/"),
+    ("template/intrinsic-join-arity.json", "replay"): (2, "Fn::Join takes [delimiter, [values]]"),
+    ("template/chain-ref.json", "lint"): (2, "references chained more than 50 deep"),
+    ("template/escape-names.json", "lint"): (1, "SM504"),
+    ("profile/start-1900.yaml", "replay"): (2, "start 1900-01-01T00:00:00+00:00 is outside"),
+    ("profile/huge-volume.yaml", "replay"): (2, "more than the 100,000,000 one replay takes"),
+    ("--out: names that are paths", "simulate"): (2, "refusing to write, nothing written"),
+    ("--out: a directory ses-metrics did not write", "simulate"): (2, "ses-metrics did not write it"),
+    ("--junit: the file is a symlink", "check"): (2, "is a symbolic link: ses-metrics does not write through one"),
+    ("init --force: a link planted in place of a file", "init"): (2, "ses-metrics.yaml is a symbolic link"),
+    ("init --force: a link planted in place of a directory", "init"): (2, "tests is a symbolic link or a file, not a directory"),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Every command over the hostile corpus, each in a forked child capped at 1 GiB of address
+    space and 20 s (tests/_support/hostile.py), and the files written outside any output."""
+    from hostile import run_cases
+    from hostile_corpus import build, escapes, snapshot
+
+    sandbox = tmp_path_factory.mktemp("hostile")
+    cases = build(sandbox)
+    before = snapshot(sandbox)
+    outcomes = run_cases(cases)
+    return cases, outcomes, escapes(sandbox, before, cases)
+
+
+def test_no_hostile_input_makes_any_command_crash_hang_blow_up_or_print_a_traceback(hostile):
+    _, outcomes, _ = hostile
+    broken = [
+        f"{o.name}: {' '.join(o.argv[:1])}: " + ("timed out" if o.timed_out else f"signal {o.signal}" if o.crashed else
+                                                  "memory" if o.memory_error else "traceback" if o.traceback else f"exit {o.code}")
+        for o in outcomes if o.timed_out or o.crashed or o.memory_error or o.traceback or o.code not in (0, 1, 2)
+    ]
+    assert broken == []
+
+
+def test_no_hostile_input_makes_a_command_write_outside_its_output(hostile):
+    assert hostile[2] == []
+
+
+@pytest.mark.parametrize(("case", "command"), HOSTILE_ANSWERS, ids=[f"{c} {n}" for c, n in HOSTILE_ANSWERS])
+def test_hostile_inputs_are_answered_with_the_documented_exit_code_and_why(hostile, case, command):
+    code, fragment = HOSTILE_ANSWERS[case, command]
+    [outcome] = [o for o in hostile[1] if o.name == case and o.argv[0] == command]
+    assert outcome.code == code, outcome.output[-2000:]
+    assert fragment in outcome.output
+
+
+def test_the_hostile_corpus_reaches_every_command(hostile):
+    commands = {module.__name__.rsplit(".", 1)[-1] for module in cli.COMMANDS}
+    assert {case.argv[0] for case in hostile[0]} == commands

@@ -137,3 +137,20 @@ def test_a_report_file_is_written_where_it_was_named(capsys, sandbox, writer):
     code, _ = run(capsys, *WRITERS[writer], "reports/report.html")
     assert code == 0
     assert files(sandbox) == {"outside/secret.txt", "a/b/c/work/reports/report.html"}
+
+
+@pytest.mark.parametrize("planted", ["ses-metrics.yaml", "tests"])
+def test_init_force_follows_no_link_planted_in_the_directory(capsys, sandbox, planted):
+    Path("proj").mkdir()
+    target = sandbox / "outside" / ("secret.txt" if planted == "ses-metrics.yaml" else "")
+    (Path("proj") / planted).symlink_to(target, target_is_directory=planted == "tests")
+    code, output = run(capsys, "init", "proj", "--force")
+    assert code == 2
+    assert f"proj/{planted} is a symbolic link" in output
+    assert files(sandbox / "outside") == {"secret.txt"}
+    assert (sandbox / "outside" / "secret.txt").read_text() == SECRET
+
+
+def test_init_writes_only_under_its_directory(capsys, sandbox):
+    assert run(capsys, "init", "proj")[0] == 0
+    assert {path for path in files(sandbox) if not path.startswith("a/b/c/work/proj/")} == {"outside/secret.txt"}

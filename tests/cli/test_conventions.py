@@ -176,3 +176,18 @@ def test_every_subcommand_help_has_a_description_examples_and_exit_codes(capsys,
 
 def test_every_command_is_listed():
     assert set(subcommands()) == {c.__name__.rsplit(".", 1)[-1] for c in COMMANDS}
+
+
+@pytest.mark.parametrize("command", ["simulate", "check"])
+def test_control_characters_are_escaped_in_simulate_and_check_tables(capsys, tmp_path, command):
+    from simkit import cloudwatch, destination, simple
+
+    template = base(HOSTILE)
+    template["Resources"]["Metrics"] = destination("metrics\x1b[2J", None, **cloudwatch(("campaign", "messageTag", "none")))
+    (tmp_path / "t.json").write_text(json.dumps(template))
+    send = simple(tags={"campaign": "spring"}) | {"ConfigurationSetName": HOSTILE}
+    scenario = {"sends": [send], "expect": [{"send": 0, "reaches": "metrics\x1b[2J"}]}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(scenario))
+    _, out, _ = run(capsys, command, tmp_path / "t.json", "--scenario", tmp_path / "s.yaml", "-v" if command == "simulate" else "--format=table")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b" in out

@@ -67,3 +67,13 @@ def test_a_directory_without_objects_is_a_usage_error(tmp_path, example_cdk_out,
     code, _, stderr = _run(capsys, str(tmp_path), "--named", NAMED, "--template", str(example_cdk_out))
     assert code == 2
     assert "simulate --out" in stderr
+
+
+def test_ndjson_is_one_object_per_row_then_the_summary(out, example_cdk_out, capsys):
+    _, document, _ = _run(capsys, str(out), "--named", NAMED, "--template", str(example_cdk_out), "--format", "json")
+    code, lines, _ = _run(capsys, str(out), "--named", NAMED, "--template", str(example_cdk_out), "--format", "ndjson")
+    *rows, last = [json.loads(line) for line in lines.splitlines()]
+    expected = json.loads(document)
+    assert code == 0
+    assert rows == expected["rows"]
+    assert last == {"summary": {"columns": expected["columns"], "rows": len(rows)}}

@@ -97,6 +97,8 @@ def test_out_writes_every_sink(capsys, files, tmp_path):
     [
         (["--scenario", "missing.yaml"], "missing.yaml: 1 problem:\n  - file not found"),
         (["--scenario", "{scenario}", "--start", "yesterday"], "--start 'yesterday' is not an ISO 8601 time"),
+        (["--scenario", "{scenario}", "--start", "1969-12-31T23:59:59Z"], "--start '1969-12-31T23:59:59Z': 1969-12-31T23:59:59+00:00 is outside"),
+        (["--scenario", "{scenario}", "--start", "9999-06-01T00:00:00Z"], "9999-06-01T00:00:00+00:00 is outside 1970-01-01T00:00:00Z .. 9998-12-31T23:59:59Z"),
     ],
 )
 def test_usage_errors_exit_2_without_traceback(capsys, files, argv, message):

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from ses_metrics.files.output import MANIFEST, OutputDirectory, OutputError, check_name, write_file
+from ses_metrics.files.output import MANIFEST, OutputDirectory, OutputError, check_name, write_file, write_files
 
 SECRET = "not yours\n"
 
@@ -160,3 +160,24 @@ def test_write_file_refuses_a_second_hard_link(tmp_path, outside):
     with pytest.raises(OutputError, match="has 2 hard links"):
         write_file(link, "<html>")
     assert (outside / "secret.txt").read_text() == SECRET
+
+
+def test_write_files_replaces_its_files_and_leaves_others_alone(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "app.py").write_text("old")
+    write_files(tmp_path, {"app.py": "new", "tests/test_x.py": b"x"}, executable=frozenset({"app.py"}))
+    assert tree(tmp_path) == ["app.py", "notes.txt", "tests/test_x.py"]
+    assert (tmp_path / "app.py").read_text() == "new" and os.access(tmp_path / "app.py", os.X_OK)
+
+
+def test_write_files_refuses_a_link_in_place_of_a_file_or_directory(tmp_path, outside):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "app.py").symlink_to(outside / "secret.txt")
+    with pytest.raises(OutputError, match="app.py is a symbolic link"):
+        write_files(root, {"app.py": "x"})
+    (root / "app.py").unlink()
+    (root / "tests").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(OutputError, match="tests is a symbolic link or a file, not a directory"):
+        write_files(root, {"tests/test_x.py": "x"})
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"] and (outside / "secret.txt").read_text() == SECRET

@@ -102,3 +102,27 @@ def test_a_file_that_is_not_yaml_is_a_profile_error(tmp_path):
     bad.write_text("traffic: [\n")
     with pytest.raises(ProfileError, match="not valid YAML"):
         load_profile(bad)
+
+
+@pytest.mark.parametrize(
+    ("start", "hours", "message"),
+    [("1969-12-31T23:00:00Z", 1, r"start 1969-12-31T23:00:00\+00:00 is outside 1970-01-01T00:00:00Z \.\. 9998-12-31T23:59:59Z"),
+     ("0001-01-01T00:00:00Z", 1, "start 0001-01-01"),
+     ("9998-12-31T23:00:00Z", 2, r"the end of the 2-hour replay, 9999-01-01T01:00:00\+00:00 is outside")],
+)
+def test_a_replay_starts_and_ends_inside_the_span_ses_metrics_simulates(start, hours, message):
+    with pytest.raises(ProfileError, match=message):
+        parse_profile({**profile(), "start": start, "hours": hours})
+
+
+def test_a_replay_may_start_at_1970_and_end_in_9998():
+    assert parse_profile({**profile(), "start": "1970-01-01T00:00:00Z", "hours": 1}).start.year == 1970
+    assert parse_profile({**profile(), "start": "9998-12-31T22:00:00Z", "hours": 2}).end_ms > 0
+
+
+def test_a_profile_of_more_sends_than_one_replay_takes_is_refused():
+    from ses_metrics.replay.profile import MAX_SENDS
+
+    with pytest.raises(ProfileError, match=f"more than the {MAX_SENDS:,} one replay takes"):
+        parse_profile({"hours": 24, "traffic": [{"sends_per_hour": MAX_SENDS // 24 + 1}]})
+    assert parse_profile({"hours": 24, "traffic": [{"sends_per_hour": MAX_SENDS // 24}]}).total_sends <= MAX_SENDS

@@ -85,3 +85,22 @@ def test_simulate_streams_a_large_scenario_to_ndjson(tmp_path, small_limit, caps
     assert len(lines) == 7 * 2 + 1 and lines[-1]["summary"]["deliveries"] == {"marketing/metrics": 14}
     assert main(["check", str(tmp_path / "t.json"), "--scenario", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["passed"] == 1
+
+
+def _nested(levels):
+    value = 1
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+def test_a_large_scenario_with_a_send_nested_past_the_limit_is_refused(tmp_path, small_limit):
+    path = scenario_file(tmp_path, [SEND, {**SEND, "EmailTags": [_nested(100)]}], defaults={"FromEmailAddress": "a@example.com"})
+    with pytest.raises(ScenarioError, match=r"sends: nested more than 64 levels deep"):
+        open_scenario(path)
+
+
+def test_a_large_scenario_whose_defaults_nest_past_the_limit_is_refused(tmp_path, small_limit):
+    path = scenario_file(tmp_path, [SEND] * 3, defaults=_nested(100))
+    with pytest.raises(ScenarioError, match=r"nested more than 64 levels deep"):
+        open_scenario(path)

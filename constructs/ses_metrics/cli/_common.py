@@ -157,6 +157,7 @@ def simulation_arguments(parser: argparse.ArgumentParser) -> None:
 def simulation_options(args: argparse.Namespace) -> SimulationOptions:
     from datetime import UTC, datetime
 
+    from ses_metrics.rules.defaults import check_time
     from ses_metrics.simulator import Environment, SimulationOptions
 
     kwargs = {"environment": Environment(account=args.account, region=args.region), "seed": args.seed}
@@ -166,6 +167,9 @@ def simulation_options(args: argparse.Namespace) -> SimulationOptions:
         except ValueError:
             raise UsageError(f"--start {args.start!r} is not an ISO 8601 time such as 2026-01-01T09:00:00Z") from None
         kwargs["start"] = start if start.tzinfo else start.replace(tzinfo=UTC)
+        why = check_time(kwargs["start"], f"--start {args.start!r}:")
+        if why:
+            raise UsageError(why)
     return SimulationOptions(**kwargs)
 
 

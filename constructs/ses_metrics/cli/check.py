@@ -24,6 +24,7 @@ from ses_metrics.cli._common import (
     make_console,
     simulation_arguments,
     simulation_options,
+    text,
     write_ndjson,
 )
 
@@ -65,30 +66,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_check(suites, junit_path: str | None) -> None:
-    from rich.markup import escape
-
     from ses_metrics.ci.expectations import Status
 
     console = make_console()
     marks = {Status.PASSED: "[green]✓[/green]", Status.FAILED: "[red]✗[/red]", Status.ERROR: "[red]![/red]"}
     for suite in suites:
-        console.print(f"[bold]{escape(suite.source)}[/bold]", soft_wrap=True)
+        console.print(f"[bold]{text(suite.source)}[/bold]", soft_wrap=True)
         if not suite.results:
             console.print("  [yellow]no expectations: add an expect: list to check what the sends lead to[/yellow]")
         for result in suite.results:
-            console.print(f"  {marks[result.status]} expect\\[{result.index}] {escape(result.description)}", soft_wrap=True)
+            console.print(f"  {marks[result.status]} expect\\[{result.index}] {text(result.description)}", soft_wrap=True)
             if result.message:
                 label = "actual" if result.status is Status.FAILED else "error"
-                console.print(f"      [red]{label}:[/red] {escape(result.message)}", soft_wrap=True)
+                console.print(f"      [red]{label}:[/red] {text(result.message)}", soft_wrap=True)
         for warning in suite.warnings:
-            console.print(f"  [yellow]warning[/yellow] {escape(warning)}", soft_wrap=True)
+            console.print(f"  [yellow]warning[/yellow] {text(warning)}", soft_wrap=True)
     counts = {status: sum(s.count(status) for s in suites) for status in Status}
     total = sum(counts.values())
     style = "green" if total == counts[Status.PASSED] else "red"
     console.print(
         f"[{style}]{len(suites)} scenario(s), {total} expectation(s): {counts[Status.PASSED]} passed, "
         f"{counts[Status.FAILED]} failed, {counts[Status.ERROR]} could not be checked[/{style}]"
-        + (f"; JUnit report: {escape(junit_path)}" if junit_path else ""),
+        + (f"; JUnit report: {text(junit_path)}" if junit_path else ""),
         soft_wrap=True,
     )
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +31,12 @@ def _is_template(path: Path) -> bool:
         return True
     if path.suffix != ".json":
         return False
+    from ses_metrics.files.documents import DocumentError, read_document
+
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+        document = read_document(path)
+    except DocumentError:
+        return False  # read as a configuration, which reports why
     return isinstance(document, dict) and "Resources" in document
 
 

@@ -142,11 +142,14 @@ def _parse_json(text: str, source: str, limits: Limits) -> Any:
     except ValueError as error:
         raise DocumentError(source, f"not valid JSON: {_value_problem(error)}") from None
     if text.count("[") + text.count("{") > limits.max_depth:  # else it cannot be too deep
-        _check_data_depth(data, source, limits.max_depth)
+        check_depth(data, source, limits)
     return data
 
 
-def _check_data_depth(data: Any, source: str, max_depth: int) -> None:
+def check_depth(data: Any, source: str = "<document>", limits: Limits = LIMITS) -> None:
+    """Raises ``DocumentError`` when ``data`` (parsed, such as an item a streaming reader
+    built) nests mappings and lists deeper than ``limits.max_depth``."""
+    max_depth = limits.max_depth
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()

@@ -123,7 +123,7 @@ class OutputDirectory:
             try:
                 for name in names:
                     parent, _, base = name.rpartition("/")
-                    _write_new(self._directory(directories, parent), base, files[name], where=self._where(name))
+                    _write_new(_directory(directories, parent, self.root), base, files[name], where=self._where(name))
             finally:
                 for key, fd in directories.items():
                     if key:
@@ -180,26 +180,60 @@ class OutputDirectory:
                 f"{self.root} holds files the previous run did not write ({shown}): move them away or give another directory"
             )
 
-    def _directory(self, directories: dict[str, int], path: str) -> int:
-        """The descriptor of ``path`` under the root, made one level at a time; no level may
-        be a link or a file."""
-        parts = path.split("/") if path else []
-        depth = len(parts)
-        while "/".join(parts[:depth]) not in directories:
-            depth -= 1
-        fd = directories["/".join(parts[:depth])]
-        for level in range(depth, len(parts)):
-            base, here = parts[level], "/".join(parts[: level + 1])
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(base, 0o777, dir_fd=fd)
+
+def write_files(root: str | os.PathLike[str], files: Mapping[str, bytes | str], *, executable: frozenset[str] = frozenset()) -> list[Path]:
+    """Write each ``name -> data`` under ``root`` (created when missing), replacing a file of
+    that name and leaving every other file alone (``init --force``). Names are checked as
+    ``OutputDirectory.write_all`` checks them; no link is followed, and a link where a file
+    or directory goes is refused. ``executable`` names get mode 0755."""
+    root = Path(root)
+    problems = [f"{name!r}: {why}" for name in files if (why := check_name(name))]
+    if problems:
+        raise OutputError(f"{root}: refusing to write: " + "; ".join(problems))
+    root.mkdir(parents=True, exist_ok=True)
+    directories = {"": os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))}
+    try:
+        for name, data in files.items():
+            parent, _, base = name.rpartition("/")
+            directory = _directory(directories, parent, root)
             try:
-                fd = os.open(base, _DIRECTORY, dir_fd=fd)
+                fd = os.open(base, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666, dir_fd=directory)
             except OSError as error:
-                if error.errno in (errno.ELOOP, errno.ENOTDIR):
-                    raise OutputError(f"{self._where(here)} is a symbolic link or a file, not a directory: ses-metrics does not follow it") from None
+                if error.errno == errno.ELOOP:
+                    raise OutputError(f"{root / name} is a symbolic link: ses-metrics does not write through one") from None
                 raise
-            directories[here] = fd
-        return fd
+            try:
+                if name in executable:
+                    os.fchmod(fd, 0o755)
+                _write_all(fd, data.encode("utf-8") if isinstance(data, str) else data)
+            finally:
+                os.close(fd)
+    finally:
+        for fd in directories.values():
+            os.close(fd)
+    return [root / name for name in files]
+
+
+def _directory(directories: dict[str, int], path: str, root: Path) -> int:
+    """The descriptor of ``path`` under the root (``directories[""]``), made one level at a
+    time; no level may be a link or a file."""
+    parts = path.split("/") if path else []
+    depth = len(parts)
+    while "/".join(parts[:depth]) not in directories:
+        depth -= 1
+    fd = directories["/".join(parts[:depth])]
+    for level in range(depth, len(parts)):
+        base, here = parts[level], "/".join(parts[: level + 1])
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(base, 0o777, dir_fd=fd)
+        try:
+            fd = os.open(base, _DIRECTORY, dir_fd=fd)
+        except OSError as error:
+            if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise OutputError(f"{root / here} is a symbolic link or a file, not a directory: ses-metrics does not follow it") from None
+            raise
+        directories[here] = fd
+    return fd
 
 
 def _write_new(directory_fd: int, name: str, data: bytes, where: str | None = None) -> None:

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ses_metrics import __version__
+from ses_metrics.files.output import OutputError, write_files
 from ses_metrics.platform.config import json_schema
 
 # The CDK CLI the project is tested with (package.json of the ses-metrics repository): the
@@ -68,19 +69,18 @@ def project_name(directory: Path) -> str:
 def scaffold(directory: str | Path, *, force: bool = False) -> Scaffold:
     """Write the project into ``directory`` (created when missing). Refuses a directory
     that is not empty unless ``force``, which overwrites the scaffold's files and leaves
-    every other file alone."""
+    every other file alone; a symbolic link where one of its files or directories goes is
+    refused, never followed."""
     target = Path(directory)
     if target.exists() and not target.is_dir():
         raise InitError(f"{target} exists and is not a directory")
     if target.is_dir() and any(target.iterdir()) and not force:
         raise InitError(f"{target} is not empty: init writes a new project; pass --force to write into it anyway")
     values = {"version": __version__, "name": project_name(target), "cdk_cli": CDK_CLI_VERSION, "pytest_pin": PYTEST_RANGE}
-    written = []
-    for relative, text in _templates():
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(string.Template(text).safe_substitute(values), encoding="utf-8")
-        written.append(relative)
-    (target / "ses-metrics.schema.json").write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
-    (target / "app.py").chmod(0o755)
-    return Scaffold(target, (*written, Path("ses-metrics.schema.json")))
+    files = {relative.as_posix(): string.Template(text).safe_substitute(values) for relative, text in _templates()}
+    files["ses-metrics.schema.json"] = json.dumps(json_schema(), indent=2) + "\n"
+    try:
+        write_files(target, files, executable=frozenset({"app.py"}))  # never through a link planted in DIR
+    except OutputError as error:
+        raise InitError(str(error)) from None
+    return Scaffold(target, tuple(Path(name) for name in files))

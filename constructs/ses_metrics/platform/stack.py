@@ -40,7 +40,8 @@ from ses_metrics.platform.config import (
     StreamConfig,
     StreamKind,
 )
-from ses_metrics.rules import MAX_RESOURCES_PER_STACK, DestinationKind, EventType, Problem
+from ses_metrics.platform.config.resources import resource_limit_problems
+from ses_metrics.rules import MAX_RESOURCES_PER_STACK, DestinationKind, EventType
 
 DeliveryStream = S3DeliveryStream | RedshiftDeliveryStream | OpenSearchDeliveryStream
 MAX_RESOURCES = MAX_RESOURCES_PER_STACK
@@ -149,32 +150,9 @@ class PlatformStack(cdk.Stack):
         than at deploy time."""
         counts = {s.stack_name: sum(1 for c in s.node.find_all() if isinstance(c, cdk.CfnResource)) for s in self.stacks}
         self.resource_counts = counts
-        problems = []
-        for stack in self.stacks:
-            count = counts[stack.stack_name]
-            if count <= MAX_RESOURCES:
-                continue
-            group = next((g for g, s in self.group_stacks.items() if s is stack), None)
-            members = [cs for cs in self.config.configuration_sets if cs.stack == group]
-            per_set = sum(1 + len(cs.destinations) for cs in members)
-            shared = "streams, topics and monitoring" if group is None else "monitoring"
-            if group is None:
-                fix = (
-                    "Give some configuration sets a `stack:` (configuration_sets[i].stack: NAME puts set i, its event "
-                    f"destinations, alarms and dashboard in their own stack {self.stack_name}-NAME)"
-                )
-            else:
-                fix = f"Give some of the sets with `stack: {group}` (configuration_sets[i].stack) another stack name"
-            each = ", ".join(f"{name} {n}" for name, n in counts.items())
-            problems.append(
-                Problem(
-                    ("configuration_sets",),
-                    f"stack {stack.stack_name} would have {count} CloudFormation resources, over CloudFormation's limit of "
-                    f"{MAX_RESOURCES} per stack ({len(members)} configuration sets: {per_set} resources for the sets and their "
-                    f"event destinations, {count - per_set} for {shared}; resources per stack: {each}). {fix}, or turn "
-                    "monitoring off for some sets",
-                )
-            )
+        groups = {None: self, **self.group_stacks}
+        problems = resource_limit_problems(self.config, {group: counts[stack.stack_name] for group, stack in groups.items()},
+                                           stack_names={group: stack.stack_name for group, stack in groups.items()})
         if problems:
             raise ConfigError(problems, f"stack {self.stack_name}")
         return counts[self.stack_name]
@@ -288,45 +266,7 @@ class PlatformStack(cdk.Stack):
                 **common,
             )
         if kind is StreamKind.OPENSEARCH:
-            o: OpenSearchConfig = settings
-            vpc: dict[str, Any] = {}
-            if o.vpc is not None:
-                vpc["subnets"] = [ec2.Subnet.from_subnet_id(scope, f"{stream.name}Subnet{i}", s) for i, s in enumerate(o.vpc.subnet_ids)]
-                vpc["security_groups"] = [
-                    ec2.SecurityGroup.from_security_group_id(scope, f"{stream.name}Sg{i}", g) for i, g in enumerate(o.vpc.security_group_ids)
-                ]
-            domain: dict[str, Any] = {}
-            if o.domain_arn is not None:
-                domain["domain"] = DomainArn(o.domain_arn)
-            elif o.new_domain is not None:
-                n = o.new_domain
-                domain = {
-                    "domain_name": n.name,
-                    "master_user_arn": n.master_user_arn,
-                    "domain_props": {
-                        "capacity": opensearch.CapacityConfig(
-                            data_nodes=n.instance_count, data_node_instance_type=n.instance_type, multi_az_with_standby_enabled=False
-                        ),
-                        "ebs": opensearch.EbsOptions(volume_size=n.volume_gib, volume_type=ec2.EbsDeviceVolumeType.GP3),
-                        "zone_awareness": opensearch.ZoneAwarenessConfig(enabled=n.instance_count > 1, availability_zone_count=2)
-                        if n.instance_count > 1
-                        else opensearch.ZoneAwarenessConfig(enabled=False),
-                    },
-                }
-            return OpenSearchDeliveryStream(
-                scope,
-                stream.name,
-                index_name=o.index,
-                index_rotation=o.index_rotation,
-                backup_mode=o.backup_mode,
-                backup_prefix=o.backup_prefix,
-                buffering_interval=cdk.Duration.seconds(o.buffering_seconds),
-                buffering_size_mib=o.buffering_mib,
-                retry_duration=cdk.Duration.seconds(o.retry_seconds),
-                **domain,
-                **vpc,
-                **common,
-            )
+            return self._opensearch_stream(scope, stream.name, settings, common)
         a: S3Config = settings
         return S3DeliveryStream(
             scope,
@@ -338,6 +278,49 @@ class PlatformStack(cdk.Stack):
             buffering_size_mib=a.buffering_mib,
             partition_by=a.partition_by,
             partition_retry_duration=cdk.Duration.seconds(a.partition_retry_seconds),
+            **common,
+        )
+
+    @staticmethod
+    def _opensearch_stream(scope: Construct, name: str, o: OpenSearchConfig, common: dict[str, Any]) -> OpenSearchDeliveryStream:
+        """An ``opensearch:`` stream: an existing domain by ARN, or a new one sized as given,
+        optionally in a VPC."""
+        vpc: dict[str, Any] = {}
+        if o.vpc is not None:
+            vpc["subnets"] = [ec2.Subnet.from_subnet_id(scope, f"{name}Subnet{i}", s) for i, s in enumerate(o.vpc.subnet_ids)]
+            vpc["security_groups"] = [
+                ec2.SecurityGroup.from_security_group_id(scope, f"{name}Sg{i}", g) for i, g in enumerate(o.vpc.security_group_ids)
+            ]
+        domain: dict[str, Any] = {}
+        if o.domain_arn is not None:
+            domain["domain"] = DomainArn(o.domain_arn)
+        elif o.new_domain is not None:
+            n = o.new_domain
+            domain = {
+                "domain_name": n.name,
+                "master_user_arn": n.master_user_arn,
+                "domain_props": {
+                    "capacity": opensearch.CapacityConfig(
+                        data_nodes=n.instance_count, data_node_instance_type=n.instance_type, multi_az_with_standby_enabled=False
+                    ),
+                    "ebs": opensearch.EbsOptions(volume_size=n.volume_gib, volume_type=ec2.EbsDeviceVolumeType.GP3),
+                    "zone_awareness": opensearch.ZoneAwarenessConfig(enabled=n.instance_count > 1, availability_zone_count=2)
+                    if n.instance_count > 1
+                    else opensearch.ZoneAwarenessConfig(enabled=False),
+                },
+            }
+        return OpenSearchDeliveryStream(
+            scope,
+            name,
+            index_name=o.index,
+            index_rotation=o.index_rotation,
+            backup_mode=o.backup_mode,
+            backup_prefix=o.backup_prefix,
+            buffering_interval=cdk.Duration.seconds(o.buffering_seconds),
+            buffering_size_mib=o.buffering_mib,
+            retry_duration=cdk.Duration.seconds(o.retry_seconds),
+            **domain,
+            **vpc,
             **common,
         )
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Annotated, Any
 
@@ -37,10 +37,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from ses_metrics import rules
 from ses_metrics.rules import Problem
+from ses_metrics.rules.defaults import check_time
 from ses_metrics.simulator.scenario import ScenarioError, read_document
 from ses_metrics.simulator.sends import DEFAULT_START
 
 MAX_HOURS = 24 * 366
+# The most sends one profile may replay (ses-metrics' choice): about 40 minutes at the
+# replay's ~45,000 sends per second (benchmarks/RESULTS.md). Split a larger replay.
+MAX_SENDS = 100_000_000
 DEFAULT_HOURS = 24
 # SES does not say how large its representative volume is; these defaults are assumptions
 # (README "Replay"), and a profile may change them.
@@ -116,6 +120,7 @@ class Reputation(_Strict):
 class Traffic(_Strict):
     name: str | None = None
     configuration_set: str | None = None
+    tenant: str | None = Field(None, description="send through this SES tenant (TenantName)")
     sender: str = "news@example.com"
     tags: dict[str, str] = Field(default_factory=dict)
     sends_per_hour: Volume
@@ -146,6 +151,7 @@ class Stream:
     volume: tuple[int, ...]
     outcomes: Outcomes
     engagement: EngagementRates
+    tenant: str | None = None
 
     @property
     def total(self) -> int:
@@ -204,6 +210,10 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
             streams.append(_stream(index, entry, document.hours))
     if not problems and not any(s.total for s in streams):
         problems.append(Problem(("traffic",), "the profile sends nothing: give at least one entry a sends_per_hour above 0"))
+    if sum(s.total for s in streams) > MAX_SENDS:
+        problems.append(Problem(("traffic",), f"the profile sends {sum(s.total for s in streams):,} messages, more than the "
+                                              f"{MAX_SENDS:,} one replay takes: replay fewer hours or lower volumes"))
+    problems += _check_span(document.start, document.hours)
     if document.reputation.minimum_volume > document.reputation.representative_volume:
         problems.append(
             Problem(("reputation", "minimum_volume"), "must not exceed representative_volume: the window never holds more sends than that")
@@ -212,6 +222,16 @@ def parse_profile(data: Any, source: str = "<profile>") -> Profile:
         raise ProfileError(source, problems)
     start = document.start.replace(tzinfo=UTC) if document.start.tzinfo is None else document.start.astimezone(UTC)
     return Profile(start, document.hours, document.seed, document.reputation, tuple(streams), source)
+
+
+def _check_span(start: datetime, hours: int) -> list[Problem]:
+    """The replay starts and ends inside the span ses-metrics simulates (rules.defaults)."""
+    why = check_time(start, "start")
+    if why is None:
+        end = (start if start.tzinfo else start.replace(tzinfo=UTC)) + timedelta(hours=hours)
+        if check_time(end - timedelta(microseconds=1)):  # the span ends at ``end``, exclusive
+            why = check_time(end, f"the end of the {hours}-hour replay,")
+    return [Problem(("start",), why)] if why else []
 
 
 def _problems(error: ValidationError) -> list[Problem]:
@@ -253,4 +273,6 @@ def _stream(index: int, entry: Traffic, hours: int) -> Stream:
         for hour in range(entry.from_hour, hours if entry.until_hour is None else entry.until_hour):
             volume[hour] = entry.sends_per_hour
     name = entry.name or ",".join(entry.tags.values()) or f"traffic[{index}]"
-    return Stream(index, name, entry.configuration_set, entry.sender, dict(entry.tags), tuple(volume), entry.outcomes, entry.engagement)
+    return Stream(
+        index, name, entry.configuration_set, entry.sender, dict(entry.tags), tuple(volume), entry.outcomes, entry.engagement, entry.tenant
+    )

@@ -109,47 +109,78 @@ class Marker:
     tag: str = ""
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """The plot area of a chart: where a time and a value fall in SVG coordinates."""
+
+    start: int
+    end: int
+    y_max: float
+    y_step: float
+    width: float = WIDTH - LEFT - RIGHT
+    height: float = HEIGHT - TOP - BOTTOM
+
+    def x(self, t: float) -> float:
+        return LEFT + (t - self.start) / max(self.end - self.start, 1) * self.width
+
+    def y(self, v: float) -> float:
+        return TOP + self.height - v / self.y_max * self.height
+
+
 def chart(title: str, lines: Sequence[Line], *, start: int, end: int, step: int, percent: bool = False,
           levels: Sequence[Level] = (), markers: Sequence[Marker] = (), kind: str = "metric", metric: str = "",
           gaps: bool = True) -> str:
     """An SVG line chart in a figure, with its legend. ``step``: seconds between points
     (a gap where a point is missing, unless ``gaps`` is false: then missing is 0)."""
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top_value = max([v for line in lines for v in line.points.values()] + [lv.value for lv in levels] + [0.0])
     y_step = _nice_step(top_value * 1.08 or (0.01 if percent else 1))
-    y_max = y_step * max(1, -(-top_value * 1.08 // y_step))
-    span = max(end - start, 1)
-
-    def x(t: float) -> float:
-        return LEFT + (t - start) / span * plot_w
-
-    def y(v: float) -> float:
-        return TOP + plot_h - v / y_max * plot_h
-
+    plot = _Plot(start, end, y_step * max(1, -(-top_value * 1.08 // y_step)), y_step)
     out = [
         f'<svg class="chart" data-kind="{_esc(kind)}" data-metric="{_esc(metric or title)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{_esc(title)}">',
-        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fbfcfd" stroke="#d8dce3"/>',
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot.width}" height="{plot.height}" fill="#fbfcfd" stroke="#d8dce3"/>',
+        *_axes(plot, percent),
+        *_levels(plot, levels, percent),
+        *_series(plot, lines, step, gaps),
+        *_transition_lines(plot, markers),
+        "</svg>",
     ]
+    return f"<figure><figcaption>{_esc(title)}</figcaption>{''.join(out)}<ul class=\"legend\">{_legend(lines, levels, markers)}</ul></figure>"
+
+
+def _axes(plot: _Plot, percent: bool) -> list[str]:
+    """Horizontal grid lines with their values, and hour ticks along the time axis."""
+    out = []
     v = 0.0
-    while v <= y_max + y_step / 1000:
-        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#e6e9ee"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#5a6272">{_format(v, percent)}</text>')
-        v += y_step
-    hours = span / 3600
+    while v <= plot.y_max + plot.y_step / 1000:
+        out.append(f'<line x1="{LEFT}" x2="{LEFT + plot.width}" y1="{plot.y(v):.1f}" y2="{plot.y(v):.1f}" stroke="#e6e9ee"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{plot.y(v) + 4:.1f}" text-anchor="end" font-size="11" fill="#5a6272">{_format(v, percent)}</text>')
+        v += plot.y_step
+    hours = max(plot.end - plot.start, 1) / 3600
     tick_hours = next((h for h in (1, 2, 3, 4, 6, 12, 24, 48, 168) if hours / h <= 12), 720)
-    first = -(-start // (tick_hours * 3600)) * tick_hours * 3600
-    for t in range(first, end + 1, tick_hours * 3600):
-        anchor = "end" if x(t) > LEFT + plot_w - 20 else "middle"
-        out.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" stroke="#5a6272"/>')
-        out.append(f'<text x="{x(t):.1f}" y="{TOP + plot_h + 16}" text-anchor="{anchor}" font-size="11" fill="#5a6272">{_tick(t)}</text>')
-    for level in levels:
-        out.append(
-            f'<g class="level"><line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(level.value):.1f}" y2="{y(level.value):.1f}" '
-            f'stroke="{level.color}" stroke-dasharray="6 4"/><text x="{LEFT + plot_w - 4}" y="{y(level.value) - 4:.1f}" '
-            f'text-anchor="end" font-size="11" fill="{level.color}">{_esc(level.label)} {_format(level.value, percent)}</text></g>'
-        )
-    grid = range(start // step * step, end, step)
+    first = -(-plot.start // (tick_hours * 3600)) * tick_hours * 3600
+    bottom = TOP + plot.height
+    for t in range(first, plot.end + 1, tick_hours * 3600):
+        anchor = "end" if plot.x(t) > LEFT + plot.width - 20 else "middle"
+        out.append(f'<line x1="{plot.x(t):.1f}" x2="{plot.x(t):.1f}" y1="{bottom}" y2="{bottom + 4}" stroke="#5a6272"/>')
+        out.append(f'<text x="{plot.x(t):.1f}" y="{bottom + 16}" text-anchor="{anchor}" font-size="11" fill="#5a6272">{_tick(t)}</text>')
+    return out
+
+
+def _levels(plot: _Plot, levels: Sequence[Level], percent: bool) -> list[str]:
+    """A dashed line with its label for each threshold."""
+    return [
+        f'<g class="level"><line x1="{LEFT}" x2="{LEFT + plot.width}" y1="{plot.y(level.value):.1f}" y2="{plot.y(level.value):.1f}" '
+        f'stroke="{level.color}" stroke-dasharray="6 4"/><text x="{LEFT + plot.width - 4}" y="{plot.y(level.value) - 4:.1f}" '
+        f'text-anchor="end" font-size="11" fill="{level.color}">{_esc(level.label)} {_format(level.value, percent)}</text></g>'
+        for level in levels
+    ]
+
+
+def _series(plot: _Plot, lines: Sequence[Line], step: int, gaps: bool) -> list[str]:
+    """A path per line, a point in the middle of its bucket; dots where no point has a neighbour."""
+    out = []
+    grid = range(plot.start // step * step, plot.end, step)
     for index, line in enumerate(lines):
         color = line.color or PALETTE[index % len(PALETTE)]
         path = []
@@ -161,31 +192,37 @@ def chart(title: str, lines: Sequence[Line], *, start: int, end: int, step: int,
             if value is None:
                 pen_up = True
                 continue
-            # a point sits in the middle of its bucket
-            path.append(f"{'M' if pen_up else 'L'}{x(t + step / 2):.1f},{y(value):.1f}")
+            path.append(f"{'M' if pen_up else 'L'}{plot.x(t + step / 2):.1f},{plot.y(value):.1f}")
             pen_up = False
         out.append(
             f'<path class="series" data-label="{_esc(line.label)}" d="{" ".join(path) or "M0,0"}" fill="none" stroke="{color}" stroke-width="2"/>'
         )
-        isolated = gaps and all(t + step not in line.points and t - step not in line.points for t in line.points)
-        if isolated:  # datapoints without neighbours draw no line: dots instead
-            for t, value in line.points.items():
-                out.append(f'<circle cx="{x(t + step / 2):.1f}" cy="{y(value):.1f}" r="2.5" fill="{color}"/>')
-    label_ends = [0.0, 0.0, 0.0]  # right end of the last label in each of three rows
+        if gaps and all(t + step not in line.points and t - step not in line.points for t in line.points):
+            out += [f'<circle cx="{plot.x(t + step / 2):.1f}" cy="{plot.y(v):.1f}" r="2.5" fill="{color}"/>' for t, v in line.points.items()]
+    return out
+
+
+def _transition_lines(plot: _Plot, markers: Sequence[Marker]) -> list[str]:
+    """A dashed vertical line per alarm transition, its label in the first of three rows where it fits."""
+    out = []
+    label_ends = [0.0, 0.0, 0.0]  # right end of the last label in each row
     for marker in sorted(markers, key=lambda m: m.at):
         color = STATE_COLORS.get(marker.state, "#333")
         text = f"{marker.tag} {marker.state} {_tick(marker.at)}".strip()
-        at = x(marker.at)
+        at = plot.x(marker.at)
         row = next((i for i, used in enumerate(label_ends) if used < at), min(range(3), key=label_ends.__getitem__))
         label_ends[row] = at + 6.2 * len(text) + 8
-        label_x, anchor = (at - 3, "end") if at > LEFT + plot_w - 6.2 * len(text) else (at + 3, "start")
+        label_x, anchor = (at - 3, "end") if at > LEFT + plot.width - 6.2 * len(text) else (at + 3, "start")
         out.append(
             f'<g class="transition" data-alarm="{_esc(marker.alarm)}" data-state="{_esc(marker.state)}" data-at="{marker.at}">'
             f"<title>{_esc(marker.text)}</title>"
-            f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="{color}" stroke-width="1.5" stroke-dasharray="3 2"/>'
+            f'<line x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot.height}" stroke="{color}" stroke-width="1.5" stroke-dasharray="3 2"/>'
             f'<text x="{label_x:.1f}" y="{TOP + 12 + row * 13}" text-anchor="{anchor}" font-size="11" fill="{color}">{_esc(text)}</text></g>'
         )
-    out.append("</svg>")
+    return out
+
+
+def _legend(lines: Sequence[Line], levels: Sequence[Level], markers: Sequence[Marker]) -> str:
     legend = "".join(
         f'<li><span class="swatch" style="background:{line.color or PALETTE[i % len(PALETTE)]}"></span>{_esc(line.label)}</li>'
         for i, line in enumerate(lines)
@@ -194,7 +231,7 @@ def chart(title: str, lines: Sequence[Line], *, start: int, end: int, step: int,
     alarms = {m.alarm: m.tag for m in markers}
     if len(alarms) > 1:
         legend += "".join(f"<li>{_esc(tag)} alarm {_esc(name)}</li>" for name, tag in alarms.items())
-    return f"<figure><figcaption>{_esc(title)}</figcaption>{''.join(out)}<ul class=\"legend\">{legend}</ul></figure>"
+    return legend
 
 
 def _bucket(start: int, end: int) -> int:

@@ -64,6 +64,13 @@ from ses_metrics.rules.defaults import (  # noqa: F401
     REPUTATION_ALARM_TREAT_MISSING_DATA,
     REPUTATION_ALARMS,
 )
+from ses_metrics.rules.headers import (  # noqa: F401
+    HEADER_NAME_RE,
+    HEADER_VALUE_RE,
+    check_address,
+    check_header,
+    check_send_fields,
+)
 from ses_metrics.rules.iam import (  # noqa: F401
     ACCOUNT_ROOT_SUFFIX,
     CONDITION_OPERATORS,
@@ -130,11 +137,11 @@ from ses_metrics.rules.ses import (  # noqa: F401
     RESERVED_MESSAGE_TAGS,
     SES_GUIDE_DEFAULT_VALUE_RE,
     SUPPRESSION_REASONS,
-    TAG_FORM,
     TAG_RE,
     TLS_POLICIES,
     AutoTag,
     EventType,
+    check_configuration_set_count,
     check_configuration_set_name,
     check_event_destination_name,
     check_event_destinations,
@@ -157,8 +164,18 @@ from ses_metrics.rules.targets import (  # noqa: F401
     check_delivery_stream_name,
     check_destination_kinds,
     check_event_bus,
+    check_event_pattern,
     check_sns_topic,
     check_topic_name,
     default_event_bus_arn,
     is_fifo_topic,
+)
+from ses_metrics.rules.template_syntax import (  # noqa: F401
+    CONDITION_FUNCTIONS,
+    INTRINSIC_ARGUMENTS,
+    PROPERTY_KINDS,
+    check_intrinsic,
+    check_property_kinds,
+    check_resource_entry,
+    check_sections,
 )

@@ -1,9 +1,11 @@
 """ses-metrics' own choices, apart from AWS's facts: alarm thresholds and how alarms evaluate,
-and what the delivery streams use when not told (prefixes, buffering, retries, table)."""
+what the delivery streams use when not told (prefixes, buffering, retries, table), and the
+span of time simulations and replays may cover."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 from ses_metrics.rules import firehose
@@ -87,3 +89,24 @@ ATHENA_CAMPAIGN_TAG: Final = "campaign"
 ATHENA_LINK_TAG: Final = "link"
 ATHENA_RESULTS_RETENTION_DAYS: Final = 30
 ATHENA_BYTES_SCANNED_CUTOFF: Final = 10_000_000_000  # 10 GB per query (Athena's minimum is 10 MB)
+
+# --- time ---------------------------------------------------------------------------
+
+# The span of time a simulation or a replay may start and end in (ses-metrics' choice): SES
+# and CloudWatch timestamps count from 1970, and Python's dates end with year 9999, so the
+# window leaves a year for the events that follow the last send.
+EARLIEST_TIME: Final = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME: Final = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def check_time(moment: datetime, what: str = "the time") -> str | None:
+    """Why ``moment`` is outside the window the simulator and the replay accept, or ``None``.
+    A time without a zone is read as UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    try:
+        inside = EARLIEST_TIME <= aware < LATEST_TIME
+    except OverflowError:  # an offset that moves it past year 1 or 9999
+        inside = False
+    if inside:
+        return None
+    return f"{what} {moment.isoformat()} is outside 1970-01-01T00:00:00Z .. 9998-12-31T23:59:59Z, the span ses-metrics simulates"

@@ -260,6 +260,13 @@ def check_prefixes(
         problems.append(
             Problem(("error_output_prefix",), "the error output prefix cannot use partitionKeyFromQuery: failed records may have no key")
         )
+    return problems + _check_partition_key_use(main, partition_keys)
+
+
+def _check_partition_key_use(main: Sequence[Expression], partition_keys: Sequence[str]) -> list[Problem]:
+    """``!{partitionKeyFromQuery:k}`` in the prefix only with dynamic partitioning, only for
+    keys the query extracts, and every extracted key used."""
+    problems: list[Problem] = []
     used = [e.value for e in main if e.namespace == "partitionKeyFromQuery"]
     defined = set(partition_keys)
     if used and not defined:

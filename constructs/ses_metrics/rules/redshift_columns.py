@@ -139,9 +139,6 @@ CATALOGUE: Final[dict[str, Column]] = {
     )
 }
 
-COLUMN_NAME_RE: Final = re.compile(r"[a-z_][a-z0-9_]{0,126}")
-
-
 def tag_column_name(tag: str) -> str:
     """The column for a message tag: lowercase, '-' as '_' (``campaign-id`` -> ``campaign_id``)."""
     name = tag.lower().replace("-", "_")

@@ -58,7 +58,6 @@ HEADER_DIMENSION_VALUE_RE: Final = re.compile(r"[A-Za-z0-9_@.-]{1,256}")
 NAME_FORM: Final = "1-64 characters of A-Z, a-z, 0-9, '_' and '-'"
 DIMENSION_NAME_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_', '-' and ':'"
 DEFAULT_VALUE_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_' and '-'"
-TAG_FORM: Final = "1-256 characters of A-Z, a-z, 0-9, '_' and '-'"
 
 # Reserved message tags SES accepts despite the ':' (June 2024).
 RESERVED_MESSAGE_TAGS: Final = frozenset({"ses:feedback-id-a", "ses:feedback-id-b"})
@@ -182,6 +181,13 @@ def check_unique(names: Sequence[Any], what: str) -> list[Problem]:
         else:
             seen[name] = index
     return problems
+
+
+def check_configuration_set_count(count: int) -> list[Problem]:
+    """At most 10,000 configuration sets per Region (a quota that cannot be raised)."""
+    if count > MAX_CONFIGURATION_SETS:
+        return [Problem((), f"{count:,} configuration sets; SES allows at most {MAX_CONFIGURATION_SETS:,} per Region (not adjustable)")]
+    return []
 
 
 def check_event_destinations(names: Sequence[Any]) -> list[Problem]:

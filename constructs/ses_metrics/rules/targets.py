@@ -130,3 +130,59 @@ def check_delivery_stream_name(value: Any) -> list[Problem]:
     )
 
 
+
+
+# --- EventBridge event patterns --------------------------------------------------------
+
+# The comparison operators of a content filter (EventBridge User Guide, "Content filtering in
+# Amazon EventBridge event patterns"); PutRule refuses others ("Event pattern is not valid").
+EVENT_PATTERN_OPERATORS: Final = ("prefix", "suffix", "anything-but", "numeric", "exists", "cidr", "equals-ignore-case", "wildcard")
+NUMERIC_COMPARISONS: Final = ("<", "<=", "=", ">", ">=")
+
+
+def check_event_pattern(pattern: Any, path: str = "") -> str | None:
+    """Why EventBridge would refuse ``pattern`` (an InvalidEventPatternException at deploy),
+    or ``None``: a JSON object whose leaves are lists of values or of one-operator filters,
+    ``$or`` a list of patterns, ``numeric`` operator/number pairs, ``exists`` a boolean."""
+    here = path or "the pattern"
+    if not isinstance(pattern, dict):
+        return f"{here} must be a JSON object; got {type(pattern).__name__}"
+    for key, value in pattern.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key == "$or":
+            if not isinstance(value, list) or not value:
+                return f"{where} must be a list of patterns"
+            found = next((why for i, p in enumerate(value) if (why := check_event_pattern(p, f"{where}[{i}]"))), None)
+        elif isinstance(value, dict):
+            found = check_event_pattern(value, where)
+        elif isinstance(value, list):
+            found = next((why for item in value if (why := _check_filter(item, where))), None)
+        else:
+            found = f"{where}: a pattern's values are lists (of values or filters); got {type(value).__name__}"
+        if found:
+            return found
+    return None
+
+
+def _check_filter(item: Any, where: str) -> str | None:
+    if not isinstance(item, dict):
+        return f"{where}: a value must be a scalar or a filter, not a list" if isinstance(item, list) else None
+    if len(item) != 1 or next(iter(item)) not in EVENT_PATTERN_OPERATORS:
+        return f"{where}: a filter has one of {', '.join(EVENT_PATTERN_OPERATORS)}; got {sorted(map(str, item))}"
+    (operator, argument), = item.items()
+    if operator == "numeric":
+        pairs = argument if isinstance(argument, list) else []
+        ok = 2 <= len(pairs) <= 4 and len(pairs) % 2 == 0 and all(
+            pairs[i] in NUMERIC_COMPARISONS and isinstance(pairs[i + 1], int | float) and not isinstance(pairs[i + 1], bool)
+            for i in range(0, len(pairs), 2)
+        )
+        return None if ok else f"{where}: numeric takes one or two operator/number pairs, such as ['>=', 0, '<', 5]"
+    if operator == "exists" and not isinstance(argument, bool):
+        return f"{where}: exists takes true or false"
+    if operator in ("cidr", "wildcard", "equals-ignore-case") and not isinstance(argument, str):
+        return f"{where}: {operator} takes a string"
+    if operator in ("prefix", "suffix") and not (isinstance(argument, str) or (isinstance(argument, dict) and list(argument) == ["equals-ignore-case"])):
+        return f"{where}: {operator} takes a string or {{equals-ignore-case: string}}"
+    if operator == "anything-but" and isinstance(argument, dict) and (len(argument) != 1 or next(iter(argument)) not in EVENT_PATTERN_OPERATORS):
+        return f"{where}: anything-but takes a value, a list of values or one filter"
+    return None

@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ses_metrics.files.output import OutputDirectory
 from ses_metrics.rules import athena as athena_rules
 from ses_metrics.rules import record_schema
 from ses_metrics.simulator.template import Environment, Resolver, Unresolved, load_stacks
@@ -364,13 +365,8 @@ def _readable(column: str, kind: str) -> str:
 
 def write_objects(objects: Any, directory: str | os.PathLike[str]) -> int:
     """The S3 objects of a simulator's ``ObjectStore`` under ``<directory>/s3/<bucket>/<key>``,
-    byte for byte, as ``simulate --out`` writes them (what ``LocalAthena`` reads); returns
+    byte for byte, as ``simulate --out`` writes them (what ``LocalAthena`` reads), through the
+    same writer (keys that are not plain relative paths refused, no link followed); returns
     how many."""
-    root = Path(directory) / "s3"
-    count = 0
-    for bucket, key, body in objects.items():
-        path = root / bucket / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-        count += 1
-    return count
+    files = {f"s3/{bucket}/{key}": body for bucket, key, body in objects.items()}
+    return len(OutputDirectory(directory, "ses-metrics (S3 objects for a query)").write_all(files))

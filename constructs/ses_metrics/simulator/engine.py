@@ -299,6 +299,11 @@ class SimulationResult:
         for send in self.sends:
             yield from send.events
 
+    def __repr__(self) -> str:
+        counts = self.summary()
+        shown = ", ".join(f"{k}={v}" for k, v in counts.items() if isinstance(v, int))
+        return f"SimulationResult({len(self.sends)} sends: {shown})"
+
     def summary(self) -> dict[str, Any]:
         """Counts of sends, events, deliveries, filters and drops, and what the sinks received."""
         summary = Summary()

@@ -26,7 +26,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag, EventType
-from ses_metrics.simulator import recipients
+from ses_metrics.simulator import recipients, tenants
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import Ids, Message, SimulationOptions, address, iso_ms
@@ -62,6 +62,9 @@ class Event:
     @property
     def at(self) -> datetime:
         return datetime.fromtimestamp(self.ms / 1000, UTC)
+
+    def __repr__(self) -> str:
+        return f"Event({self.type.record}, message_id={self.message.message_id!r}, at={iso_ms(self.ms)!r})"
 
     @property
     def encoded(self) -> bytes:
@@ -122,8 +125,10 @@ class EventFactory:
         for recipient, at, delay_type, status, diagnostic in plan.delays:
             record = self._delay(message, recipient, (delay_type, status, diagnostic), at, max_seconds)
             events.append(Event(EventType.DELIVERY_DELAY, at, record, message))
+        # DG: SES tags the bounce and complaint notifications of a tenant's sends with ses:tenant-name
+        notified = tenants.tagged(mail, message.tenant) if message.tenant else mail
         for (bounce_type, subtype, at, mta), bounced in plan.bounces.items():
-            events.append(Event(EventType.BOUNCE, at, self._bounce(mail, (bounce_type, subtype), bounced, at, mta), message))
+            events.append(Event(EventType.BOUNCE, at, self._bounce(notified, (bounce_type, subtype), bounced, at, mta), message))
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
             delivery_mail["tags"] = {**message.tags, **self._outgoing}
@@ -143,7 +148,7 @@ class EventFactory:
             }
             events.append(Event(EventType.DELIVERY, at, record, message))
         for at, detail in plan.complaints:
-            events.append(Event(EventType.COMPLAINT, at, self._complaint(mail, detail, at), message))
+            events.append(Event(EventType.COMPLAINT, at, self._complaint(notified, detail, at), message))
         if self.suppression is not None and (plan.recorded or plan.forgiven):
             reasons = self.suppression.reasons(configuration_set)
             for recipient, reason, at in plan.recorded:
@@ -200,6 +205,12 @@ class EventFactory:
     def _engagement(self, message: Message, mail: dict[str, Any], engagement: Engagement, delivered_at: dict[str, int], notes: list[str]) -> list[Event]:
         events: list[Event] = []
         opens = list(delivered_at) if engagement.opens == "all" else [address(r).lower() for r in engagement.opens]
+        for event_type in message.untracked:  # ConfigurationOverrides.Tracking DISABLED (tracking.py)
+            asked = opens if event_type is EventType.OPEN else engagement.clicks
+            if asked:
+                notes.append(f"{event_type.cfn}s produce no event: the send turned {event_type.cfn} tracking off (ConfigurationOverrides)")
+        if EventType.OPEN in message.untracked:
+            opens = []
         for recipient in opens:
             if self._engaged(recipient, delivered_at, message, "open", notes):
                 at = delivered_at[recipient] + 2 * MINUTE
@@ -208,6 +219,8 @@ class EventFactory:
         links = message.links
         tracked = [link for link in links if link.tracked]
         clicks = [Click(r, i) for r in delivered_at for i in range(len(tracked))] if engagement.clicks == "all" else list(engagement.clicks)
+        if EventType.CLICK in message.untracked:
+            clicks = []
         for number, click in enumerate(clicks):
             recipient = address(click.recipient).lower()
             if not self._engaged(recipient, delivered_at, message, "click", notes):

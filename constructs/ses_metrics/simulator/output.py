@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
+from ses_metrics.rules import printable
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.outcomes import (
     CloudWatchDelivery,
@@ -24,6 +25,14 @@ from ses_metrics.simulator.outcomes import (
     SnsDelivery,
 )
 from ses_metrics.simulator.summary import Summary
+
+
+def _shown(value: object) -> str:
+    """Text from templates and scenarios for a rich markup string: control characters
+    escaped (``rules.printable``), square brackets kept."""
+    from rich.markup import escape
+
+    return escape(printable(str(value)))
 
 
 def write_ndjson(results: Iterable[SendResult], out: IO[bytes], summary: Summary | None = None) -> Summary:
@@ -73,7 +82,7 @@ def delivery_text(delivery: Delivery) -> str:
 def print_events(results: Iterable[SendResult], console: Any, *, filtered: bool = False, title: str = "SES events and where they went") -> None:
     """One row per event destination of each event of ``results``; filtered destinations
     are counted in one row per event unless ``filtered``."""
-    from rich.markup import escape
+    escape = _shown
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
@@ -103,7 +112,7 @@ def print_events(results: Iterable[SendResult], console: Any, *, filtered: bool 
 def print_summary(summary: Summary, simulator: Any, console: Any, *, reasons: bool = False) -> None:
     """The summary tables: routes, drop reasons (and filter reasons with ``reasons``),
     failed sends, CloudWatch sums, the other sinks; then the totals line and warnings."""
-    from rich.markup import escape
+    escape = _shown
     from rich.table import Table
 
     routes = Table(title="Where events went, per configuration set and event destination")
@@ -131,7 +140,7 @@ def print_summary(summary: Summary, simulator: Any, console: Any, *, reasons: bo
 
 
 def _print_reasons(summary: Summary, console: Any, filters: bool) -> None:
-    from rich.markup import escape
+    escape = _shown
     from rich.table import Table
 
     drops = Table(title="Drops by reason (events SES or a stream would lose or refuse)")
@@ -156,7 +165,7 @@ def _print_reasons(summary: Summary, console: Any, filters: bool) -> None:
 def _print_sinks(sim: Any, console: Any) -> None:
     """CloudWatch sums by dimension values, S3 objects per bucket, SNS messages per topic,
     EventBridge events and rule matches, Redshift and OpenSearch (when followed)."""
-    from rich.markup import escape
+    escape = _shown
     from rich.table import Table
 
     metrics = Table(title="CloudWatch (AWS/SES), sums by dimension values")

@@ -57,6 +57,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
+from ses_metrics.rules.defaults import check_time
 from ses_metrics.simulator.account import AccountSettings
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
@@ -231,9 +232,12 @@ def parse_header(data: Any, source: str) -> _ScenarioFile:
     if not isinstance(data, dict):
         raise ScenarioError(source, [Problem((), "a scenario is a mapping with a sends: list")])
     try:
-        return _ScenarioFile.model_validate(data)
+        header = _ScenarioFile.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(source, [Problem(tuple(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]) from None
+    if header.start is not None and (why := check_time(header.start, "start")):
+        raise ScenarioError(source, [Problem(("start",), why)])
+    return header
 
 
 class SendReader:
@@ -249,8 +253,8 @@ class SendReader:
         self._checked: dict[tuple[str, bytes], list[str]] = {}
 
     def read(self, raw: Any, index: int, problems: list[Problem]) -> ScenarioSend | None:
-        if not isinstance(raw, dict):
-            problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters"))
+        if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
+            problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters (names, not numbers)"))
             return None
         merged = {**self.defaults, **raw} if self.defaults else raw
         lower = [k for k in merged if not k[:1].isupper()]
@@ -268,6 +272,9 @@ class SendReader:
             for e in error.errors(include_url=False):
                 hint = f" (simulation keys: {allowed}; send_email parameters start with an upper-case letter)" if e["type"] == "extra_forbidden" else ""
                 problems.append(Problem(("sends", index, *e["loc"]), e["msg"] + hint))
+            return None
+        if keys.at is not None and (why := check_time(keys.at, "at")):
+            problems.append(Problem(("sends", index, "at"), why))
             return None
         return ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name)
 

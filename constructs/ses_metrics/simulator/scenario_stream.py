@@ -99,9 +99,13 @@ def _items(path: str | os.PathLike[str], source: str) -> Iterator[Any]:
 
     with open(path, "rb") as file:
         try:
-            yield from ijson.items(file, SENDS, use_float=True)
+            for item in ijson.items(file, SENDS, use_float=True):
+                documents.check_depth(item, source)  # what the document reader checks, per send
+                yield item
         except ijson.JSONError as error:
             raise ScenarioError(source, [Problem((), f"not valid JSON: {error}")]) from None
+        except documents.DocumentError as error:
+            raise ScenarioError(source, [Problem(("sends",), error.reason)]) from None
 
 
 def _top_level(path: str | os.PathLike[str], source: str) -> dict[str, Any]:
@@ -134,4 +138,8 @@ def _top_level(path: str | os.PathLike[str], source: str) -> dict[str, Any]:
                     found[key] = builder.value
         except ijson.JSONError as error:
             raise ScenarioError(source, [Problem((), f"not valid JSON: {error}")]) from None
+    try:
+        documents.check_depth(found, source)
+    except documents.DocumentError as error:
+        raise ScenarioError(source, [Problem((), error.reason)]) from None
     return found

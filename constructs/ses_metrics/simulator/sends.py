@@ -32,8 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from ses_metrics import rules
-from ses_metrics.rules import AutoTag
-from ses_metrics.simulator import errors
+from ses_metrics.rules import AutoTag, EventType
+from ses_metrics.simulator import errors, tenants, tracking
 from ses_metrics.simulator.account import AccountSettings
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
@@ -102,6 +102,8 @@ class Message:
     contact_list: str | None = None
     topic_name: str | None = None
     virus: bool = False
+    tenant: str | None = None  # TenantName (tenants.py)
+    untracked: frozenset[EventType] = tracking.NONE  # opens/clicks turned off by ConfigurationOverrides (tracking.py)
 
     @property
     def sent_at(self) -> datetime:
@@ -409,6 +411,10 @@ class MessageFactory:
                 header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
         if not source:
             raise errors.BadRequestException("Missing required header 'From'.")
+        refused = rules.check_send_fields([source, *to, *cc, *bcc, *(request.get("ReplyToAddresses") or [])],
+                                          () if "Raw" in content else extra)
+        if refused:
+            raise errors.BadRequestException(refused)
         if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
             raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
         identity, default_set, source_arn = self._identity(source)
@@ -416,6 +422,9 @@ class MessageFactory:
         configuration_set = self._sending.get(requested) if requested is not None else None
         if configuration_set is None and requested is not None:
             self.configuration_set(requested)  # raises the error SES returns
+        tenant = tenants.requested_tenant(request, headers)
+        if tenant is not None:
+            self._check_tenant(tenant, request.get("FromEmailAddressIdentityArn") or source_arn, configuration_set, content)
         api_tags = tags if tags is not None else request.get("EmailTags")
         # API tags as given (a missing name or value is checked below, as SES checks it)
         pairs: list[tuple[str, str]] = [(t["Name"], t["Value"]) for t in api_tags] if api_tags else header_tags
@@ -446,6 +455,22 @@ class MessageFactory:
             list_options.get("ContactListName") if list_options else None,
             list_options.get("TopicName") if list_options else None,
             virus,
+            tenant,
+            tracking.untracked(request),
+        )
+
+    def _check_tenant(self, tenant: str, identity_arn: str, configuration_set: ConfigurationSet | None, content: dict[str, Any]) -> None:
+        """Raise what SES returns when the tenant may not use these resources (tenants.py)."""
+        env = self.options.environment
+        stored = (content.get("Template") or {}).get("TemplateName")
+        template_arn = f"arn:{env.partition}:ses:{env.region}:{env.account}:template/{stored}" if stored else None
+        tenants.check_send(
+            self.topology.tenants,
+            tenant,
+            account=env.account,
+            identity_arn=identity_arn,
+            configuration_set_arn=configuration_set.arn if configuration_set is not None else None,
+            template_arn=template_arn,
         )
 
     def _tags(self, configuration_set: ConfigurationSet, source: str, pairs: list[tuple[str, str]], operation: str) -> dict[str, list[str]]:
@@ -538,6 +563,7 @@ def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
     return Message(
         message_id, p.operation, p.source, p.source_arn, p.destination, p.headers, p.headers_truncated, common, p.tags, p.configuration_set,
         sent_at, iso_ms(sent_at), p.html, p.text, p.template_name, p.rendering_error, p.contact_list, p.topic_name, p.virus,
+        p.tenant, p.untracked,
     )
 
 

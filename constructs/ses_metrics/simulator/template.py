@@ -17,6 +17,7 @@ value and a warning naming the resource; it never raises for a template it can p
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -28,7 +29,7 @@ from typing import Any
 import yaml
 
 from ses_metrics.files import documents
-from ses_metrics.rules import CONFIGURATION_SET_ARN_RESOURCE, FIFO_TOPIC_SUFFIX
+from ses_metrics.rules import CONFIGURATION_SET_ARN_RESOURCE, FIFO_TOPIC_SUFFIX, template_syntax
 from ses_metrics.rules.firehose import DELIVERY_STREAM_ARN_RESOURCE
 
 NO_VALUE = object()  # AWS::NoValue: the property disappears
@@ -36,6 +37,61 @@ NO_VALUE = object()  # AWS::NoValue: the property disappears
 
 class TemplateError(Exception):
     """The input is not a readable template or cloud assembly (a user mistake)."""
+
+
+REFUSED = "this template is not something CloudFormation would accept"
+# How many references (Ref, Fn::GetAtt, Fn::ImportValue to a resource's name, a condition
+# to another) the resolver follows in a chain; a longer chain is refused, never a crash.
+MAX_REFERENCE_CHAIN = 50
+
+
+class _Refusal(Exception):
+    """Found deep inside the resolver: a template CloudFormation refuses (``refused``) or one
+    the resolver will not follow. The innermost place that knows which resource and
+    property it is in ``locate``s it; the outermost public call raises ``error()``."""
+
+    def __init__(self, why: str, refused: bool = True):
+        super().__init__(why)
+        self.why = why
+        self.refused = refused
+        self.path = ""
+        self.where: str | None = None
+
+    def locate(self, where: str) -> None:
+        if self.where is None:
+            self.where = where + self.path
+
+    def error(self) -> TemplateError:
+        prefix = REFUSED if self.refused else "the simulator cannot resolve this template"
+        return TemplateError(f"{prefix}: {self.where}: {self.why}")
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A public ``Resolver`` method: counts the reference chain, and turns a ``_Refusal`` (or
+    Python's own recursion limit) into a ``TemplateError`` at the outermost call."""
+
+    @functools.wraps(method)
+    def call(self: Resolver, *args: Any, **kwargs: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_REFERENCE_CHAIN:
+                raise _Refusal(f"references chained more than {MAX_REFERENCE_CHAIN} deep (Ref, Fn::GetAtt, Fn::ImportValue, "
+                               "conditions); the simulator follows no longer chains", refused=False)
+            return method(self, *args, **kwargs)
+        except _Refusal as refusal:
+            if self._depth > 1:
+                raise
+            stack = next((a for a in args if isinstance(a, StackTemplate)), None)
+            refusal.locate(stack.name if stack else "template")
+            raise refusal.error() from None
+        except RecursionError:
+            if self._depth > 1:
+                raise
+            raise TemplateError("the simulator cannot resolve this template: its values and references are nested too deeply") from None
+        finally:
+            self._depth -= 1
+
+    return call
 
 
 @dataclass(frozen=True)
@@ -101,16 +157,20 @@ _CfnLoader.add_multi_constructor("!", _short_form)
 def load_stacks(source: str | Path | Mapping[str, Any]) -> list[StackTemplate]:
     """The stacks of a ``cdk.out`` directory, a template file or a template dict."""
     if isinstance(source, Mapping):
-        return [StackTemplate("Stack", dict(source), "<dict>")]
-    path = Path(source)
-    if path.is_dir():
-        stacks = _load_assembly(path)
-        if not stacks:
-            raise TemplateError(f"{path}: no CloudFormation templates found (is it a cdk.out directory? run `cdk synth`)")
-        return stacks
-    if not path.exists():
-        raise TemplateError(f"{path}: no such file or directory")
-    return [StackTemplate(_stack_name(path), _read_template(path), str(path))]
+        stacks = [StackTemplate("Stack", dict(source), "<dict>")]
+    else:
+        path = Path(source)
+        if path.is_dir():
+            stacks = _load_assembly(path)
+            if not stacks:
+                raise TemplateError(f"{path}: no CloudFormation templates found (is it a cdk.out directory? run `cdk synth`)")
+        elif not path.exists():
+            raise TemplateError(f"{path}: no such file or directory")
+        else:
+            stacks = [StackTemplate(_stack_name(path), _read_template(path), str(path))]
+    for stack in stacks:
+        check_structure(stack)
+    return stacks
 
 
 def _stack_name(path: Path) -> str:
@@ -153,6 +213,8 @@ def _load_assembly(directory: Path, seen: frozenset[Path] = frozenset()) -> list
         kind = artifact.get("type")
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             path = directory / props["templateFile"]
+            if Path(props["templateFile"]).is_absolute() or ".." in Path(props["templateFile"]).parts:
+                raise TemplateError(f"{manifest_path}: templateFile {props['templateFile']!r} is not a file inside the cloud assembly")
             name = props.get("stackName") or artifact.get("displayName") or artifact_id
             stacks.append(StackTemplate(str(name), _read_template(path), str(path)))
         elif kind == "cdk:cloud-assembly" and isinstance(props.get("directoryName"), str):
@@ -161,6 +223,20 @@ def _load_assembly(directory: Path, seen: frozenset[Path] = frozenset()) -> list
                 raise TemplateError(f"{manifest_path}: nested cloud assembly {props['directoryName']!r} includes itself")
             stacks += _load_assembly(nested, seen | {nested})
     return stacks
+
+
+def check_structure(stack: StackTemplate) -> None:
+    """Raises ``TemplateError`` for a template whose sections, resources, parameters, outputs
+    or conditions are not shapes CloudFormation accepts (``rules.template_syntax``)."""
+    found = list(template_syntax.check_sections(stack.template))
+    for logical_id, resource in stack.resources.items():
+        why = template_syntax.check_resource_entry(logical_id, resource)
+        if why:
+            found.append((f"Resources.{logical_id}", why))
+    if found:
+        where, why = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise TemplateError(f"{REFUSED}: {stack.name}/{where}: {why}{more}")
 
 
 # --- physical names and ARNs ---------------------------------------------------------
@@ -255,60 +331,79 @@ class Resolver:
         self.parameters = dict(parameters or {})
         self.warnings: list[str] = []
         self._names: dict[tuple[str, str], str] = {}
-        self._exports: dict[str, tuple[StackTemplate, Any]] = {}
+        self._exports: dict[str, tuple[StackTemplate, str, Any]] = {}
         self._conditions: dict[tuple[str, str], bool] = {}
+        self._depth = 0
+        self._naming: list[tuple[str, str]] = []  # resources whose names are being resolved
+        self._evaluating: list[tuple[str, str]] = []  # conditions being evaluated
+        self._importing: list[str] = []  # exports being imported
         for stack in self.stacks:
-            for output in (stack.template.get("Outputs") or {}).values():
-                export = (output.get("Export") or {}).get("Name") if isinstance(output, dict) else None
-                if isinstance(export, str):
-                    self._exports[export] = (stack, output.get("Value"))
+            check_structure(stack)
+            for output_name, output in (stack.template.get("Outputs") or {}).items():
+                export = output.get("Export")
+                export_name = export.get("Name") if isinstance(export, dict) else None
+                if isinstance(export_name, str):
+                    self._exports[export_name] = (stack, f"Outputs.{output_name}.Value", output.get("Value"))
 
     # -- public ----------------------------------------------------------------------
 
-    def resolve(self, value: Any, stack: StackTemplate, where: str = "") -> Any:
-        """``value`` with every intrinsic replaced; ``Unresolved`` where unknown."""
-        if isinstance(value, dict):
-            if len(value) == 1:
-                (key, arg), = value.items()
-                if key == "Ref":
-                    return self._ref(arg, stack, where)
-                if key.startswith("Fn::"):
-                    return self._function(key, arg, stack, where)
-            out = {}
-            for key, item in value.items():
-                resolved = self.resolve(item, stack, where)
-                if resolved is not NO_VALUE:
-                    out[key] = resolved
-            return out
-        if isinstance(value, list):
-            return [r for r in (self.resolve(item, stack, where) for item in value) if r is not NO_VALUE]
-        return value
+    @_guarded
+    def resolve(self, value: Any, stack: StackTemplate, where: str = "", at: str = "") -> Any:
+        """``value`` with every intrinsic replaced; ``Unresolved`` where unknown. ``where`` is
+        the logical ID (or what the value is) and ``at`` its path there (``Properties``), for
+        messages. Raises ``TemplateError`` for what CloudFormation refuses: a malformed
+        intrinsic, a circular reference, a circular condition."""
+        try:
+            return self._resolve(value, stack, where)
+        except _Refusal as refusal:
+            refusal.locate(f"{stack.name}/{where}" + (f".{at}" if at else ""))
+            raise
 
+    @_guarded
     def is_deployed(self, stack: StackTemplate, logical_id: str) -> bool:
         """False when the resource's ``Condition`` evaluates to false."""
         condition = stack.resources.get(logical_id, {}).get("Condition")
         return condition is None or self.condition(condition, stack)
 
+    @_guarded
     def condition(self, name: str, stack: StackTemplate) -> bool:
         key = (stack.name, name)
         if key not in self._conditions:
-            self._conditions[key] = False  # guards against cycles
+            if key in self._evaluating:
+                chain = [n for _, n in self._evaluating[self._evaluating.index(key):]] + [name]
+                raise _Refusal(f"circular condition: {' -> '.join(chain)}")
             definition = (stack.template.get("Conditions") or {}).get(name)
             if definition is None:
                 self._warn(stack, name, f"condition {name!r} is not defined; treated as false")
-            self._conditions[key] = bool(self._truth(definition, stack, f"condition {name}"))
+            self._evaluating.append(key)
+            try:
+                self._conditions[key] = bool(self._truth(definition, stack, f"condition {name}"))
+            except _Refusal as refusal:
+                refusal.locate(f"{stack.name}/Conditions.{name}")
+                raise
+            finally:
+                self._evaluating.pop()
         return self._conditions[key]
 
+    @_guarded
     def physical_name(self, stack: StackTemplate, logical_id: str) -> str:
         key = (stack.name, logical_id)
         if key not in self._names:
+            if key in self._naming:
+                chain = [n for _, n in self._naming[self._naming.index(key):]] + [logical_id]
+                raise _Refusal(f"circular dependency between resources: {' -> '.join(chain)}")
             resource = stack.resources.get(logical_id, {})
             kind = _KINDS.get(resource.get("Type", ""))
             props = resource.get("Properties") or {}
-            given = self._named(kind, props, stack, logical_id) if kind else None
+            self._naming.append(key)
+            try:
+                given = self._named(kind, props, stack, logical_id) if kind else None
+            finally:
+                self._naming.pop()
             self._names[key] = given if isinstance(given, str) else self._generated_name(stack, logical_id, kind, props)
         return self._names[key]
 
+    @_guarded
     def arn(self, stack: StackTemplate, logical_id: str) -> str | Unresolved:
         resource = stack.resources.get(logical_id, {})
         kind = _KINDS.get(resource.get("Type", ""))
@@ -318,6 +413,28 @@ class Resolver:
 
     # -- internals -------------------------------------------------------------------
 
+    def _resolve(self, value: Any, stack: StackTemplate, where: str) -> Any:
+        if isinstance(value, dict) and len(value) == 1:
+            (key, arg), = value.items()
+            if key == "Ref" or str(key).startswith("Fn::"):
+                why = template_syntax.check_intrinsic(key, arg)
+                if why:
+                    raise _Refusal(why)
+                return self._ref(arg, stack, where) if key == "Ref" else self._function(key, arg, stack, where)
+        if isinstance(value, dict | list):
+            mapping = isinstance(value, dict)
+            pairs = []
+            for key, item in value.items() if mapping else enumerate(value):
+                try:
+                    resolved = self._resolve(item, stack, where)
+                except _Refusal as refusal:
+                    refusal.path = (f".{key}" if mapping else f"[{key}]") + refusal.path
+                    raise
+                if resolved is not NO_VALUE:
+                    pairs.append((key, resolved))
+            return dict(pairs) if mapping else [item for _, item in pairs]
+        return value
+
     def _named(self, kind: _Kind, props: dict[str, Any], stack: StackTemplate, logical_id: str) -> Any:
         keys = kind.name_property if isinstance(kind.name_property, tuple) else (kind.name_property,)
         value: Any = props
@@ -325,7 +442,13 @@ class Resolver:
             if key is None or not isinstance(value, dict):
                 return None
             value = value.get(key)
-        return self.resolve(value, stack, logical_id) if value is not None else None
+        if value is None:
+            return None
+        try:
+            return self._resolve(value, stack, logical_id)
+        except _Refusal as refusal:
+            refusal.locate(f"{stack.name}/{logical_id}.Properties.{'.'.join(str(k) for k in keys)}")
+            raise
 
     def _generated_name(self, stack: StackTemplate, logical_id: str, kind: _Kind | None, props: dict[str, Any]) -> str:
         if kind is not None and kind.ref == "id" and kind.name_property is None:  # KMS keys: a key ID
@@ -382,7 +505,9 @@ class Resolver:
         if not (isinstance(arg, list) and len(arg) == 2):
             self._warn(stack, where, f"malformed Fn::GetAtt {arg!r}")
             return Unresolved(f"GetAtt {arg!r}")
-        logical_id, attribute = arg[0], self.resolve(arg[1], stack, where)
+        logical_id, attribute = arg[0], self._resolve(arg[1], stack, where)
+        if not isinstance(attribute, str):
+            return Unresolved(f"{logical_id}.{attribute}")
         resource = stack.resources.get(logical_id)
         if resource is None:
             self._warn(stack, where, f"Fn::GetAtt on {logical_id!r}, which is not in the template")
@@ -409,7 +534,7 @@ class Resolver:
             return self._get_att(arg, stack, where)
         if key == "Fn::Join":
             delimiter, items = arg
-            parts = self.resolve(items, stack, where)
+            parts = self._resolve(items, stack, where)
             if not isinstance(parts, list):
                 return Unresolved("Fn::Join")
             unknown = [p for p in parts if isinstance(p, Unresolved)]
@@ -419,46 +544,64 @@ class Resolver:
         if key == "Fn::Sub":
             return self._sub(arg, stack, where)
         if key == "Fn::Select":
-            index, items = self.resolve(arg[0], stack, where), self.resolve(arg[1], stack, where)
+            index, items = self._resolve(arg[0], stack, where), self._resolve(arg[1], stack, where)
             if isinstance(items, list) and isinstance(index, int | str) and str(index).isdigit() and int(index) < len(items):
                 return items[int(index)]
             return Unresolved("Fn::Select")
         if key == "Fn::Split":
-            delimiter, text = arg[0], self.resolve(arg[1], stack, where)
+            delimiter, text = arg[0], self._resolve(arg[1], stack, where)
+            if not delimiter:
+                raise _Refusal("Fn::Split needs a delimiter that is not empty")
             return text.split(delimiter) if isinstance(text, str) else Unresolved("Fn::Split")
         if key == "Fn::If":
             name, when_true, when_false = arg
-            return self.resolve(when_true if self.condition(name, stack) else when_false, stack, where)
+            return self._resolve(when_true if self.condition(name, stack) else when_false, stack, where)
         if key in ("Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not"):
             return self._truth({key: arg}, stack, where)
         if key == "Fn::FindInMap":
-            name, top, second = (self.resolve(a, stack, where) for a in arg[:3])
+            name, top, second = (self._resolve(a, stack, where) for a in arg[:3])
             try:
                 return stack.template["Mappings"][name][top][second]
             except (KeyError, TypeError):
                 if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
-                    return self.resolve(arg[3]["DefaultValue"], stack, where)
+                    return self._resolve(arg[3]["DefaultValue"], stack, where)
                 self._warn(stack, where, f"Fn::FindInMap {name}/{top}/{second} has no value")
                 return Unresolved("Fn::FindInMap")
         if key == "Fn::ImportValue":
-            name = self.resolve(arg, stack, where)
-            exported = self._exports.get(name) if isinstance(name, str) else None
-            if exported is None:
-                self._warn(stack, where, f"Fn::ImportValue {name!r}: no stack here exports it")
-                return Unresolved(f"ImportValue {name}")
-            return self.resolve(exported[1], exported[0], where)
+            return self._import(self._resolve(arg, stack, where), stack, where)
         if key == "Fn::Base64":
-            text = self.resolve(arg, stack, where)
+            text = self._resolve(arg, stack, where)
             return base64.b64encode(text.encode()).decode() if isinstance(text, str) else Unresolved("Fn::Base64")
         if key == "Fn::GetAZs":
             return [f"{self.env.region}{zone}" for zone in "abc"]
         if key == "Fn::ToJsonString":
-            return json.dumps(self.resolve(arg, stack, where), separators=(",", ":"))
+            try:
+                return json.dumps(self._resolve(arg, stack, where), separators=(",", ":"))
+            except TypeError:  # an Unresolved inside
+                return Unresolved("Fn::ToJsonString")
         if key == "Fn::Length":
-            items = self.resolve(arg, stack, where)
+            items = self._resolve(arg, stack, where)
             return len(items) if isinstance(items, list) else Unresolved("Fn::Length")
         self._warn(stack, where, f"{key} is not supported by the simulator")
         return Unresolved(key)
+
+    def _import(self, name: Any, stack: StackTemplate, where: str) -> Any:
+        exported = self._exports.get(name) if isinstance(name, str) else None
+        if exported is None:
+            self._warn(stack, where, f"Fn::ImportValue {name!r}: no stack here exports it")
+            return Unresolved(f"ImportValue {name}")
+        if name in self._importing:
+            chain = self._importing[self._importing.index(name):] + [name]
+            raise _Refusal(f"Fn::ImportValue imports its own export: {' -> '.join(repr(n) for n in chain)}")
+        exporter, output, value = exported
+        self._importing.append(name)
+        try:
+            return self._resolve(value, exporter, where)
+        except _Refusal as refusal:
+            refusal.locate(f"{exporter.name}/{output}")
+            raise
+        finally:
+            self._importing.pop()
 
     def _sub(self, arg: Any, stack: StackTemplate, where: str) -> Any:
         text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1] if len(arg) > 1 else {})
@@ -469,7 +612,7 @@ class Resolver:
                 return "${" + match.group(2) + "}"
             name = match.group(2)
             if name in variables:
-                value = self.resolve(variables[name], stack, where)
+                value = self._resolve(variables[name], stack, where)
             elif "." in name and not name.startswith("AWS::"):
                 value = self._get_att(name.split(".", 1), stack, where)
             else:
@@ -485,10 +628,13 @@ class Resolver:
     def _truth(self, definition: Any, stack: StackTemplate, where: str) -> bool:
         if isinstance(definition, dict) and len(definition) == 1:
             (key, arg), = definition.items()
+            why = template_syntax.check_intrinsic(key, arg) if key in template_syntax.CONDITION_FUNCTIONS else None
+            if why:
+                raise _Refusal(why)
             if key == "Condition":
                 return self.condition(arg, stack)
             if key == "Fn::Equals":
-                left, right = (self.resolve(a, stack, where) for a in arg)
+                left, right = (self._resolve(a, stack, where) for a in arg)
                 return bool(left == right)
             if key == "Fn::And":
                 return all(self._truth(a, stack, where) for a in arg)
@@ -496,5 +642,5 @@ class Resolver:
                 return any(self._truth(a, stack, where) for a in arg)
             if key == "Fn::Not":
                 return not self._truth(arg[0], stack, where)
-        value = self.resolve(definition, stack, where)
+        value = self._resolve(definition, stack, where)
         return value is True or value == "true"

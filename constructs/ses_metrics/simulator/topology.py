@@ -15,7 +15,16 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType, firehose
-from ses_metrics.simulator.template import Environment, Resolver, StackTemplate, Unresolved, load_stacks
+from ses_metrics.simulator.template import (
+    REFUSED,
+    Environment,
+    Resolver,
+    StackTemplate,
+    TemplateError,
+    Unresolved,
+    load_stacks,
+)
+from ses_metrics.simulator.tenants import Tenant, tenant_from
 
 
 @dataclass(frozen=True)
@@ -194,6 +203,7 @@ class Topology:
     rules: list[EventRule] = field(default_factory=list)
     queues: dict[str, Queue] = field(default_factory=dict)  # by ARN
     identities: dict[str, str | None] = field(default_factory=dict)  # identity -> default configuration set
+    tenants: dict[str, Tenant] = field(default_factory=dict)  # by name
     templates: dict[str, EmailTemplate] = field(default_factory=dict)
     alarms: list[dict[str, Any]] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)
@@ -235,7 +245,14 @@ class _Builder:
             self.topology.warnings.append(text)
 
     def resolved(self, stack: StackTemplate, logical_id: str, props: Any) -> Any:
-        return self.resolver.resolve(props, stack, logical_id)
+        """The resource's properties resolved; ``TemplateError`` when one has a JSON type
+        CloudFormation's schema refuses (``rules.check_property_kinds``)."""
+        resolved = self.resolver.resolve(props, stack, logical_id, at="Properties")
+        resource_type = str(stack.resources[logical_id].get("Type"))
+        for where, why, refused in rules.check_property_kinds(resource_type, resolved, lambda v: isinstance(v, Unresolved)):
+            prefix = REFUSED if refused else "the simulator cannot resolve this template"
+            raise TemplateError(f"{prefix}: {stack.name}/{logical_id}.Properties.{where}: {why}")
+        return resolved
 
     def text(self, stack: StackTemplate, logical_id: str, value: Any, what: str) -> str | None:
         """A resolved string, or None with a warning naming what could not be resolved."""
@@ -256,6 +273,7 @@ class _Builder:
             "AWS::KMS::Key": self.kms_key,
             "AWS::Events::Rule": self.event_rule,
             "AWS::SES::EmailIdentity": self.identity,
+            "AWS::SES::Tenant": self.tenant,
             "AWS::SES::Template": self.email_template,
             "AWS::CloudWatch::Alarm": self.alarm,
             "AWS::SQS::Queue": self.queue,
@@ -315,10 +333,7 @@ class _Builder:
         here = f"{stack.name}/{logical_id}"
         if set_name is None:
             return
-        configuration_set = self.topology.configuration_sets.get(set_name)
-        if configuration_set is None:
-            self.warn(stack, logical_id, f"event destination {name!r} belongs to configuration set {set_name!r}, which is not in the templates")
-            return
+        configuration_set = self.topology.configuration_sets.get(set_name) or self.existing_set(stack, logical_id, set_name)
         problems = [str(p) for p in rules.check_event_destination_name(name)]
         kinds = [k for k in DestinationKind if k.cfn in spec]
         problems += [p.message for p in rules.check_destination_kinds([k.config for k in kinds])]
@@ -366,6 +381,31 @@ class _Builder:
         if identity:
             default = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
             self.topology.identities[identity.lower()] = self.text(stack, logical_id, default, "ConfigurationSetName")
+
+    def existing_set(self, stack: StackTemplate, logical_id: str, name: str) -> ConfigurationSet:
+        """A set the templates add destinations to but do not create (created elsewhere, as
+        ``existing: true`` or ``from_configuration_set_name`` say): simulated with SES's
+        defaults and only the destinations the templates give it, and said so."""
+        self.warn(
+            stack,
+            logical_id,
+            f"configuration set {name!r} is not in the templates (created elsewhere): simulated with SES's defaults "
+            "(sending enabled, reputation metrics off, the account's suppression list) and only the destinations the "
+            "templates add to it; destinations it has besides are not known",
+        )
+        env = self.resolver.env
+        created = ConfigurationSet(name=name, arn=f"arn:{env.partition}:ses:{env.region}:{env.account}:configuration-set/{name}", resource="")
+        self.topology.configuration_sets[name] = created
+        return created
+
+    def tenant(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
+        found = tenant_from(props)
+        if found is None:
+            self.warn(stack, logical_id, "tenant has no resolvable TenantName; it is ignored")
+            return
+        for arn in found.unresolved:
+            self.warn(stack, logical_id, f"tenant {found.name!r}: association {arn} could not be resolved; sends that need it are refused")
+        self.topology.tenants[found.name] = found
 
     def email_template(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         spec = props.get("Template") or {}
@@ -541,7 +581,13 @@ class _Builder:
     def event_rule(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:
         pattern = props.get("EventPattern")
         if isinstance(pattern, str):
-            pattern = json.loads(pattern)
+            try:
+                pattern = json.loads(pattern)
+            except (ValueError, RecursionError):
+                raise TemplateError(f"{REFUSED}: {stack.name}/{logical_id}.Properties.EventPattern: not JSON") from None
+        why = rules.check_event_pattern(pattern) if pattern is not None else None
+        if why:
+            raise TemplateError(f"{REFUSED}: {stack.name}/{logical_id}.Properties.EventPattern: {why}")
         bus = str(props.get("EventBusName") or "default")
         self.topology.rules.append(
             EventRule(

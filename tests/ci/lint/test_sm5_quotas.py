@@ -1,7 +1,7 @@
 """SM5xx: SES quotas and unique names."""
 
 from lintkit import REPUTATION, healthy, ids, lint, only
-from simkit import cloudwatch, destination
+from simkit import cloudwatch, destination, with_sns
 
 from ses_metrics import rules
 
@@ -44,14 +44,31 @@ def two_sets():
 
 
 def test_sm503_noncompliant_more_configuration_sets_than_the_quota(monkeypatch):
-    monkeypatch.setattr(rules, "MAX_CONFIGURATION_SETS", 1)
+    monkeypatch.setattr(rules.ses, "MAX_CONFIGURATION_SETS", 1)
     assert "2 configuration sets; SES allows at most 1 per Region" in only(two_sets(), "SM503").message
 
 
 def test_sm503_compliant_configuration_sets_within_the_quota(monkeypatch):
-    monkeypatch.setattr(rules, "MAX_CONFIGURATION_SETS", 2)
+    monkeypatch.setattr(rules.ses, "MAX_CONFIGURATION_SETS", 2)
     assert ids(two_sets()) == []
 
 
 def test_lint_report_counts_sets_and_destinations():
     assert lint(two_sets()).summary == {"configurationSets": 2, "eventDestinations": 2, "errors": 0, "warnings": 0}
+
+
+def test_sm504_noncompliant_a_set_name_with_a_slash():
+    t = healthy()
+    t["Resources"]["Set"]["Properties"]["Name"] = "../../etc"
+    finding = only(t, "SM504")
+    assert (finding.logical_id, finding.message) == ("Set", "configuration set name '../../etc' contains './'; SES allows 1-64 characters of A-Z, a-z, 0-9, '_' and '-'")
+
+
+def test_sm504_noncompliant_a_topic_name_with_a_slash():
+    t = with_sns(healthy())
+    t["Resources"]["Topic"]["Properties"]["TopicName"] = "alerts/../x"
+    assert "SNS topic name 'alerts/../x' contains" in only(t, "SM504").message
+
+
+def test_sm504_compliant_names_within_their_patterns():
+    assert "SM504" not in ids(with_sns(healthy()))

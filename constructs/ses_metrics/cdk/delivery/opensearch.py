@@ -65,6 +65,27 @@ class DomainArn:
     domain_arn: str
 
 
+def _check_placement(
+    domain: DomainLike | None,
+    domain_name: str | None,
+    master_user_arn: str | None,
+    domain_props: Mapping[str, Any] | None,
+    subnets: Sequence[ec2.ISubnet],
+    security_groups: Sequence[ec2.ISecurityGroup],
+) -> list[rules.Problem]:
+    """The domain options apply to a new domain only, never weaken its security, and a VPC
+    delivery needs subnets and security groups together."""
+    problems = []
+    if bool(subnets) != bool(security_groups):
+        problems.append(rules.Problem(("subnets",), "a VPC delivery needs both subnets and security_groups"))
+    if domain is not None and (domain_props or master_user_arn or domain_name):
+        problems.append(rules.Problem(("domain_props",), "domain_name, domain_props and master_user_arn apply to a new domain; not with domain"))
+    weakened = sorted(set(domain_props or {}) & set(_SECURE_DOMAIN_PROPS))
+    if weakened:
+        problems.append(rules.Problem(("domain_props",), f"{', '.join(weakened)} cannot be overridden: the new domain is always encrypted, HTTPS-only and scoped to this stream"))
+    return problems
+
+
 class OpenSearchDeliveryStream(DeliveryStreamBase):
     """A Firehose stream (direct PUT) that indexes SES event records into OpenSearch.
 
@@ -122,13 +143,7 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         problems += check_backup_prefix(backup_prefix)
         problems += firehose.check_buffering(known_seconds(buffering_interval), known(buffering_size_mib), firehose.OPENSEARCH_BUFFERING)
         problems += rules.under(firehose.check_retry_seconds(known_seconds(retry_duration)), "retry_duration")
-        if bool(subnets) != bool(security_groups):
-            problems.append(rules.Problem(("subnets",), "a VPC delivery needs both subnets and security_groups"))
-        if domain is not None and (domain_props or master_user_arn or domain_name):
-            problems.append(rules.Problem(("domain_props",), "domain_name, domain_props and master_user_arn apply to a new domain; not with domain"))
-        weakened = sorted(set(domain_props or {}) & set(_SECURE_DOMAIN_PROPS))
-        if weakened:
-            problems.append(rules.Problem(("domain_props",), f"{', '.join(weakened)} cannot be overridden: the new domain is always encrypted, HTTPS-only and scoped to this stream"))
+        problems += _check_placement(domain, domain_name, master_user_arn, domain_props, subnets, security_groups)
         rules.raise_for(problems, f"OpenSearchDeliveryStream {self.node.path}")
 
         self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
@@ -146,6 +161,30 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
                 "this stream's role es:ESHttpPost, es:ESHttpPut and es:ESHttpGet",
             )
         domain_arn = self.domain.domain_arn
+        self._grant_domain(domain_arn, index_name, backup_prefix)
+        vpc = self._vpc_configuration(subnets, security_groups) if subnets else None
+        self._create_stream(
+            delivery_stream_name,
+            encryption_key,
+            amazonopensearchservice_destination_configuration=Cfn.AmazonopensearchserviceDestinationConfigurationProperty(
+                domain_arn=domain_arn,
+                index_name=index_name,
+                index_rotation_period=index_rotation,
+                role_arn=self.role.role_arn,
+                s3_backup_mode=backup_mode,
+                s3_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP"),
+                buffering_hints=Cfn.AmazonopensearchserviceBufferingHintsProperty(
+                    interval_in_seconds=seconds(buffering_interval, defaults.BUFFERING_SECONDS), size_in_m_bs=buffering_size_mib
+                ),
+                retry_options=Cfn.AmazonopensearchserviceRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, defaults.RETRY_SECONDS)),
+                vpc_configuration=vpc,
+                cloud_watch_logging_options=self._logging("DestinationDelivery"),
+            ),
+        )
+
+    def _grant_domain(self, domain_arn: str, index_name: str, backup_prefix: str) -> None:
+        """The role may describe and write to the domain, read the stats and mappings of
+        its index, and write the backup prefix."""
         writes = [domain_arn, f"{domain_arn}/*"]
         reads = [
             f"{domain_arn}/{path}"
@@ -172,46 +211,31 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         acknowledge_wildcards(self.policy, writes, DOMAIN_REASON)
         acknowledge_wildcards(self.policy, reads, GET_REASON)
         acknowledge_wildcards(self.policy, [self.bucket.arn_for_objects(f"{backup_prefix}*")], OBJECT_KEY_REASON)
-        vpc = None
-        if subnets:
-            self.policy.add_statements(
-                iam.PolicyStatement(
-                    actions=[
-                        "ec2:DescribeVpcs",
-                        "ec2:DescribeVpcAttribute",
-                        "ec2:DescribeSubnets",
-                        "ec2:DescribeSecurityGroups",
-                        "ec2:DescribeNetworkInterfaces",
-                        "ec2:CreateNetworkInterface",
-                        "ec2:CreateNetworkInterfacePermission",
-                        "ec2:DeleteNetworkInterface",
-                    ],
-                    resources=["*"],
-                )
+
+    def _vpc_configuration(
+        self, subnets: Sequence[ec2.ISubnet], security_groups: Sequence[ec2.ISecurityGroup]
+    ) -> Cfn.VpcConfigurationProperty:
+        """Firehose's network interfaces in the domain's VPC, and the EC2 actions it needs for them."""
+        self.policy.add_statements(
+            iam.PolicyStatement(
+                actions=[
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeVpcAttribute",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:CreateNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                ],
+                resources=["*"],
             )
-            cdk.Validations.of(self.policy).acknowledge(cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=VPC_REASON))
-            vpc = Cfn.VpcConfigurationProperty(
-                role_arn=self.role.role_arn,
-                subnet_ids=[s.subnet_id for s in subnets],
-                security_group_ids=[g.security_group_id for g in security_groups],
-            )
-        self._create_stream(
-            delivery_stream_name,
-            encryption_key,
-            amazonopensearchservice_destination_configuration=Cfn.AmazonopensearchserviceDestinationConfigurationProperty(
-                domain_arn=domain_arn,
-                index_name=index_name,
-                index_rotation_period=index_rotation,
-                role_arn=self.role.role_arn,
-                s3_backup_mode=backup_mode,
-                s3_configuration=self._s3_destination(self.bucket, backup_prefix, "GZIP"),
-                buffering_hints=Cfn.AmazonopensearchserviceBufferingHintsProperty(
-                    interval_in_seconds=seconds(buffering_interval, defaults.BUFFERING_SECONDS), size_in_m_bs=buffering_size_mib
-                ),
-                retry_options=Cfn.AmazonopensearchserviceRetryOptionsProperty(duration_in_seconds=seconds(retry_duration, defaults.RETRY_SECONDS)),
-                vpc_configuration=vpc,
-                cloud_watch_logging_options=self._logging("DestinationDelivery"),
-            ),
+        )
+        cdk.Validations.of(self.policy).acknowledge(cdk.Acknowledgment(id="AwsSolutions-IAM5[Resource::*]", reason=VPC_REASON))
+        return Cfn.VpcConfigurationProperty(
+            role_arn=self.role.role_arn,
+            subnet_ids=[s.subnet_id for s in subnets],
+            security_group_ids=[g.security_group_id for g in security_groups],
         )
 
     def _new_domain(self, name: str | None, master_user_arn: str | None, overrides: dict[str, Any]) -> opensearch.Domain:

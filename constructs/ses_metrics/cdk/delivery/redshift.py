@@ -116,16 +116,11 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
         super().__init__(scope, construct_id)
         event_types, problems = rules.parse_event_types(rules.ALL_EVENTS if events is None else events)
         problems = check_name(delivery_stream_name) + rules.under(problems, "events")
-        if (cluster_jdbc_url is None) == (endpoint_address is None):
-            problems.append(rules.Problem(("cluster_jdbc_url",), "give either cluster_jdbc_url or endpoint_address (with port and database)"))
-        problems += rules.under(firehose.check_jdbc_url(known(cluster_jdbc_url)), "cluster_jdbc_url")
-        problems += rules.under(firehose.check_secret_arn(known(secret.secret_arn) if secret is not None else None), "secret")
-        problems += rules.under(firehose.check_table_name(known(table)), "table")
+        problems += _check_target(cluster_jdbc_url, endpoint_address, secret, table)
         problems += redshift_columns.check_columns(list(columns), list(message_tags), event_types)
         problems += rules.under(firehose.check_compression(compression, firehose.REDSHIFT_COMPRESSION_FORMATS), "compression")
         problems += firehose.check_prefixes(known(staging_prefix), None, destination="redshift")
-        if s3_backup:
-            problems += check_backup_prefix(backup_prefix)
+        problems += check_backup_prefix(backup_prefix) if s3_backup else []
         problems += firehose.check_buffering(known_seconds(buffering_interval), known(buffering_size_mib), firehose.REDSHIFT_BUFFERING)
         problems += rules.under(firehose.check_retry_seconds(known_seconds(retry_duration)), "retry_duration")
         rules.raise_for(problems, f"RedshiftDeliveryStream {self.node.path}")
@@ -134,41 +129,15 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
         self.secret = secret
         self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
         self.jsonpaths_key = f"ses-metrics/{cdk.Names.unique_id(self)}/jsonpaths.json"
-        deployment = s3_deployment.BucketDeployment(
-            self,
-            "JsonPaths",
-            destination_bucket=self.bucket,
-            sources=[s3_deployment.Source.json_data(self.jsonpaths_key.rsplit("/", 1)[-1], self.contract.jsonpaths)],
-            destination_key_prefix=self.jsonpaths_key.rsplit("/", 1)[0] + "/",
-            prune=False,
-        )
-        _acknowledge_deployment(self, deployment, self.bucket)
-
+        deployment = self._deploy_jsonpaths()
         self._create_role(
             "Assumed by Amazon Data Firehose to stage SES event records in S3 and COPY them into Redshift",
             logging=logging,
             log_group=log_group,
         )
-        prefixes = [staging_prefix] + ([backup_prefix] if s3_backup else [])
-        self.policy.add_statements(*s3_statements(self.bucket, prefixes, read_keys=[self.jsonpaths_key]))
-        self.policy.add_statements(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn]))
-        if secret.encryption_key is not None:
-            self.policy.add_statements(
-                iam.PolicyStatement(
-                    actions=["kms:Decrypt"],
-                    resources=[secret.encryption_key.key_arn],
-                    conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{cdk.Aws.REGION}.{cdk.Aws.URL_SUFFIX}"}},
-                )
-            )
-        acknowledge_wildcards(self.policy, [self.bucket.arn_for_objects(f"{p}*") for p in prefixes], OBJECT_KEY_REASON)
-
+        self._grant([staging_prefix] + ([backup_prefix] if s3_backup else []), secret)
         self.cluster_jdbc_url = cluster_jdbc_url or f"jdbc:redshift://{endpoint_address}:{port}/{database}"
-        options = [f"json 's3://{self.bucket.bucket_name}/{self.jsonpaths_key}'", f"region '{cdk.Aws.REGION}'"]
-        if compression == "GZIP":
-            options.append("gzip")
-        if copy_options:
-            options.append(copy_options)
-        self.copy_options = " ".join(options)
+        self.copy_options = self._copy_options(compression, copy_options)
         self._create_stream(
             delivery_stream_name,
             encryption_key,
@@ -194,6 +163,43 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
         self.resource.node.add_dependency(deployment)
         self.resource.cfn_options.metadata = {METADATA_KEY: self.contract.metadata()}
 
+    def _copy_options(self, compression: str, extra: str | None) -> str:
+        """COPY's options: the JSONPaths file, the Region, gzip for GZIP staging, then ``extra``."""
+        options = [f"json 's3://{self.bucket.bucket_name}/{self.jsonpaths_key}'", f"region '{cdk.Aws.REGION}'"]
+        if compression == "GZIP":
+            options.append("gzip")
+        if extra:
+            options.append(extra)
+        return " ".join(options)
+
+    def _deploy_jsonpaths(self) -> s3_deployment.BucketDeployment:
+        """The JSONPaths document COPY reads, deployed to ``jsonpaths_key`` of the bucket."""
+        deployment = s3_deployment.BucketDeployment(
+            self,
+            "JsonPaths",
+            destination_bucket=self.bucket,
+            sources=[s3_deployment.Source.json_data(self.jsonpaths_key.rsplit("/", 1)[-1], self.contract.jsonpaths)],
+            destination_key_prefix=self.jsonpaths_key.rsplit("/", 1)[0] + "/",
+            prune=False,
+        )
+        _acknowledge_deployment(self, deployment, self.bucket)
+        return deployment
+
+    def _grant(self, prefixes: list[str], secret: secretsmanager.ISecret) -> None:
+        """The role may write the staging (and backup) prefixes, read the JSONPaths file, and
+        read the secret (decrypting it through Secrets Manager only)."""
+        self.policy.add_statements(*s3_statements(self.bucket, prefixes, read_keys=[self.jsonpaths_key]))
+        self.policy.add_statements(iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn]))
+        if secret.encryption_key is not None:
+            self.policy.add_statements(
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt"],
+                    resources=[secret.encryption_key.key_arn],
+                    conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{cdk.Aws.REGION}.{cdk.Aws.URL_SUFFIX}"}},
+                )
+            )
+        acknowledge_wildcards(self.policy, [self.bucket.arn_for_objects(f"{p}*") for p in prefixes], OBJECT_KEY_REASON)
+
     @property
     def ddl(self) -> str:
         """``CREATE TABLE`` for the target table (run it in the database before deploying)."""
@@ -203,6 +209,16 @@ class RedshiftDeliveryStream(DeliveryStreamBase):
     def jsonpaths(self) -> dict[str, list[str]]:
         """The JSONPaths document deployed to ``s3://<bucket>/<jsonpaths_key>``."""
         return self.contract.jsonpaths
+
+
+def _check_target(cluster_jdbc_url: str | None, endpoint_address: str | None, secret: secretsmanager.ISecret, table: str) -> list[rules.Problem]:
+    """One way to reach the cluster, a Secrets Manager secret, a table name Redshift takes."""
+    problems = []
+    if (cluster_jdbc_url is None) == (endpoint_address is None):
+        problems.append(rules.Problem(("cluster_jdbc_url",), "give either cluster_jdbc_url or endpoint_address (with port and database)"))
+    problems += rules.under(firehose.check_jdbc_url(known(cluster_jdbc_url)), "cluster_jdbc_url")
+    problems += rules.under(firehose.check_secret_arn(known(secret.secret_arn) if secret is not None else None), "secret")
+    return problems + rules.under(firehose.check_table_name(known(table)), "table")
 
 
 def _acknowledge_deployment(scope: Construct, deployment: s3_deployment.BucketDeployment, bucket: s3.IBucket) -> None:

@@ -106,28 +106,7 @@ class S3DeliveryStream(DeliveryStreamBase):
         self.policy.add_statements(*s3_statements(self.bucket, prefixes))
         acknowledge_wildcards(self.policy, [self.bucket.arn_for_objects(f"{static_part(p)}*") for p in prefixes], OBJECT_KEY_REASON)
 
-        dynamic = None
-        processing = None
-        if keys:
-            dynamic = Cfn.DynamicPartitioningConfigurationProperty(
-                enabled=True,
-                retry_options=Cfn.RetryOptionsProperty(duration_in_seconds=seconds(partition_retry_duration, defaults.RETRY_SECONDS)),
-            )
-            processing = Cfn.ProcessingConfigurationProperty(
-                enabled=True,
-                processors=[
-                    Cfn.ProcessorProperty(
-                        type="MetadataExtraction",
-                        parameters=[
-                            Cfn.ProcessorParameterProperty(
-                                parameter_name="MetadataExtractionQuery",
-                                parameter_value=firehose.metadata_extraction_query(partition_by),
-                            ),
-                            Cfn.ProcessorParameterProperty(parameter_name="JsonParsingEngine", parameter_value="JQ-1.6"),
-                        ],
-                    )
-                ],
-            )
+        dynamic, processing = _dynamic_partitioning(partition_by, partition_retry_duration) if keys else (None, None)
         self._create_stream(
             delivery_stream_name,
             encryption_key,
@@ -146,3 +125,28 @@ class S3DeliveryStream(DeliveryStreamBase):
                 processing_configuration=processing,
             ),
         )
+
+
+def _dynamic_partitioning(
+    partition_by: Sequence[str], retry: cdk.Duration | None
+) -> tuple[Cfn.DynamicPartitioningConfigurationProperty, Cfn.ProcessingConfigurationProperty]:
+    """Dynamic partitioning on, and the JQ metadata extraction of its keys from each record."""
+    dynamic = Cfn.DynamicPartitioningConfigurationProperty(
+        enabled=True,
+        retry_options=Cfn.RetryOptionsProperty(duration_in_seconds=seconds(retry, defaults.RETRY_SECONDS)),
+    )
+    processing = Cfn.ProcessingConfigurationProperty(
+        enabled=True,
+        processors=[
+            Cfn.ProcessorProperty(
+                type="MetadataExtraction",
+                parameters=[
+                    Cfn.ProcessorParameterProperty(
+                        parameter_name="MetadataExtractionQuery", parameter_value=firehose.metadata_extraction_query(partition_by)
+                    ),
+                    Cfn.ProcessorParameterProperty(parameter_name="JsonParsingEngine", parameter_value="JQ-1.6"),
+                ],
+            )
+        ],
+    )
+    return dynamic, processing

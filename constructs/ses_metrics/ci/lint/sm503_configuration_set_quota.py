@@ -17,8 +17,8 @@ class ConfigurationSetQuota(LintRule):
 
     def check(self, context: LintContext) -> Iterator[Violation]:
         sets = context.configuration_sets
-        if len(sets) > rules.MAX_CONFIGURATION_SETS:
-            yield Violation(f"{len(sets):,} configuration sets; SES allows at most {rules.MAX_CONFIGURATION_SETS:,} per Region", sets[0].resource)
+        for problem in rules.check_configuration_set_count(len(sets)):
+            yield Violation(problem.message, sets[0].resource)
 
 
 RULE = ConfigurationSetQuota()

@@ -34,6 +34,8 @@ def cross_checks(data: Any) -> list[Problem]:
     sets = list_items(data.get("configuration_sets"))
     streams = list_items(data.get("streams"))
     topics = list_items(data.get("topics"))
+    if isinstance(data.get("configuration_sets"), list):
+        problems += rules.under(rules.check_configuration_set_count(len(data["configuration_sets"])), "configuration_sets")
     for key, items, what in (("configuration_sets", sets, "configuration set"), ("streams", streams, "stream"), ("topics", topics, "topic")):
         problems += rules.under(rules.check_unique([item.get("name") for _, item in items], f"{what} name"), key)
     stream_names = {s.get("name") for _, s in streams}

@@ -9,6 +9,7 @@ functions); then the cross-item rules (``checks``) run over the raw document.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.platform.config.checks import cross_checks
 from ses_metrics.platform.config.models import PlatformConfig
+from ses_metrics.platform.config.resources import least_resources, resource_limit_problems
 from ses_metrics.rules import PathSegment, Problem
 
 
@@ -102,12 +104,39 @@ def _check_data(data: Any, source: str, lines: dict[tuple[PathSegment, ...], int
     except PydanticValidationError as error:
         problems += [_from_pydantic(e) for e in error.errors(include_url=False)]
     located = {p.path for p in problems if p.is_error}
-    problems += [p for p in cross_checks(data) if p.path not in located]
+    # A cross-item problem at a refused value, or at the mapping holding one, would only
+    # restate the schema's error ("give exactly one of topic or topic_arn" for a bad topic).
+    restated = located | {path[:-1] for path in located if path}
+    problems += [p for p in cross_checks(_without(data, located)) if p.path not in restated]
+    if config is not None:  # what synth counts exactly, counted from the file: at least this many
+        problems += resource_limit_problems(config, least_resources(config), exact=False)
     if any(p.is_error for p in problems):
         config = None
     order = _document_order(lines)
     problems.sort(key=lambda p: (order.get(_nearest(p.path, lines), len(order)), p.is_error is False))
     return CheckedConfig(config, problems, source, lines)
+
+
+def _without(data: Any, paths: set[tuple[PathSegment, ...]]) -> Any:
+    """``data`` without the values the schema refused (at each path, or the deepest part of
+    it the document has): the cross-item checks then see only values of the right type, so
+    a name that is a mapping (``topics: [{name: {a: 1}}]``) is reported once, by the schema."""
+    if not paths:
+        return data
+    pruned = copy.deepcopy(data)
+    for path in paths:
+        parent, key = None, None
+        value = pruned
+        for segment in path:
+            if isinstance(value, dict) and segment in value or isinstance(value, list) and isinstance(segment, int) and 0 <= segment < len(value):
+                parent, key, value = value, segment, value[segment]
+            else:
+                break
+        if isinstance(parent, dict):
+            parent.pop(key, None)
+        elif isinstance(parent, list):
+            parent[key] = None
+    return pruned
 
 
 def load_config(path: str | os.PathLike[str]) -> PlatformConfig:
