@@ -123,6 +123,26 @@ def test_interop_example_synthesizes(tmp_path):
     assert "legacy" in names and len(names) == 2
 
 
+def test_athena_config_snippet_is_valid_configuration():
+    import yaml
+
+    from ses_metrics.platform.config import check_config_data
+
+    document = yaml.safe_load(snippet("athena-config"))
+    document["configuration_sets"] = [{"name": "marketing", "destinations": [{"name": "archive", "firehose": {"stream": "events-archive"}}]}]
+    checked = check_config_data(document)
+    assert checked.errors == [] and checked.config.streams[0].s3.athena.link_tag == "cta"
+
+
+def test_athena_construct_snippet_synthesizes_the_catalogue(tmp_path):
+    code = snippet("athena-construct")
+    app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"
+    exec(compile(code.replace("cdk.App()", app), "docs/analytics.md", "exec"), {})
+    resources = json.loads((tmp_path / "Email.template.json").read_text())["Resources"].values()
+    kinds = [r["Type"] for r in resources]
+    assert kinds.count("AWS::Athena::NamedQuery") == 6 and "AWS::Glue::Table" in kinds
+
+
 def test_adopt_library_example_synthesizes_with_lint(tmp_path):
     code = snippet("adopt-library")
     app = f"cdk.App(builtin_cloud_formation_validation=False, outdir={str(tmp_path)!r})"

@@ -9,6 +9,7 @@ import pytest
 from simkit import base, cloudwatch, destination, simple, with_sns
 
 import ses_metrics.platform.app  # noqa: F401
+from docs import snippet
 from ses_metrics.ci.pytest_plugin import assert_metric, assert_never_reaches, assert_reaches
 from ses_metrics.simulator import Simulator, parse_scenario
 
@@ -223,19 +224,9 @@ def archive_template():
     return stack.node.root.synth().get_stack_by_name("Archive").template
 
 
-def test_the_archive_fixture_runs_the_templates_named_queries_over_a_simulation(pytester, archive_template):
+def test_the_archive_fixture_runs_the_templates_named_queries_over_a_simulation_as_documented(pytester, archive_template):
     pytester.makefile(".json", template=json.dumps(archive_template))
     pytester.makeini("[pytest]\nses_metrics_template = template.json\n")
-    pytester.makepyfile(textwrap.dedent("""
-        def test_bounce_rate(ses_metrics_simulator, ses_metrics_archive):
-            for index in range(40):
-                to = "bounce@simulator.amazonses.com" if index == 7 else "success@simulator.amazonses.com"
-                ses_metrics_simulator.send_email(
-                    FromEmailAddress="news@example.com", Destination={"ToAddresses": [to]}, ConfigurationSetName="marketing",
-                    EmailTags=[{"Name": "campaign", "Value": "spring"}],
-                    Content={"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "x"}}}})
-            athena = ses_metrics_archive(ses_metrics_simulator)
-            [row] = athena.named("bounce-complaint-rate-by-campaign").records()
-            assert (row["campaign"], row["sent"], row["hard_bounces"], row["bounce_rate_percent"]) == ("spring", 40, 1, 2.5)
-    """))
+    # the example of docs/analytics.md, as written there
+    pytester.makepyfile(snippet("archive-fixture"))
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -145,9 +145,9 @@ def repeated_requests() -> list[ScenarioSend]:
 
 def test_a_request_sent_again_gives_the_records_it_gives_when_built_each_time() -> None:
     prepared, built = Simulator(BY_TYPE_AND_SET), Simulator(BY_TYPE_AND_SET)
-    built.messages._prepare = False
+    built.messages._repeated.comparing = False
     first, second = prepared.run(Scenario(repeated_requests())), built.run(Scenario(repeated_requests()))
-    assert prepared.messages._repeats >= 12, "the repeated requests were not reused"
+    assert prepared.messages._repeated._repeats >= 12, "the repeated requests were not reused"
     assert [e.event.record for e in first.events()] == [e.event.record for e in second.events()]
     assert len({e.event.message.message_id for e in first.events()}) == 23
     assert prepared.s3.items() == built.s3.items()
@@ -177,5 +177,5 @@ def test_the_factory_stops_comparing_requests_that_never_repeat() -> None:
     sim = Simulator(base(), keep_events=False)
     for i in range(4097):
         sim.process(ScenarioSend(simple(tags={"campaign": f"c{i}"})))
-    assert sim.messages._prepare is False
+    assert sim.messages._repeated.comparing is False
     assert sim.event_count == 2 * 4097

@@ -133,3 +133,11 @@ def test_a_scenario_expects_the_refusal(cdk_out, tmp_path):
     checked = load_checked_scenario(scenario)
     results = check(Simulator(cdk_out).run(checked.scenario), checked.expect)
     assert [(r.passed, r.message) for r in results] == [(True, ""), (True, "")]
+
+
+def test_explain_of_the_cdk_out_shows_tenants_and_identity_defaults(cdk_out, capsys):
+    from ses_metrics.cli import main
+
+    assert main(["explain", str(cdk_out)]) == 0
+    out = capsys.readouterr().out
+    assert "tenant acme" in out and "tenant bulky" in out and "default set of example.com" in out

@@ -20,7 +20,7 @@ from ses_metrics.cdk.delivery._firehose import acknowledge_wildcards, static_par
 from ses_metrics.cdk.delivery.buckets import EventBucket
 from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
 from ses_metrics.rules import athena as athena_rules
-from ses_metrics.rules import record_schema
+from ses_metrics.rules import defaults, record_schema
 from ses_metrics.rules.named_queries import NAMED_QUERIES
 
 RESULTS_PREFIX = "athena-results/"
@@ -60,14 +60,14 @@ class EventArchiveCatalog(Construct):
         construct_id: str,
         *,
         stream: S3DeliveryStream,
-        database_name: str = "ses_events",
-        table_name: str = "events",
+        database_name: str = defaults.ATHENA_DATABASE,
+        table_name: str = defaults.ATHENA_TABLE,
         workgroup_name: str | None = None,
         configuration_set_names: Sequence[str] = (),
-        campaign_tag: str = "campaign",
-        link_tag: str = "link",
+        campaign_tag: str = defaults.ATHENA_CAMPAIGN_TAG,
+        link_tag: str = defaults.ATHENA_LINK_TAG,
         results_retention: cdk.Duration | None = None,
-        bytes_scanned_cutoff: int = 10_000_000_000,
+        bytes_scanned_cutoff: int = defaults.ATHENA_BYTES_SCANNED_CUTOFF,
         history: str = athena_rules.DEFAULT_HISTORY,
         results_bucket: s3.IBucket | None = None,
         access_logs_bucket: s3.IBucket | None = None,
@@ -111,7 +111,7 @@ class EventArchiveCatalog(Construct):
         self.table = self._table(table_name, compression)
         self.table_name = table_name
         self.results_bucket = results_bucket or EventBucket(
-            self, "Results", access_logs_bucket=access_logs_bucket, expire_after=results_retention or cdk.Duration.days(30)
+            self, "Results", access_logs_bucket=access_logs_bucket, expire_after=results_retention or cdk.Duration.days(defaults.ATHENA_RESULTS_RETENTION_DAYS)
         )
         self.workgroup = self._workgroup(workgroup_name, f"{database_name}.{table_name}", bytes_scanned_cutoff)
         self.workgroup_name = self.workgroup.ref

@@ -261,6 +261,7 @@ def template_table(topology: Topology) -> Table:
             "sending on" if cs.sending_enabled else "[red]sending paused[/red]",
             "reputation metrics on" if cs.reputation_metrics else "[yellow]reputation metrics off[/yellow]",
             *[f"default set of {_t(identity)}" for identity in defaults.get(cs.name, [])],
+            *[f"tenant {_t(t.name)}" for t in topology.tenants.values() if t.allows(cs.arn)],
         ]
         set_cell = f"[bold]{_t(cs.name)}[/bold]\n" + "\n".join(flags)
         if not cs.destinations:

@@ -199,6 +199,10 @@ class ReplayResult:
                 {"configurationSet": scope, "metricName": metric.metric_name, "last": last, "max": highest}
                 for scope, metric, last, highest in self.reputation.summary()
             ],
+            "tenantReputation": [
+                {"tenant": tenant, "metricName": metric.metric_name, "last": last, "max": highest}
+                for tenant, metric, last, highest in self.reputation.tenant_summary()
+            ],
             "alarms": [
                 {
                     "name": a.definition.name,

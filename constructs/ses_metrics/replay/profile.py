@@ -120,6 +120,7 @@ class Reputation(_Strict):
 class Traffic(_Strict):
     name: str | None = None
     configuration_set: str | None = None
+    tenant: str | None = Field(None, description="send through this SES tenant (TenantName)")
     sender: str = "news@example.com"
     tags: dict[str, str] = Field(default_factory=dict)
     sends_per_hour: Volume
@@ -150,6 +151,7 @@ class Stream:
     volume: tuple[int, ...]
     outcomes: Outcomes
     engagement: EngagementRates
+    tenant: str | None = None
 
     @property
     def total(self) -> int:
@@ -271,4 +273,6 @@ def _stream(index: int, entry: Traffic, hours: int) -> Stream:
         for hour in range(entry.from_hour, hours if entry.until_hour is None else entry.until_hour):
             volume[hour] = entry.sends_per_hour
     name = entry.name or ",".join(entry.tags.values()) or f"traffic[{index}]"
-    return Stream(index, name, entry.configuration_set, entry.sender, dict(entry.tags), tuple(volume), entry.outcomes, entry.engagement)
+    return Stream(
+        index, name, entry.configuration_set, entry.sender, dict(entry.tags), tuple(volume), entry.outcomes, entry.engagement, entry.tenant
+    )

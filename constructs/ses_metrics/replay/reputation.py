@@ -1,6 +1,8 @@
 """SES's reputation rates, ``Reputation.BounceRate`` and ``Reputation.ComplaintRate``, as a
 replay models them: for the account, and for each configuration set with reputation
-metrics enabled (dimension ``ses:configuration-set``).
+metrics enabled (dimension ``ses:configuration-set``); and each tenant's, which SES judges
+its reputation policy on (DG "Tenants") but publishes to no documented CloudWatch metric, so
+the replay keeps it (``tenant_series``, ``tenant_summary``) without publishing it.
 
 What AWS says, and so the model:
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import count
 
 from ses_metrics.rules import MetricKey, ReputationMetric
@@ -38,6 +41,17 @@ from ses_metrics.simulator.topology import Topology
 
 BOUNCED, COMPLAINED = 1, 2
 MINUTE_MS = 60_000
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """A tenant's window, apart from the configuration sets' (names may coincide)."""
+
+    name: str
+
+
+# None: the account; a name: a configuration set; a TenantScope: a tenant.
+Scope = str | None | TenantScope
 
 
 class Window:
@@ -93,12 +107,13 @@ class ReputationModel:
         self.sets = {
             name: Window(representative_volume) for name, cs in topology.configuration_sets.items() if cs.reputation_metrics
         }
-        self._scopes: dict[str | None, tuple[tuple[str | None, Window], ...]] = {}
-        self._pending: list[tuple[int, int, int, str, tuple[tuple[str | None, Window], ...]]] = []
+        self.tenants = {name: Window(representative_volume) for name in topology.tenants}
+        self._scopes: dict[tuple[str | None, str | None], tuple[tuple[Scope, Window], ...]] = {}
+        self._pending: list[tuple[int, int, int, str, tuple[tuple[Scope, Window], ...]]] = []
         self._order = count()
         self._minute = -1
-        self._active: dict[str | None, Window] = {}
-        self.published: dict[str | None, dict[str, dict[int, float]]] = {}
+        self._active: dict[Scope, Window] = {}
+        self.published: dict[Scope, dict[str, dict[int, float]]] = {}
 
     def observe(self, event: Event) -> None:
         """One event of a send (every event of a send arrives before the next send)."""
@@ -123,9 +138,25 @@ class ReputationModel:
         """Published datapoints of a set (None: the account), by minute (epoch seconds)."""
         return self.published.get(configuration_set, {}).get(metric.metric_name, {})
 
+    def tenant_series(self, tenant: str, metric: ReputationMetric) -> dict[int, float]:
+        """A tenant's rate by minute (epoch seconds), as the model keeps it (not published)."""
+        return self.published.get(TenantScope(tenant), {}).get(metric.metric_name, {})
+
+    def tenant_summary(self) -> list[tuple[str, ReputationMetric, float, float]]:
+        """Per tenant and rate: its last and its highest value."""
+        out = []
+        for scope, metrics in self.published.items():
+            for metric in ReputationMetric:
+                series = metrics.get(metric.metric_name) if isinstance(scope, TenantScope) else None
+                if series:
+                    out.append((scope.name, metric, series[max(series)], max(series.values())))
+        return out
+
     def published_metrics(self) -> Iterable[tuple[MetricKey, str | None, ReputationMetric]]:
         """Every reputation metric with datapoints."""
         for scope, metrics in self.published.items():
+            if isinstance(scope, TenantScope):
+                continue
             for metric in ReputationMetric:
                 if metrics.get(metric.metric_name):
                     yield metric.key(scope), scope, metric
@@ -141,13 +172,17 @@ class ReputationModel:
 
     # -- internals -------------------------------------------------------------------
 
-    def _scopes_of(self, event: Event) -> tuple[tuple[str | None, Window], ...]:
+    def _scopes_of(self, event: Event) -> tuple[tuple[Scope, Window], ...]:
         configuration_set = event.message.configuration_set
         name = configuration_set.name if configuration_set is not None else None
-        scopes = self._scopes.get(name)
+        tenant = event.message.tenant
+        scopes = self._scopes.get((name, tenant))
         if scopes is None:
             window = self.sets.get(name) if name is not None else None
-            scopes = self._scopes[name] = ((None, self.account),) + (((name, window),) if window is not None else ())
+            found: list[tuple[Scope, Window]] = [(None, self.account)] + ([(name, window)] if window is not None else [])
+            if tenant is not None and tenant in self.tenants:
+                found.append((TenantScope(tenant), self.tenants[tenant]))
+            scopes = self._scopes[(name, tenant)] = tuple(found)
         return scopes
 
     def _advance(self, ms: int | None) -> None:

@@ -42,6 +42,8 @@ def request(stream: Stream, recipient: str) -> dict[str, object]:
     }
     if stream.configuration_set is not None:
         out["ConfigurationSetName"] = stream.configuration_set
+    if stream.tenant is not None:
+        out["TenantName"] = stream.tenant
     if stream.tags:
         out["EmailTags"] = [{"Name": k, "Value": v} for k, v in stream.tags.items()]
     return out

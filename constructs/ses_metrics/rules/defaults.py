@@ -81,6 +81,14 @@ PARTITIONED_BUFFERING_MIB: Final = firehose.DYNAMIC_PARTITIONING_BUFFERING.min_m
 RETRY_SECONDS: Final = firehose.DEFAULT_RETRY_SECONDS
 REDSHIFT_RETRY_SECONDS: Final = firehose.DEFAULT_REDSHIFT_RETRY_SECONDS
 
+# --- the archive catalogue (Athena) ---------------------------------------------------
+
+ATHENA_DATABASE: Final = "ses_events"
+ATHENA_TABLE: Final = "events"
+ATHENA_CAMPAIGN_TAG: Final = "campaign"
+ATHENA_LINK_TAG: Final = "link"
+ATHENA_RESULTS_RETENTION_DAYS: Final = 30
+ATHENA_BYTES_SCANNED_CUTOFF: Final = 10_000_000_000  # 10 GB per query (Athena's minimum is 10 MB)
 
 # --- time ---------------------------------------------------------------------------
 

@@ -311,6 +311,17 @@ def duckdb_type(type_: Type) -> str:
     return "STRUCT(" + ", ".join(f'"{f.key}" {duckdb_type(f.type)}' for f in type_.fields) + ")"
 
 
+def duckdb_structure(type_: Type = RECORD) -> object:
+    """The same types as a ``json_transform`` structure (``{"eventType": "VARCHAR", ...}``,
+    arrays as ``[item]``): DuckDB applies it per record, where ``read_json(columns=...)``
+    pays for the whole type again on every file."""
+    if isinstance(type_, Struct):
+        return {f.key: duckdb_structure(f.type) for f in type_.fields}
+    if isinstance(type_, Array):
+        return [duckdb_structure(type_.item)]
+    return duckdb_type(type_)
+
+
 def duckdb_columns(record: Struct = RECORD) -> dict[str, str]:
     """``read_json(columns=...)``: each top-level key with its DuckDB type."""
     return {f.key: duckdb_type(f.type) for f in record.fields}

@@ -15,7 +15,8 @@ layout, an error prefix) are not read, and a date outside the projection's range
 reported as a warning (Athena would not read it either). Compression is decided by the
 extension, as Athena does (``.gz`` gzip, none plain). Columns are the record's own keys
 (``rules.record_schema``), matched exactly (DuckDB's JSON reader is case-sensitive; Athena's
-OpenX SerDe is not, and SES's keys have one spelling).
+OpenX SerDe is not, and SES's keys have one spelling); each line is read as JSON and
+transformed to the record's types (``json_transform``: a value of another type reads NULL).
 
 SQL is Athena's dialect (Trino). One translation step runs it on DuckDB: sqlglot
 (pinned) transpiles Trino to DuckDB, which covers the functions the two spell differently
@@ -27,6 +28,7 @@ with a time zone come back as Athena prints them (``2026-03-02 09:00:00.000 UTC`
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -269,18 +271,18 @@ class LocalAthena:
                 f'INSERT INTO "{table.database}"."_objects_{table.name}" VALUES ({", ".join("?" * (1 + len(table.partition_keys)))})',
                 [[o.path, *(o.partitions.get(p) for p in table.partition_keys)] for o in objects],
             )
-        selected = [f'r."{key}" AS "{key.lower()}"' for key, _ in data]
+        selected = [f't.r."{key}" AS "{key.lower()}"' for key, _ in data]
         selected += [f'NULL AS "{name}"' for name in unknown]
         selected += [f'o."{p}" AS "{p}"' for p in table.partition_keys]
         listing = f'"{table.database}"."_objects_{table.name}" AS o'
+        structure = json.dumps({key: record_schema.duckdb_structure(f.type) for f in record_schema.RECORD.fields
+                                for key in [f.key] if key in dict(data)})
         if objects:
-            columns = "{" + ", ".join(f"'{key}': '{kind}'" for key, kind in data) + "}"
             files = "[" + ", ".join(_literal(o.path) for o in objects) + "]"
-            source = (f"read_json({files}, format = 'newline_delimited', compression = 'auto', columns = {columns}, "
-                      f"filename = true) AS r JOIN {listing} ON r.filename = o.filename")
+            source = (f"(SELECT json_transform(json, {_literal(structure)}) AS r, filename FROM read_ndjson_objects({files}, "
+                      f"compression = 'auto', filename = true)) AS t JOIN {listing} ON t.filename = o.filename")
         else:
-            empty = ", ".join(f'NULL::{kind} AS "{key}"' for key, kind in data)
-            source = f"(SELECT {empty}) AS r, {listing}"
+            source = f"(SELECT json_transform(NULL::JSON, {_literal(structure)}) AS r) AS t, {listing}"
         con.execute(f'CREATE VIEW "{table.database}"."{table.name}" AS SELECT {", ".join(selected)} FROM {source}')
 
     def _unreadable(self, table: CatalogTable) -> list[str]:

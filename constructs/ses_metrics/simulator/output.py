@@ -24,7 +24,7 @@ from ses_metrics.simulator.outcomes import (
     SendResult,
     SnsDelivery,
 )
-from ses_metrics.simulator.summary import Summary
+from ses_metrics.simulator.summary import NO_SET, Summary
 
 
 def _shown(value: object) -> str:
@@ -121,7 +121,9 @@ def print_summary(summary: Summary, simulator: Any, console: Any, *, reasons: bo
         routes.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for route in sorted(summary.routes.values(), key=lambda r: (r.configuration_set, r.destination)):
         dropped = sum(route.dropped.values())
-        routes.add_row(escape(route.configuration_set), escape(route.destination), route.kind.config if route.kind else "-", f"{route.delivered:,}",
+        unrouted = route.configuration_set == NO_SET
+        routes.add_row("(no configuration set)" if unrouted else escape(route.configuration_set), "-" if unrouted else escape(route.destination),
+                       route.kind.config if route.kind else "-", f"{route.delivered:,}",
                        f"{sum(route.filtered.values()):,}", f"[red]{dropped:,}[/red]" if dropped else "0")
     if routes.row_count:
         console.print(routes)

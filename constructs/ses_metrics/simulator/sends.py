@@ -34,8 +34,8 @@ from typing import Any
 from ses_metrics import rules
 from ses_metrics.rules import AutoTag, EventType
 from ses_metrics.simulator import errors, tenants, tracking
+from ses_metrics.simulator._fastpath import RepeatedRequests
 from ses_metrics.simulator.account import AccountSettings
-from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.template import Environment
 from ses_metrics.simulator.topology import ConfigurationSet, EmailTemplate, Topology
 
@@ -288,11 +288,9 @@ class MessageFactory:
         self._identities: dict[str, tuple[str, str | None, str]] = {}
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
-        # Messages by (operation, request as JSON): a repeated request is only stamped.
-        self._fingerprint = encode
-        self._prepared: dict[tuple[str, bytes], Message] = {}
-        self._prepare = True
-        self._repeats = 0
+        # A repeated request is only stamped (simulator/_fastpath.py).
+        self._repeated: RepeatedRequests[Message] = RepeatedRequests(
+            lambda request, operation, sent_at: self._build(request, operation=operation, sent_at=sent_at), stamp, self.ids.message_id)
         # Configuration sets that accept sends.
         self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
 
@@ -328,7 +326,7 @@ class MessageFactory:
         """Templates a scenario defines (by name; they replace the templates' own)."""
         if templates:
             self.templates.update(templates)
-            self._prepared.clear()  # messages prepared from the old templates
+            self._repeated.clear()  # messages prepared from the old templates
 
     def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
               tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
@@ -339,124 +337,70 @@ class MessageFactory:
         derived from it (recipients, headers, tags, configuration set): only the message ID
         and the time are new. Requests JSON cannot hold (raw bytes) are built each time, and
         when fewer than one request in three repeats the factory stops comparing them."""
-        if self._prepare and recipients is None and tags is None and template_data is None:
-            try:
-                key = (operation, self._fingerprint(request))
-            except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
-                return self._build(request, operation=operation, sent_at=sent_at)
-            prepared = self._prepared.get(key)
-            if prepared is not None:
-                self._repeats += 1
-                return _stamp(prepared, self.ids.message_id(), sent_at)
-            message = self._build(request, operation=operation, sent_at=sent_at)
-            if len(self._prepared) >= 4096:
-                self._prepare = self._repeats * 2 >= len(self._prepared)
-                self._prepared.clear()
-                self._repeats = 0
-            self._prepared[key] = message
-            return message
+        if recipients is None and tags is None and template_data is None:
+            return self._repeated.message(request, operation, sent_at)
         return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data)
 
     def _build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
                tags: list[dict[str, str]] | None = None, template_data: str | None = None) -> Message:
-        content = request.get("Content") or {}
+        """A message read from the request as SES reads it: the content (raw MIME, simple or
+        a template), then the sender, the recipients, the configuration set and the tags."""
         destination = recipients if recipients is not None else request.get("Destination") or {}
         to = list(destination.get("ToAddresses") or [])
         cc = list(destination.get("CcAddresses") or [])
         bcc = list(destination.get("BccAddresses") or [])
-        source = request.get("FromEmailAddress")
         message_id = self.ids.message_id()
-        html_body = text_body = None
-        header_tags: list[tuple[str, str]] = []
-        header_set = None
-        template_name = rendering_error = None
-        virus = False
+        content = request.get("Content") or {}
         if "Raw" in content:
-            raw = content["Raw"].get("Data", b"")
-            raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
-            if len(raw_bytes) > MAX_MESSAGE_BYTES:
-                raise errors.MessageRejected(f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
-            parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
-            # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
-            headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
-            source = source or _first(headers, "From") or ""
-            if not to and not cc and not bcc:
-                to = [a for _, a in getaddresses(_all(headers, "To")) if a]
-                cc = [a for _, a in getaddresses(_all(headers, "Cc")) if a]
-            header_set = _first(headers, "X-SES-CONFIGURATION-SET")
-            header_tags = [pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)]
-            html_body, text_body = _bodies(parsed)
-            virus = _EICAR in raw_bytes
-            common = _common_headers(headers, message_id)
+            body = self._raw_content(content["Raw"], request.get("FromEmailAddress"), to, cc, bcc, message_id)
         else:
-            if "Template" in content:
-                html_body, text_body, subject, template_name, rendering_error, extra = self._template(content["Template"], template_data)
-            else:
-                simple = content.get("Simple") or {}
-                subject = (simple.get("Subject") or {}).get("Data", "")
-                body = simple.get("Body") or {}
-                html_body = (body.get("Html") or {}).get("Data")
-                text_body = (body.get("Text") or {}).get("Data")
-                extra = simple.get("Headers") or []
-            virus = (html_body is not None and _EICAR_TEXT in html_body) or (text_body is not None and _EICAR_TEXT in text_body)
-            reply_to = request.get("ReplyToAddresses")
-            headers, truncated = self._simple_headers(source or "", to, cc, reply_to or [], subject, html_body, text_body, extra)
-            common = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
-            if cc:
-                common["cc"] = cc
-            if reply_to:
-                common["replyTo"] = list(reply_to)
-            if extra:
-                header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
-                header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
+            body = self._formatted_content(content, request, to, cc, message_id, template_data)
+        source = body.source
         if not source:
             raise errors.BadRequestException("Missing required header 'From'.")
-        refused = rules.check_send_fields([source, *to, *cc, *bcc, *(request.get("ReplyToAddresses") or [])],
-                                          () if "Raw" in content else extra)
+        refused = rules.check_send_fields([source, *body.to, *body.cc, *bcc, *(request.get("ReplyToAddresses") or [])], body.extra)
         if refused:
             raise errors.BadRequestException(refused)
-        if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
+        if len(body.to) + len(body.cc) + len(bcc) > MAX_RECIPIENTS:
             raise errors.InvalidParameterValue(f"Recipient count exceeds {MAX_RECIPIENTS}.")
-        identity, default_set, source_arn = self._identity(source)
-        requested = request.get("ConfigurationSetName") or header_set or default_set
+        _, default_set, source_arn = self._identity(source)
+        requested = request.get("ConfigurationSetName") or body.header_set or default_set
         configuration_set = self._sending.get(requested) if requested is not None else None
         if configuration_set is None and requested is not None:
             self.configuration_set(requested)  # raises the error SES returns
-        tenant = tenants.requested_tenant(request, headers)
+        tenant = tenants.requested_tenant(request, body.every_header)
         if tenant is not None:
             self._check_tenant(tenant, request.get("FromEmailAddressIdentityArn") or source_arn, configuration_set, content)
         api_tags = tags if tags is not None else request.get("EmailTags")
         # API tags as given (a missing name or value is checked below, as SES checks it)
-        pairs: list[tuple[str, str]] = [(t["Name"], t["Value"]) for t in api_tags] if api_tags else header_tags
+        pairs: list[tuple[str, str]] = [(t["Name"], t["Value"]) for t in api_tags] if api_tags else body.header_tags
         for name, value in pairs:
             problem = _tag_problem(name, value)
             if problem:
                 raise errors.InvalidParameterValue(problem)
-        if "Raw" in content:
-            headers, truncated = _truncate(headers)
-        list_options = request.get("ListManagementOptions")
-        return Message(  # positional: field order (this runs for every message)
-            message_id,
-            operation,
-            source,
-            request.get("FromEmailAddressIdentityArn") or source_arn,
-            to + cc + bcc if cc or bcc else to,
-            headers,
-            truncated,
-            common,
-            self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
-            configuration_set,
-            sent_at,
-            iso_ms(sent_at),
-            html_body,
-            text_body,
-            template_name,
-            rendering_error,
-            list_options.get("ContactListName") if list_options else None,
-            list_options.get("TopicName") if list_options else None,
-            virus,
-            tenant,
-            tracking.untracked(request),
+        list_options = request.get("ListManagementOptions") or {}
+        return Message(
+            message_id=message_id,
+            operation=operation,
+            source=source,
+            source_arn=request.get("FromEmailAddressIdentityArn") or source_arn,
+            destination=body.to + body.cc + bcc if body.cc or bcc else body.to,
+            headers=body.headers,
+            headers_truncated=body.truncated,
+            common_headers=body.common,
+            tags=self._tags(configuration_set, source, pairs, operation) if configuration_set else {},
+            configuration_set=configuration_set,
+            ms=sent_at,
+            timestamp=iso_ms(sent_at),
+            html=body.html,
+            text=body.text,
+            template_name=body.template_name,
+            rendering_error=body.rendering_error,
+            contact_list=list_options.get("ContactListName"),
+            topic_name=list_options.get("TopicName"),
+            virus=body.virus,
+            tenant=tenant,
+            untracked=tracking.untracked(request),
         )
 
     def _check_tenant(self, tenant: str, identity_arn: str, configuration_set: ConfigurationSet | None, content: dict[str, Any]) -> None:
@@ -472,6 +416,61 @@ class MessageFactory:
             configuration_set_arn=configuration_set.arn if configuration_set is not None else None,
             template_arn=template_arn,
         )
+
+    def _raw_content(self, raw_content: dict[str, Any], source: str | None, to: list[str], cc: list[str], bcc: list[str],
+                     message_id: str) -> _Content:
+        """A raw MIME message: its headers as sent (the recipients from To and Cc when the
+        request names none), bodies, configuration-set and tag headers."""
+        raw = raw_content.get("Data", b"")
+        raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
+        if len(raw_bytes) > MAX_MESSAGE_BYTES:
+            raise errors.MessageRejected(f"Message length is more than {MAX_MESSAGE_BYTES} bytes long: '{len(raw_bytes)}'.")
+        parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
+        # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
+        headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
+        if not to and not cc and not bcc:
+            to = [a for _, a in getaddresses(_all(headers, "To")) if a]
+            cc = [a for _, a in getaddresses(_all(headers, "Cc")) if a]
+        html_body, text_body = _bodies(parsed)
+        published, truncated = _truncate(headers)
+        return _Content(
+            source=source or _first(headers, "From") or "", to=to, cc=cc, headers=published, truncated=truncated,
+            common=_common_headers(headers, message_id), html=html_body, text=text_body, virus=_EICAR in raw_bytes,
+            header_set=_first(headers, "X-SES-CONFIGURATION-SET"),
+            header_tags=[pair for value in _all(headers, "X-SES-MESSAGE-TAGS") for pair in parse_tag_header(value)], all_headers=headers,
+        )
+
+    def _formatted_content(self, content: dict[str, Any], request: dict[str, Any], to: list[str], cc: list[str], message_id: str,
+                           template_data: str | None) -> _Content:
+        """Simple or templated content: the headers SES writes for it, the rendered bodies,
+        configuration-set and tag headers among the extra headers."""
+        template_name = rendering_error = None
+        if "Template" in content:
+            html_body, text_body, subject, template_name, rendering_error, extra = self._template(content["Template"], template_data)
+        else:
+            simple = content.get("Simple") or {}
+            subject = (simple.get("Subject") or {}).get("Data", "")
+            body = simple.get("Body") or {}
+            html_body = (body.get("Html") or {}).get("Data")
+            text_body = (body.get("Text") or {}).get("Data")
+            extra = simple.get("Headers") or []
+        source = request.get("FromEmailAddress") or ""
+        reply_to = request.get("ReplyToAddresses")
+        headers, truncated = self._simple_headers(source, to, cc, reply_to or [], subject, html_body, text_body, extra)
+        common: dict[str, Any] = {"from": [source], "to": to, "messageId": message_id, "subject": subject}
+        if cc:
+            common["cc"] = cc
+        if reply_to:
+            common["replyTo"] = list(reply_to)
+        header_tags: list[tuple[str, str]] = []
+        header_set = None
+        if extra:
+            header_tags = [pair for h in extra if str(h.get("Name", "")).lower() == "x-ses-message-tags" for pair in parse_tag_header(str(h.get("Value", "")))]
+            header_set = next((str(h["Value"]).strip() for h in extra if str(h.get("Name", "")).lower() == "x-ses-configuration-set"), None)
+        virus = (html_body is not None and _EICAR_TEXT in html_body) or (text_body is not None and _EICAR_TEXT in text_body)
+        return _Content(source=source, to=to, cc=cc, headers=headers, truncated=truncated, common=common, html=html_body, text=text_body,
+                        virus=virus, header_set=header_set, header_tags=header_tags, template_name=template_name, rendering_error=rendering_error,
+                        extra=extra)
 
     def _tags(self, configuration_set: ConfigurationSet, source: str, pairs: list[tuple[str, str]], operation: str) -> dict[str, list[str]]:
         key = (configuration_set.name, source, operation)
@@ -555,16 +554,44 @@ class MessageFactory:
         return headers
 
 
-def _stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
+def stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
     """``prepared`` sent again: a new message ID and time, everything else shared (read-only)."""
     common = prepared.common_headers.copy()
     common["messageId"] = message_id  # keeps its place among the common headers
     p = prepared
     return Message(
-        message_id, p.operation, p.source, p.source_arn, p.destination, p.headers, p.headers_truncated, common, p.tags, p.configuration_set,
-        sent_at, iso_ms(sent_at), p.html, p.text, p.template_name, p.rendering_error, p.contact_list, p.topic_name, p.virus,
-        p.tenant, p.untracked,
+        message_id=message_id, operation=p.operation, source=p.source, source_arn=p.source_arn, destination=p.destination, headers=p.headers,
+        headers_truncated=p.headers_truncated, common_headers=common, tags=p.tags, configuration_set=p.configuration_set, ms=sent_at,
+        timestamp=iso_ms(sent_at), html=p.html, text=p.text, template_name=p.template_name, rendering_error=p.rendering_error,
+        contact_list=p.contact_list, topic_name=p.topic_name, virus=p.virus, tenant=p.tenant, untracked=p.untracked,
     )
+
+
+@dataclass(slots=True)
+class _Content:
+    """What a request's content says, read once: the sender (the raw From when the request
+    names none), recipients, the headers SES publishes (at most 10 KB), the common headers,
+    bodies, and the configuration set and tags given as headers."""
+
+    source: str
+    to: list[str]
+    cc: list[str]
+    headers: list[dict[str, str]]
+    truncated: bool
+    common: dict[str, Any]
+    html: str | None
+    text: str | None
+    virus: bool
+    header_set: str | None = None
+    header_tags: list[tuple[str, str]] = field(default_factory=list)
+    template_name: str | None = None
+    rendering_error: str | None = None
+    extra: list[dict[str, Any]] = field(default_factory=list)  # Simple and Template content's Headers (checked as fields)
+    all_headers: list[dict[str, str]] | None = None  # raw content: every header, before the 10 KB cut (None: ``headers``)
+
+    @property
+    def every_header(self) -> list[dict[str, str]]:
+        return self.all_headers if self.all_headers is not None else self.headers
 
 
 # The EICAR anti-virus test signature: SES rejects messages carrying it ("Bad content").

@@ -424,7 +424,7 @@ class Resolver:
         if isinstance(value, dict | list):
             mapping = isinstance(value, dict)
             pairs = []
-            for key, item in value.items() if mapping else enumerate(value):
+            for key, item in value.items() if isinstance(value, dict) else enumerate(value):
                 try:
                     resolved = self._resolve(item, stack, where)
                 except _Refusal as refusal:
@@ -632,7 +632,7 @@ class Resolver:
             if why:
                 raise _Refusal(why)
             if key == "Condition":
-                return self.condition(arg, stack)
+                return bool(self.condition(arg, stack))
             if key == "Fn::Equals":
                 left, right = (self._resolve(a, stack, where) for a in arg)
                 return bool(left == right)

@@ -44,13 +44,13 @@ class AthenaConfig(ConfigModel):
     an enforced and encrypted workgroup, the deliverability named queries, a query policy."""
 
     database: GlueName | None = Field(default=None, description="Glue database (default: the stream name, '-' as '_')")
-    table: GlueName = "events"
+    table: GlueName = defaults.ATHENA_TABLE
     workgroup: str | None = Field(default=None, pattern=athena.WORKGROUP_NAME_RE.pattern,
                                   description="Athena workgroup (default: <stack name>-<stream name>)")
-    campaign_tag: str = Field(default="campaign", pattern=TAG_RE.pattern, description="the message tag named queries group by")
-    link_tag: str = Field(default="link", pattern=TAG_RE.pattern, description="the link tag (ses:tags) clicks are grouped by")
-    results_retention_days: int = Field(default=30, ge=1, description="query results are deleted after")
-    bytes_scanned_cutoff: int = Field(default=10_000_000_000, ge=athena.MIN_BYTES_SCANNED_CUTOFF, description="per query")
+    campaign_tag: str = Field(default=defaults.ATHENA_CAMPAIGN_TAG, pattern=TAG_RE.pattern, description="the message tag named queries group by")
+    link_tag: str = Field(default=defaults.ATHENA_LINK_TAG, pattern=TAG_RE.pattern, description="the link tag (ses:tags) clicks are grouped by")
+    results_retention_days: int = Field(default=defaults.ATHENA_RESULTS_RETENTION_DAYS, ge=1, description="query results are deleted after")
+    bytes_scanned_cutoff: int = Field(default=defaults.ATHENA_BYTES_SCANNED_CUTOFF, ge=athena.MIN_BYTES_SCANNED_CUTOFF, description="per query")
     query_roles: list[str] = Field(default_factory=list, description="IAM role ARNs given the query policy")
 
 

@@ -1,0 +1,60 @@
+"""Memoisation the simulator keeps because benchmarks/RESULTS.md shows it pays, each behind
+the interface of the plain code it stands in for, keyed by value (never by identity).
+
+- ``RepeatedRequests``: ``MessageFactory.build`` for a request sent again (equal as JSON):
+  the message its first send built, stamped with a new message ID and time. Scenarios and
+  replays send the same request many times; building a message is most of a send's cost
+  (RESULTS: 3.28 -> ~1.8 us per send). Requests JSON cannot hold (raw bytes) are built each
+  time, and when fewer than one request in three repeats, it stops comparing them.
+
+The other caches are local to the code they speed up and documented there: the headers SES
+writes per message shape and the auto-tags per sender (``sends.MessageFactory``), the
+Firehose partition prefix per stream, event type, set and hour (``sinks.firehose``), the
+metadata query evaluated on the record (``sinks.jqpath``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from ses_metrics.simulator.codec import encode
+
+M = TypeVar("M")  # the message (sends.Message; not imported here: sends imports this module)
+MAX_PREPARED = 4096
+
+
+class RepeatedRequests(Generic[M]):
+    """``build(request, operation, sent_at)``, but a request seen before is only
+    ``stamp(message, new message ID, sent_at)``-ed."""
+
+    def __init__(self, build: Callable[[dict[str, Any], str, int], M], stamp: Callable[[M, str, int], M], message_id: Callable[[], str]):
+        self._build = build
+        self._stamp = stamp
+        self._message_id = message_id
+        self._prepared: dict[tuple[str, bytes], M] = {}
+        self._repeats = 0
+        self.comparing = True  # False once requests stopped repeating
+
+    def clear(self) -> None:
+        """Forget the prepared messages (the templates they were rendered from changed)."""
+        self._prepared.clear()
+
+    def message(self, request: dict[str, Any], operation: str, sent_at: int) -> M:
+        if not self.comparing:
+            return self._build(request, operation, sent_at)
+        try:
+            key = (operation, encode(request))
+        except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
+            return self._build(request, operation, sent_at)
+        prepared = self._prepared.get(key)
+        if prepared is not None:
+            self._repeats += 1
+            return self._stamp(prepared, self._message_id(), sent_at)
+        message = self._build(request, operation, sent_at)
+        if len(self._prepared) >= MAX_PREPARED:
+            self.comparing = self._repeats * 2 >= len(self._prepared)
+            self._prepared.clear()
+            self._repeats = 0
+        self._prepared[key] = message
+        return message
