@@ -77,7 +77,7 @@ def test_reaches_fails_for_a_destination_the_configuration_set_does_not_have():
 
 def test_reaches_fails_for_a_failed_send_with_its_error():
     message = fails({"send": "bad-tag", "event": "send", "reaches": "metrics"})
-    assert message.startswith("the Send of send 'bad-tag' cannot reach metrics: send 'bad-tag' failed with InvalidParameterValue: Invalid tag value <spring sale>")
+    assert message.startswith("the Send of send 'bad-tag' cannot reach metrics: send 'bad-tag' failed with BadRequestException: Invalid tag value <spring sale>")
 
 
 def test_reaches_fails_for_a_send_without_configuration_set():
@@ -171,7 +171,7 @@ def test_metric_with_dimensions_no_destination_publishes_says_so():
 
 
 def test_fails_with_passes_on_that_error_code():
-    passes({"send": "bad-tag", "fails_with": "InvalidParameterValue"})
+    passes({"send": "bad-tag", "fails_with": "BadRequestException"})
 
 
 def test_fails_with_fails_when_the_send_succeeds():
@@ -180,7 +180,7 @@ def test_fails_with_fails_when_the_send_succeeds():
 
 def test_fails_with_fails_on_another_error_code():
     message = fails({"send": "bad-tag", "fails_with": "MessageRejected"})
-    assert message.startswith("send 'bad-tag' failed with InvalidParameterValue, not MessageRejected: Invalid tag value")
+    assert message.startswith("send 'bad-tag' failed with BadRequestException, not MessageRejected: Invalid tag value")
 
 
 # --- the scenario file -----------------------------------------------------------------------
@@ -216,11 +216,11 @@ def test_every_expectation_problem_is_reported_at_once_by_path():
     assert [str(p) for p in raised.value.problems] == [
         "expect[0].send: no send 'autumn': give a send's name (names: spring) or its position 0-0",
         "expect[1].event: unknown event type 'bounced'; use one of send, reject, bounce, complaint, delivery, open, click, renderingFailure, deliveryDelay, subscription",
-        "expect[2]: an expectation says one thing: reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with; found reaches and never_reaches",
+        "expect[2]: an expectation says one thing: reaches, never_reaches, filtered_at, dropped_at, metric with sums_to or ends_at, or fails_with; found reaches and never_reaches",
         "expect[3].metric: unknown SES event metric 'Bogus'; use one of Send, Reject, Bounce, Complaint, Delivery, Open, Click, RenderingFailure, DeliveryDelay, Subscription (or an event type name)",
         "expect[3].sums_to: Input should be a valid number, unable to parse string as a number",
         "expect[4].send: no send 1: give a send's name (names: spring) or its position 0-0",
-        "expect[5]: an expectation is a mapping that says reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with",
+        "expect[5]: an expectation is a mapping that says reaches, never_reaches, filtered_at, dropped_at, metric with sums_to or ends_at, or fails_with",
         "expect[6].becomes: give exactly one of redshift_row, opensearch_document",
         "expect[7].colour: Extra inputs are not permitted",
     ]

@@ -4,7 +4,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from ses_metrics.replay import parse_profile
-from ses_metrics.replay.traffic import BOUNCE, COMPLAINT, SUCCESS, sends
+from ses_metrics.replay.traffic import RECIPIENT, sends
 from ses_metrics.simulator.sends import validate_request
 
 START = datetime(2026, 3, 2, tzinfo=UTC)
@@ -16,6 +16,18 @@ def stream(**entry):
 
 def recipient(send):
     return send.request["Destination"]["ToAddresses"][0]
+
+
+def fate(send):
+    """What the send's engagement says its recipient does: bounce, complaint or delivered."""
+    return "bounce" if send.engagement.bounces else "complaint" if send.engagement.complaints else "delivered"
+
+
+def test_every_send_goes_to_a_real_recipient_not_the_mailbox_simulator():
+    # mailbox simulator messages never count towards the reputation rates a replay is about
+    profile = parse_profile(stream(outcomes={"bounce": "50%", "complaint": "50%"}))
+    assert {recipient(s) for _, s in sends(profile)} == {RECIPIENT}
+    assert not RECIPIENT.endswith("simulator.amazonses.com")
 
 
 def test_sends_of_an_hour_are_spread_evenly_over_it():
@@ -33,17 +45,17 @@ def test_entries_are_merged_in_time_order():
 
 def test_outcome_shares_follow_the_rates():
     profile = parse_profile(stream(sends_per_hour=20_000, outcomes={"bounce": "6%", "complaint": "1%"}))
-    shares = Counter(recipient(s) for _, s in sends(profile))
-    assert abs(shares[BOUNCE] / 40_000 - 0.06) < 0.005
-    assert abs(shares[COMPLAINT] / 40_000 - 0.01) < 0.002
-    assert shares[BOUNCE] + shares[COMPLAINT] + shares[SUCCESS] == 40_000
+    shares = Counter(fate(s) for _, s in sends(profile))
+    assert abs(shares["bounce"] / 40_000 - 0.06) < 0.005
+    assert abs(shares["complaint"] / 40_000 - 0.01) < 0.002
+    assert shares["bounce"] + shares["complaint"] + shares["delivered"] == 40_000
 
 
 def test_the_same_seed_gives_the_same_sends_and_another_seed_other_ones():
     profile = parse_profile(stream(sends_per_hour=500, outcomes={"bounce": "10%"}, engagement={"open": "30%"}))
 
     def draws(seed):
-        return [(recipient(s), tuple(s.engagement.opens)) for _, s in sends(profile, seed)]
+        return [(fate(s), tuple(s.engagement.opens)) for _, s in sends(profile, seed)]
 
     assert draws(1) == draws(1)
     assert draws(1) != draws(2)
@@ -55,7 +67,7 @@ def test_bounced_recipients_are_never_delayed_opened_or_clicked():
     )
     for _, send in sends(profile):
         engaged = bool(send.engagement.opens or send.engagement.clicks or send.engagement.delays)
-        assert engaged is (recipient(send) != BOUNCE)
+        assert engaged is (fate(send) != "bounce")
 
 
 def test_requests_are_valid_send_email_calls_with_the_tags():

@@ -228,10 +228,10 @@ def test_headers_over_10_kb_are_cut_and_flagged_as_ses_does(example):
     assert mail["headers"][0]["name"] == "From"  # cut from the end, the first headers kept
 
 
-def test_a_raw_message_over_10_mb_is_rejected_with_no_events(example):
+def test_a_raw_message_over_40_mb_is_rejected_with_no_events(example):
     simulator = Simulator(example)
-    with pytest.raises(Exception, match=r"MessageRejected.*Message length is more than 10485760 bytes"):
-        simulator.send_email(FromEmailAddress="news@example.com", ConfigurationSetName="marketing", Content=_raw("", "x" * (10 * 1024 * 1024)))
+    with pytest.raises(Exception, match=r"BadRequestException.*Message length is more than 41943040 bytes"):
+        simulator.send_email(FromEmailAddress="news@example.com", ConfigurationSetName="marketing", Content=_raw("", "x" * (40 * 1024 * 1024)))
     assert simulator.event_count == 0
 
 
@@ -240,7 +240,7 @@ def test_more_than_50_recipients_are_refused_as_ses_does(example):
     too_many = {"ToAddresses": [f"to{i}@example.com" for i in range(30)], "CcAddresses": [f"cc{i}@example.com" for i in range(15)],
                 "BccAddresses": [f"bcc{i}@example.com" for i in range(6)]}
     content = {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Text": {"Data": "Hello"}}}}
-    with pytest.raises(Exception, match=r"InvalidParameterValue.*Recipient count exceeds 50\."):
+    with pytest.raises(Exception, match=r"BadRequestException.*Recipient count exceeds 50\."):
         simulator.send_email(FromEmailAddress="news@example.com", Destination=too_many, ConfigurationSetName="marketing", Content=content)
     fifty = {**too_many, "BccAddresses": too_many["BccAddresses"][:5]}
     result = simulator.send_email(FromEmailAddress="news@example.com", Destination=fifty, ConfigurationSetName="marketing", Content=content)

@@ -41,5 +41,5 @@ def test_archive_objects_hold_every_event_of_both_sets_under_its_partition(resul
 
 def test_failed_send_and_send_without_configuration_set(result):
     bad, untracked = result.sends[3], result.sends[4]
-    assert bad.error.code == "InvalidParameterValue" and bad.events == []
+    assert bad.error.code == "BadRequestException" and bad.events == []
     assert all(not o.deliveries for o in untracked.events)

@@ -134,7 +134,7 @@ def test_clicks_carry_link_and_link_tags_and_no_track_links_are_never_tracked(si
     clicks = [o.event.record["click"] for o in result.events if o.event.record["eventType"] == "Click"]
     assert [(c["link"], c.get("linkTags")) for c in clicks] == [
         ("https://shop.example.com/a", {"cta": ["hero"], "slot": ["top"]}),
-        ("https://shop.example.com/b", None),
+        ("https://shop.example.com/b", {}),  # linkTags always present
     ]
 
 

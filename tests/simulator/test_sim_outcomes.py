@@ -104,8 +104,8 @@ def test_stream_yields_results_as_produced_and_keeps_none(tmp_path):
     ("request_", "error_class", "code"),
     [
         (simple(configuration_set="missing"), errors.NotFoundException, "NotFoundException"),
-        (simple(tags={"bad tag": "x"}), errors.InvalidParameterValue, "InvalidParameterValue"),
-        (simple(to=[f"u{i}@example.com" for i in range(51)]), errors.InvalidParameterValue, "InvalidParameterValue"),
+        (simple(tags={"bad tag": "x"}), errors.BadRequestException, "BadRequestException"),
+        (simple(to=[f"u{i}@example.com" for i in range(51)]), errors.BadRequestException, "BadRequestException"),
     ],
 )
 def test_each_ses_error_code_is_a_class_that_is_also_a_client_error(request_, error_class, code):

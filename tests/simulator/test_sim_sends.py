@@ -4,7 +4,7 @@ import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 from simkit import base, cloudwatch, destination, raw, simple
 
-from ses_metrics.simulator import Simulator
+from ses_metrics.simulator import AccountSettings, SimulationOptions, Simulator
 
 TEMPLATE = base()
 TEMPLATE["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))
@@ -44,7 +44,9 @@ def test_address_identity_default_wins_over_domain_default(sim):
     assert set_of(sim.send_email(**simple(configuration_set=None, FromEmailAddress="news@example.com"))) == "other"
 
 
-def test_without_any_configuration_set_no_event_reaches_a_destination_and_tags_are_ignored(sim):
+def test_without_any_configuration_set_no_event_reaches_a_destination_and_tags_are_ignored():
+    # a sender no identity of the templates covers (so no default set): verification off
+    sim = Simulator(TEMPLATE, options=SimulationOptions(account=AccountSettings(verified_identities_only=False)))
     result = sim.send_email(**simple(configuration_set=None, FromEmailAddress="someone@elsewhere.test", tags={"campaign": "x"}))
     assert result.configuration_set is None
     assert all(not o.deliveries and not o.drops and o.filtered[0].reason.startswith("the send has no configuration set") for o in result.events)
@@ -85,10 +87,10 @@ def test_auto_tags_are_added(sim):
         ({"ses:custom": "x"}, r"Invalid tag name <ses:custom>"),
     ],
 )
-def test_invalid_tags_fail_the_send_with_invalid_parameter_value(sim, tags, message):
+def test_invalid_tags_fail_the_send_with_bad_request(sim, tags, message):
     with pytest.raises(ClientError, match=message) as raised:
         sim.send_email(**simple(tags=tags))
-    assert raised.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert raised.value.response["Error"]["Code"] == "BadRequestException"  # SESv2's code (v1: InvalidParameterValue)
 
 
 def test_reserved_feedback_id_tags_are_allowed(sim):
@@ -113,11 +115,11 @@ def test_a_failed_send_produces_no_events(sim):
     assert sim.event_count == 0 and sim.metrics.metrics() == []
 
 
-def test_message_over_10_mb_is_rejected(sim):
-    big = "From: news@example.com\nTo: a@x.test\nSubject: s\n\n" + "x" * (10 * 1024 * 1024)
-    with pytest.raises(ClientError, match="Message length is more than 10485760 bytes") as raised:
+def test_message_over_40_mb_is_rejected(sim):
+    big = "From: news@example.com\nTo: a@x.test\nSubject: s\n\n" + "x" * (40 * 1024 * 1024)
+    with pytest.raises(ClientError, match="Message length is more than 41943040 bytes") as raised:
         sim.send_email(**raw(big, ConfigurationSetName="marketing"))
-    assert raised.value.response["Error"]["Code"] == "MessageRejected"
+    assert raised.value.response["Error"]["Code"] == "BadRequestException"
 
 
 def test_headers_over_10_kb_are_truncated(sim):

@@ -30,7 +30,7 @@ A scenario file's ``expect:`` list says, one item each, what must happen::
         dropped_at: marketing-archive    # lost or refused: IAM, KMS, throttling, limits, undecidable
         because: PutRecordBatch
       - send: bad-tag-value
-        fails_with: InvalidParameterValue
+        fails_with: BadRequestException
 
 Read aloud: "the Bounce of send spring-campaign reaches marketing-metrics with dimensions
 campaign=spring". Each item is one of six kinds, named by its verb:
@@ -58,6 +58,9 @@ campaign=spring". Each item is one of six kinds, named by its verb:
   exactly ``dimensions`` sums to that number over the whole simulation; without
   ``dimensions``, the account-level metric SES publishes for every send (Send, Reject,
   Bounce, Complaint, Delivery, Open, Click, RenderingFailure);
+- ``metric`` + ``ends_at``: the reputation rate (``Reputation.BounceRate``,
+  ``Reputation.ComplaintRate``) of the account (no dimensions) or of a set
+  (``{ses:configuration-set: name}``) ends the simulation at that value (a fraction);
 - ``fails_with``: the send fails with that SES error code (and publishes no events).
 
 A failed expectation says what happened instead: the send's error, the events it produced,
@@ -69,14 +72,14 @@ has fails rather than passing silently.
 from __future__ import annotations
 
 import enum
-import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ses_metrics import rules
+from ses_metrics.ci.becomes import BECOMES, Becomes, NotSimulated
 from ses_metrics.rules import EventType, Problem
 from ses_metrics.simulator.outcomes import (
     CloudWatchDelivery,
@@ -92,12 +95,14 @@ from ses_metrics.simulator.outcomes import (
 
 if TYPE_CHECKING:
     from ses_metrics.simulator.engine import SimulationResult
+    from ses_metrics.simulator.reputation import ReputationModel
     from ses_metrics.simulator.sinks.cloudwatch import MetricStore
     from ses_metrics.simulator.topology import Topology
 
 SendRef = str | int
 # SES publishes these for the whole account, without dimensions (rules.ACCOUNT_METRIC_EVENTS).
 _ACCOUNT_METRICS = tuple(e.metric_name for e in rules.ACCOUNT_METRIC_EVENTS)
+_RATES = {m.metric_name: m for m in rules.ReputationMetric}
 
 
 class Status(str, enum.Enum):
@@ -129,10 +134,12 @@ class Observations:
     by_send: Sequence[Sequence[SendResult]]
     metrics: MetricStore | None = None
     topology: Topology | None = None
+    reputation: ReputationModel | None = None
 
     @classmethod
     def of(cls, result: SimulationResult) -> Observations:
-        return cls(result.by_send, result.simulator.metrics, result.simulator.topology)
+        sim = result.simulator
+        return cls(result.by_send, sim.metrics, sim.topology, sim.reputation)
 
     def sends(self, ref: SendRef) -> list[SendResult]:
         """The results of a send, by position, name or message ID."""
@@ -243,120 +250,6 @@ def _what_happened(outcome: EventOutcome, destination: str, label: str) -> str:
     if found is None:
         return f"{event} was not routed to {destination}"
     return f"{event} reached {destination}: {_describe_delivery(found)}"
-
-
-# -- becomes: what a record turns into downstream ------------------------------------------
-
-# Checkers for ``becomes``, by key: (delivery, expected) -> a mismatch, or None when it
-# matches. They read what the Redshift and OpenSearch sinks wrote on the delivery's landing
-# (``landing.redshift``, ``landing.opensearch``). NotSimulated: the record was not followed
-# that far (a stream outside the templates, or no payloads kept).
-BecomesChecker = Callable[[FirehoseDelivery, Mapping[str, Any]], str | None]
-
-
-class NotSimulated(Exception):
-    """An expectation needs what the simulation did not follow (reported as could not be checked)."""
-
-
-_SINK_NAMES = {"redshift": "Redshift", "opensearch": "OpenSearch", "s3": "Amazon S3"}
-
-
-def _downstream(delivery: FirehoseDelivery, kind: str, what: str) -> Mapping[str, Any] | str:
-    """The ``kind`` sink's entry for this record (``delivery.landing.<kind>``), or a
-    mismatch; raises NotSimulated when the record was not followed that far."""
-    destination = delivery.target
-    if destination is None:
-        raise NotSimulated(f"{what} cannot be checked: delivery stream {delivery.delivery_stream} is not in the templates, so its records are not followed")
-    if destination != kind:
-        return f"delivery stream {delivery.delivery_stream} delivers to {_SINK_NAMES.get(destination, destination)}, not to {_SINK_NAMES[kind]}"
-    entry = getattr(delivery.landing, kind, None)
-    if entry is None:
-        raise NotSimulated(f"{what} cannot be checked: the record was not delivered past S3 (no flush, or a simulation that keeps no payloads)")
-    return entry
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    """Equal, or a JSON value equal to the JSON text a column holds (objects and arrays load as text)."""
-    if actual == expected:
-        return True
-    if isinstance(actual, str) and not isinstance(expected, str):
-        return actual == json.dumps(expected, separators=(",", ":"), ensure_ascii=False)
-    return False
-
-
-def _compact(value: Any, limit: int = 300) -> str:
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _differences(expected: Mapping[str, Any], lookup: Callable[[str], tuple[bool, Any]], missing: Callable[[str], str]) -> str:
-    """What differs between the expected values and those ``lookup`` finds ("" if nothing)."""
-    problems = []
-    for name, value in expected.items():
-        found, actual = lookup(name)
-        if not found:
-            problems.append(missing(name))
-        elif not _same(actual, value):
-            problems.append(f"{name}={actual!r}, not {value!r}")
-    return "; ".join(problems)
-
-
-def _redshift_row(delivery: FirehoseDelivery, expected: Mapping[str, Any]) -> str | None:
-    entry = _downstream(delivery, "redshift", "becomes.redshift_row")
-    if isinstance(entry, str):
-        return entry
-    if "loadError" in entry:
-        return f"no row was loaded into table {entry['table']}: {entry['loadError']}"
-    row = entry["row"]
-    problems = _differences(expected, lambda column: (column in row, row.get(column)),
-                            lambda column: f"table {entry['table']} has no column {column} (columns: {', '.join(row)})")
-    return f"the row loaded into {entry['table']} has {problems}: row {_compact(row)}" if problems else None
-
-
-def _document_field(document: Any, path: str) -> tuple[bool, Any]:
-    """A field of a document by name, or by dotted path into its objects."""
-    if isinstance(document, dict) and path in document:
-        return True, document[path]
-    value = document
-    for part in path.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return False, None
-        value = value[part]
-    return True, value
-
-
-def _opensearch_document(delivery: FirehoseDelivery, expected: Mapping[str, Any]) -> str | None:
-    entry = _downstream(delivery, "opensearch", "becomes.opensearch_document")
-    if isinstance(entry, str):
-        return entry
-    if "error" in entry:
-        return f"OpenSearch rejected document {entry['id']} in index {entry['index']} ({entry['error']}) and Firehose backed it up to S3"
-    document = entry["document"]
-    problems = _differences(expected, lambda field: _document_field(document, field), lambda field: f"no field {field}")
-    return f"document {entry['id']} in index {entry['index']} has {problems}: {_compact(document)}" if problems else None
-
-
-BECOMES: dict[str, BecomesChecker] = {
-    "redshift_row": _redshift_row,
-    "opensearch_document": _opensearch_document,
-}
-
-
-class Becomes(_Strict):
-    """What a Firehose record turns into downstream: exactly one key."""
-
-    redshift_row: dict[str, Any] | None = None
-    opensearch_document: dict[str, Any] | None = None
-
-    def given(self) -> tuple[str, dict[str, Any]]:
-        [(key, value)] = [(k, v) for k, v in self.model_dump().items() if v is not None]
-        return key, value
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Becomes:
-        if sum(v is not None for v in self.model_dump().values()) != 1:
-            raise ValueError(f"give exactly one of {', '.join(type(self).model_fields)}")
-        return self
 
 
 class Reaches(_AboutSend):
@@ -540,6 +433,8 @@ class Metric(Expectation):
         except KeyError:
             if value in {e.metric_name for e in EventType}:
                 return value
+            if value in _RATES:
+                raise ValueError(f"{value} is a rate, not a count: say ends_at (its last published value), not sums_to") from None
             names = ", ".join(e.metric_name for e in EventType)
             raise ValueError(f"unknown SES event metric {value!r}; use one of {names} (or an event type name)") from None
 
@@ -586,6 +481,50 @@ class Metric(Expectation):
         }
 
 
+class ReputationRate(Expectation):
+    """A reputation rate's last published value: the account's (no dimensions) or a
+    configuration set's (``{ses:configuration-set: name}``, reputation metrics on)."""
+
+    metric: str
+    dimensions: dict[str, str] = Field(default_factory=dict)
+    ends_at: float
+
+    @field_validator("metric")
+    @classmethod
+    def _rate_name(cls, value: str) -> str:
+        if value not in _RATES:
+            raise ValueError(f"ends_at applies to the reputation rates {', '.join(_RATES)}; for an event metric say sums_to")
+        return value
+
+    @field_validator("dimensions")
+    @classmethod
+    def _scope(cls, value: dict[str, str]) -> dict[str, str]:
+        if value and set(value) != {rules.CONFIGURATION_SET_DIMENSION}:
+            raise ValueError(f"a reputation rate has no dimensions (the account) or only {rules.CONFIGURATION_SET_DIMENSION} (a set)")
+        return value
+
+    def describe(self) -> str:
+        return f"metric {self.metric} {{{_pairs(self.dimensions)}}} ends at {self.ends_at:g}"
+
+    def evaluate(self, observed: Observations) -> tuple[Status, str]:
+        if observed.reputation is None:
+            return Status.ERROR, "no reputation rates to check: pass the simulator"
+        scope = self.dimensions.get(rules.CONFIGURATION_SET_DIMENSION)
+        observed.reputation.finish()
+        series = observed.reputation.series(scope, _RATES[self.metric])
+        who = f"configuration set {scope}" if scope else "the account"
+        if not series:
+            return Status.FAILED, (
+                f"no {self.metric} was published for {who}: too few counted sends (the mailbox simulator and verified "
+                f"recipients never count; minimum {observed.reputation.minimum_volume})"
+                + (", or the set has reputation metrics off" if scope else "")
+            )
+        last = series[max(series)]
+        if abs(last - self.ends_at) <= 1e-9:
+            return Status.PASSED, ""
+        return Status.FAILED, f"{self.metric} of {who} ends at {last:g}, not {self.ends_at:g} (highest {max(series.values()):g})"
+
+
 class FailsWith(Expectation):
     send: SendRef
     fails_with: str
@@ -605,9 +544,10 @@ class FailsWith(Expectation):
 
 # The verb that names each kind; an item holds exactly one.
 KINDS: dict[str, type[Expectation]] = {
-    "reaches": Reaches, "never_reaches": NeverReaches, "filtered_at": FilteredAt, "dropped_at": DroppedAt, "sums_to": Metric, "fails_with": FailsWith,
+    "reaches": Reaches, "never_reaches": NeverReaches, "filtered_at": FilteredAt, "dropped_at": DroppedAt, "sums_to": Metric,
+    "ends_at": ReputationRate, "fails_with": FailsWith,
 }
-_ONE_OF = "reaches, never_reaches, filtered_at, dropped_at, metric with sums_to, or fails_with"
+_ONE_OF = "reaches, never_reaches, filtered_at, dropped_at, metric with sums_to or ends_at, or fails_with"
 
 
 def parse_expectations(items: Sequence[Any], send_names: Sequence[str | None]) -> tuple[list[Expectation], list[Problem]]:

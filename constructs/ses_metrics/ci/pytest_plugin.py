@@ -26,7 +26,8 @@ Fixtures (session-scoped unless noted; the app is synthesized once per session):
   its S3 archive (the templates' Glue tables and named queries, Athena SQL run by DuckDB).
 
 Helpers, whose failures say what happened instead: ``assert_reaches``,
-``assert_never_reaches``, ``assert_filtered_at``, ``assert_dropped_at``, ``assert_metric``
+``assert_never_reaches``, ``assert_filtered_at``, ``assert_dropped_at``, ``assert_metric``,
+``assert_reputation``
 (the expectation vocabulary of ``ses_metrics.ci.expectations``, as functions).
 
 Scenario files matching ``ses_metrics_scenarios`` (globs relative to the rootdir, in a
@@ -52,9 +53,11 @@ from ses_metrics.ci.expectations import (
     NeverReaches,
     Observations,
     Reaches,
+    ReputationRate,
     SendRef,
     Status,
 )
+from ses_metrics.rules import CONFIGURATION_SET_DIMENSION
 
 if TYPE_CHECKING:
     from ses_metrics.ci.lint import LintReport
@@ -269,6 +272,16 @@ def assert_metric(simulator: Simulator | SimulationResult, metric: str, dimensio
     __tracebackhide__ = True
     sim = getattr(simulator, "simulator", simulator)
     _assert(Metric(metric=metric, dimensions=dict(dimensions), sums_to=equals), Observations((), sim.metrics, sim.topology))
+
+
+def assert_reputation(simulator: Simulator | SimulationResult, metric: str, equals: float, *, configuration_set: str | None = None) -> None:
+    """Assert that the reputation rate ``metric`` (``Reputation.BounceRate`` or
+    ``Reputation.ComplaintRate``) of the account (or of ``configuration_set``) was last
+    published at ``equals`` (a fraction: 0.05 is 5%)."""
+    __tracebackhide__ = True
+    sim = getattr(simulator, "simulator", simulator)
+    dimensions = {CONFIGURATION_SET_DIMENSION: configuration_set} if configuration_set else {}
+    _assert(ReputationRate(metric=metric, dimensions=dimensions, ends_at=equals), Observations((), sim.metrics, sim.topology, sim.reputation))
 
 
 # -- scenario files as tests ----------------------------------------------------------------

@@ -10,7 +10,7 @@ Sends are generated one at a time (traffic.py) and handed to ``Simulator.process
 events not kept and sink payloads only counted (``keep_events=False``,
 ``keep_payloads=False``): nothing in the replay grows with the number of sends. What is
 kept: CloudWatch datapoints in one-minute buckets, the reputation windows
-(reputation.py), counters per configuration set and event type, and Firehose buffers of
+(simulator/reputation.py), counters per configuration set and event type, and Firehose buffers of
 the last hour (written when their buffering window ends). Message bodies, S3 objects, SNS
 and EventBridge messages are counted and dropped: the replay is about metrics and alarms,
 and ``ses-metrics simulate`` shows payloads.
@@ -33,7 +33,6 @@ from ses_metrics.replay.alarms import Aggregate, AlarmResult
 from ses_metrics.replay.archive import ArchiveQuery, ArchiveStore, archive_simulator, run_named_queries
 from ses_metrics.replay.metricmath import Unsupported
 from ses_metrics.replay.profile import Profile, ProfileError
-from ses_metrics.replay.reputation import ReputationModel
 from ses_metrics.replay.traffic import sends
 from ses_metrics.rules import (
     CONFIGURATION_SET_DIMENSION,
@@ -44,10 +43,12 @@ from ses_metrics.rules import (
     Problem,
     ReputationMetric,
 )
+from ses_metrics.simulator.account import AccountSettings, ReputationSettings
 from ses_metrics.simulator.athena import Catalog, read_catalog
 from ses_metrics.simulator.engine import Simulator
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.outcomes import Filtered
+from ses_metrics.simulator.reputation import ReputationModel
 from ses_metrics.simulator.sends import SimulationOptions
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.template import Environment
@@ -339,20 +340,20 @@ def replay(
     Raises ``ProfileError`` when the profile names configuration sets the template lacks."""
     started = time.perf_counter()
     seed = profile.seed if seed is None else seed
-    options = SimulationOptions(environment=environment or Environment(), start=profile.start, seed=seed)
+    options = SimulationOptions(
+        environment=environment or Environment(), start=profile.start, seed=seed,
+        # Every replayed send stands for a new recipient (traffic.py): none is ever on the list.
+        account=AccountSettings(suppression_list=False),
+        reputation=ReputationSettings(profile.reputation.representative_volume, profile.reputation.minimum_volume),
+    )
     # An archive needs Firehose buffers that keep records (archive_simulator counts the rest again).
     sim = Simulator(source, options=options, parameters=parameters, keep_events=False, keep_payloads=keep_payloads or archive is not None)
     problems, warnings = check_against(profile, sim.topology)
     if problems:
         raise ProfileError(profile.source, problems)
     archived = _start_archive(source, sim, options.environment, parameters, warnings) if archive is not None else None
-    reputation = ReputationModel(
-        sim.topology,
-        representative_volume=profile.reputation.representative_volume,
-        minimum_volume=profile.reputation.minimum_volume,
-    )
+    reputation = sim.reputation
     events: Counter[tuple[str | None, str]] = Counter()
-    watch = reputation.observe
     last_event = [0]
 
     def observe(event: Event) -> None:
@@ -360,7 +361,6 @@ def replay(
         events[(configuration_set.name if configuration_set is not None else None, event.type.cfn)] += 1
         if event.ms > last_event[0]:
             last_event[0] = event.ms
-        watch(event)
 
     sim.observers.append(observe)
     failed: Counter[str] = Counter()
@@ -379,8 +379,7 @@ def replay(
             progress(done)
     if progress is not None:
         progress(done)
-    sim.flush()
-    reputation.finish()
+    sim.flush()  # and the reputation rates settle
 
     start = profile.start_ms // 1000
     end = max(profile.end_ms, last_event[0]) // 1000

@@ -38,6 +38,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from ses_metrics import rules
 from ses_metrics.rules import Problem
 from ses_metrics.rules.defaults import check_time
+from ses_metrics.simulator.account import DEFAULT_MINIMUM_VOLUME, DEFAULT_REPRESENTATIVE_VOLUME
 from ses_metrics.simulator.scenario import ScenarioError, read_document
 from ses_metrics.simulator.sends import DEFAULT_START
 
@@ -47,9 +48,7 @@ MAX_HOURS = 24 * 366
 MAX_SENDS = 100_000_000
 DEFAULT_HOURS = 24
 # SES does not say how large its representative volume is; these defaults are assumptions
-# (README "Replay"), and a profile may change them.
-DEFAULT_REPRESENTATIVE_VOLUME = 10_000
-DEFAULT_MINIMUM_VOLUME = 500
+# (docs/replay.md), and a profile may change them.
 _PERCENT = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*%\s*")
 
 
@@ -90,10 +89,10 @@ class _Strict(BaseModel):
 
 
 class Outcomes(_Strict):
-    """What happens to recipients, as shares of them: ``bounce`` (a hard bounce: the
-    mailbox simulator's bounce@), ``complaint`` (delivered, then a complaint: complaint@),
-    ``delivery_delay`` (a DeliveryDelay before the delivery; bounced recipients are never
-    delayed). The rest is delivered (success@). Each defaults to 0%."""
+    """What happens to recipients, as shares of them: ``bounce`` (a hard bounce),
+    ``complaint`` (delivered, then a complaint), ``delivery_delay`` (a DeliveryDelay before
+    the delivery; bounced recipients are never delayed). The rest is delivered. Each
+    defaults to 0%."""
 
     bounce: Percent = 0.0
     complaint: Percent = 0.0
@@ -109,7 +108,7 @@ class EngagementRates(_Strict):
 
 
 class Reputation(_Strict):
-    """How the replay models SES's reputation rates (reputation.py): over the last
+    """How the replay models SES's reputation rates (simulator/reputation.py): over the last
     ``representative_volume`` sends of each scope, published once the scope has sent
     ``minimum_volume``."""
 

@@ -1,17 +1,21 @@
 """From a profile to simulated sends, one at a time, in time order.
 
 Each traffic entry sends ``volume[h]`` messages in hour ``h``, evenly spaced (the k-th of
-n at ``(k + 1/2) / n`` of the hour); the entries are merged by time. For each send one
-seeded draw decides the recipient's outcome, which picks the SES mailbox simulator
-address that produces it:
+n at ``(k + 1/2) / n`` of the hour); the entries are merged by time. Every send goes to
+one real recipient, ``RECIPIENT``, standing for a different person each time: not the SES
+mailbox simulator, whose messages never count towards the reputation rates (DG
+send-an-email-from-console.html), which a replay is about. One seeded draw decides the
+recipient's outcome, said with the scenario keys a real recipient takes:
 
-    bounce         -> bounce@simulator.amazonses.com     (Permanent/General bounce)
-    complaint      -> complaint@simulator.amazonses.com  (Delivery, then Complaint)
-    otherwise      -> success@simulator.amazonses.com    (Delivery)
+    bounce         -> bounces: [recipient]      (Permanent/General bounce)
+    complaint      -> complaints: [recipient]   (Delivery, then Complaint, feedback type abuse)
+    otherwise      -> Delivery
 
 then further draws decide a DeliveryDelay before delivery, an open and a click (delivered
-recipients only). Messages are HTML with one tracked link, so SES would track both.
-Nothing is held per send: requests and engagements are built once per entry and shared.
+recipients only). Messages are HTML with one tracked link, so SES would track both. The
+replay runs with the suppression list off (``AccountSettings(suppression_list=False)``):
+since each send stands for a new recipient, none would be on it. Nothing is held per send:
+requests and engagements are built once per entry and shared.
 """
 
 from __future__ import annotations
@@ -22,12 +26,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from ses_metrics.replay.profile import Profile, Stream
-from ses_metrics.simulator.events import SIMULATOR_DOMAIN, Click, Delay, Engagement
+from ses_metrics.simulator.engagement import Bounce, Click, Complaint, Delay, Engagement
 from ses_metrics.simulator.scenario import ScenarioSend
 
-SUCCESS = f"success@{SIMULATOR_DOMAIN}"
-BOUNCE = f"bounce@{SIMULATOR_DOMAIN}"
-COMPLAINT = f"complaint@{SIMULATOR_DOMAIN}"
+RECIPIENT = "recipient@example.net"  # a real address (RFC 2606), a new person each send
+DELIVERED, BOUNCED, COMPLAINED = "delivered", "bounce", "complaint"
 HOUR_MS = 3_600_000
 
 
@@ -60,27 +63,29 @@ class _Sender:
         self.delay = stream.outcomes.delivery_delay
         self.open = stream.engagement.open
         self.click = stream.engagement.click
-        self.requests = {address: request(stream, address) for address in (SUCCESS, BOUNCE, COMPLAINT)}
+        self.request = request(stream, RECIPIENT)
         self.engagements: dict[tuple[str, bool, bool, bool], Engagement] = {}
 
     def send(self, ms: int) -> ScenarioSend:
         draw = self.random
         u = draw()
-        address = BOUNCE if u < self.bounce else COMPLAINT if u < self.complaint else SUCCESS
+        fate = BOUNCED if u < self.bounce else COMPLAINED if u < self.complaint else DELIVERED
         delayed = opened = clicked = False
-        if address is not BOUNCE:
+        if fate is not BOUNCED:
             delayed = self.delay > 0 and draw() < self.delay
             opened = self.open > 0 and draw() < self.open
             clicked = self.click > 0 and draw() < self.click
-        key = (address, delayed, opened, clicked)
+        key = (fate, delayed, opened, clicked)
         engagement = self.engagements.get(key)
         if engagement is None:
             engagement = self.engagements[key] = Engagement(
-                opens=[address] if opened else (),
-                clicks=[Click(address)] if clicked else (),
-                delays=[Delay(address)] if delayed else (),
+                opens=[RECIPIENT] if opened else (),
+                clicks=[Click(RECIPIENT)] if clicked else (),
+                delays=[Delay(RECIPIENT)] if delayed else (),
+                bounces=[Bounce(RECIPIENT)] if fate is BOUNCED else (),
+                complaints=[Complaint(RECIPIENT)] if fate is COMPLAINED else (),
             )
-        return ScenarioSend(self.requests[address], "SendEmail", engagement, datetime.fromtimestamp(ms / 1000, UTC), self.stream.name)
+        return ScenarioSend(self.request, "SendEmail", engagement, datetime.fromtimestamp(ms / 1000, UTC), self.stream.name)
 
 
 def _times(stream: Stream, start_ms: int) -> Iterator[tuple[int, int]]:

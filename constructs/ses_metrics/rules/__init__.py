@@ -53,6 +53,18 @@ from ses_metrics.rules.cloudwatch import (  # noqa: F401
     event_metric_key,
     parse_dimension_source,
 )
+from ses_metrics.rules.content import (  # noqa: F401
+    EICAR_SIGNATURE,
+    LINK_TAG_RE,
+    MAX_LINE_LENGTH,
+    MAX_MESSAGE_BYTES_V1,
+    MAX_MESSAGE_BYTES_V2,
+    MAX_TRACKED_LINKS,
+    NOT_VERIFIED,
+    REJECT_REASON,
+    is_encoded_url,
+    max_message_bytes,
+)
 from ses_metrics.rules.defaults import (  # noqa: F401
     ALARM_EVALUATION_PERIODS,
     DIMENSION_ALARM_EVENTS,

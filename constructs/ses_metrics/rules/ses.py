@@ -26,9 +26,9 @@ MAX_TAG_LENGTH: Final = 256
 MIN_MAX_DELIVERY_SECONDS: Final = 300
 MAX_MAX_DELIVERY_SECONDS: Final = 50_400
 
-# Sends (SendEmail API reference, DG quotas.md): a message of at most 10 MB, at most 50
-# recipients across To, CC and BCC (SES answers InvalidParameterValue "Recipient count
-# exceeds 50."); SES publishes at most 10 KB of headers in event records and sets
+# Sends (SendEmail API reference, DG quotas.md): a message of at most 10 MB through v1 (40 MB
+# through v2: rules/content.py), at most 50 recipients across To, CC and BCC (SES answers
+# "Recipient count exceeds 50.": InvalidParameterValue in v1, BadRequestException in v2); SES publishes at most 10 KB of headers in event records and sets
 # headersTruncated beyond.
 MAX_MESSAGE_BYTES: Final = 10 * 1024 * 1024
 MAX_RECIPIENTS: Final = 50

@@ -4,6 +4,8 @@ A template declares configuration sets, identities and destinations, but not the
 own settings: its suppression list and the reasons it records, whether the account is in
 the sandbox, whether the simulator should insist on verified senders. ``AccountSettings``
 holds them (``SimulationOptions.account``; a scenario's top-level ``account:`` key).
+``ReputationSettings`` holds what SES does not publish about the account's reputation rates
+(``SimulationOptions.reputation``; a scenario's or replay profile's ``reputation:``).
 """
 
 from __future__ import annotations
@@ -33,3 +35,21 @@ class AccountSettings:
     suppression_list: bool = True
     verified_identities_only: bool | None = None
     sandbox: bool = False
+
+
+# SES publishes neither number (reputation.py); a replay profile's defaults
+DEFAULT_REPRESENTATIVE_VOLUME = 10_000
+DEFAULT_MINIMUM_VOLUME = 500
+
+
+@dataclass(frozen=True)
+class ReputationSettings:
+    """How many recent sends the reputation rates are computed over, and how many a scope
+    must have sent before a rate is published (both assumptions: SES publishes neither)."""
+
+    representative_volume: int = DEFAULT_REPRESENTATIVE_VOLUME
+    minimum_volume: int = DEFAULT_MINIMUM_VOLUME
+
+
+# simulate and check: a scenario is a handful of sends, so a rate is published from the first
+SCENARIO_REPUTATION = ReputationSettings(minimum_volume=1)

@@ -84,7 +84,7 @@ class _Interceptor:
             return {"MessageId": self._one(ScenarioSend(params, "SendEmail"), operation, v1=False)}
         if operation == "SendBulkTemplatedEmail":
             return {"Status": [self._bulk_v1(params, destination) for destination in params["Destinations"]]}
-        return {"MessageId": self._one(ScenarioSend(_v2_request(operation, params), operation), operation, v1=True)}  # type: ignore[arg-type]
+        return {"MessageId": self._one(ScenarioSend(_v2_request(operation, params), operation, api=1), operation, v1=True)}  # type: ignore[arg-type]
 
     def _one(self, send: ScenarioSend, operation: str, *, v1: bool) -> str:
         result = self.simulator.process(send)
@@ -117,7 +117,7 @@ class _Interceptor:
             "ConfigurationSetName": params.get("ConfigurationSetName"),
         }
         request = _v2_request("SendTemplatedEmail", {k: v for k, v in single.items() if v})
-        result = self.simulator.process(ScenarioSend(request, "SendBulkTemplatedEmail"))  # type: ignore[arg-type]
+        result = self.simulator.process(ScenarioSend(request, "SendBulkTemplatedEmail", api=1))  # type: ignore[arg-type]
         assert isinstance(result, SendResult)
         if result.error is None:
             return {"Status": "Success", "MessageId": result.message_id}

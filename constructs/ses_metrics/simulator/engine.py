@@ -27,11 +27,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ses_metrics.simulator import content
 from ses_metrics.simulator.account_metrics import AccountMetrics
 from ses_metrics.simulator.errors import SendError, client_error
 from ses_metrics.simulator.events import NO_ENGAGEMENT, Engagement, Event, EventFactory
 from ses_metrics.simulator.faults import NO_FAULTS, Faults
 from ses_metrics.simulator.outcomes import EventOutcome, SendResult
+from ses_metrics.simulator.reputation import ReputationModel
 from ses_metrics.simulator.router import Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import Ids, MessageFactory, SimulationOptions, to_ms, validate_request
@@ -45,6 +47,7 @@ from ses_metrics.simulator.sinks.sns import TopicSink
 from ses_metrics.simulator.summary import Summary
 from ses_metrics.simulator.suppression import SuppressionList
 from ses_metrics.simulator.topology import Topology, build_topology
+from ses_metrics.simulator.verification import Verification
 
 
 @contextmanager
@@ -100,6 +103,10 @@ class Simulator:
         # The account's suppression list: bounces and complaints suppress later sends (suppression.py)
         self.suppression = SuppressionList(self.options.account)
         self.event_factory = EventFactory(self.options, self.ids, self.suppression)
+        # Who may send, and to whom (verification.py)
+        self.verification = Verification(self.topology.identities, self.options.account, self.topology.environment.region)
+        # Reputation.BounceRate and .ComplaintRate, for the account and the sets that publish them
+        self.reputation = ReputationModel.of(self.topology, self.options.reputation)
         self.keep_events = keep_events
         # Called with every event after it is routed (replays compute reputation from them).
         self.observers: list[Callable[[Event], None]] = []
@@ -132,6 +139,8 @@ class Simulator:
             "snsMessages": sum(self.sns.published.values()),
             "eventBridgeEvents": sum(self.eventbridge.put_count.values()),
             "eventBridgeRuleMatches": dict(sorted(self.eventbridge.rule_matches.items())),
+            # Reputation.BounceRate / .ComplaintRate published (last and highest), per scope
+            "reputation": self.reputation.to_json(),
         }
         if self.s3.keep_bodies:
             out |= {
@@ -195,7 +204,9 @@ class Simulator:
             self.flush()
 
     def flush(self) -> int:
-        """Write buffered Firehose records to S3 (as Firehose does when its buffer interval ends)."""
+        """Write buffered Firehose records to S3 (as Firehose does when its buffer interval
+        ends), and publish the reputation rates every bounce and complaint so far leads to."""
+        self.reputation.finish()
         return self.firehose.flush()
 
     # -- internals -------------------------------------------------------------------
@@ -207,6 +218,10 @@ class Simulator:
             self.options = replace(self.options, account=scenario.account)
             self.messages.options = self.event_factory.options = self.options
             self.suppression = self.event_factory.suppression = SuppressionList(scenario.account)
+            self.verification = Verification(self.topology.identities, scenario.account, self.topology.environment.region)
+        if scenario.reputation is not None:
+            self.options = replace(self.options, reputation=scenario.reputation)
+            self.reputation = ReputationModel.of(self.topology, scenario.reputation)
         if scenario.start is not None:
             self._clock = to_ms(scenario.start)
         return scenario.sends
@@ -247,15 +262,23 @@ class Simulator:
         self._next_index += 1
         moment = self._tick(send.at) if sent_at is None else sent_at
         try:
-            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags)
+            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, v1=send.api == 1)
+            self.verification.check(message.source, message.destination)  # verified senders, the sandbox
         except SendError as error:
             error.__traceback__ = None  # kept in the result: no frames with it
             return SendResult(index, send.name, send.operation, None, send.request.get("ConfigurationSetName"), error)
         events, notes = self.event_factory.events(message, send.engagement)
+        if "Raw" in (send.request.get("Content") or {}):
+            note = content.long_line_note(send.request)  # SES accepts them; a receiving server may not
+            if note:
+                notes.append(note)
         configuration_set = message.configuration_set
         result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
         self.event_count += len(events)
         self.account_metrics.publish(events)
+        reputation = self.reputation.observe
+        for event in events:
+            reputation(event)
         for observe in self.observers:
             for event in events:
                 observe(event)

@@ -51,19 +51,21 @@ class SendingPausedException(SendError):
 
 
 class MessageRejected(SendError):
-    """SES refuses the message (over 10 MB)."""
+    """SES refuses the message: a sender (or, in the sandbox, a recipient) it has not verified."""
 
     code = "MessageRejected"
 
 
 class BadRequestException(SendError):
-    """The request is malformed beyond what botocore checks (no From, template data not JSON)."""
+    """The request is invalid beyond what botocore checks: no From, template data not JSON, a
+    message tag, more than 50 recipients, a message over the size limit, a deleted default
+    configuration set (the v2 model's code where v1 answers InvalidParameterValue)."""
 
     code = "BadRequestException"
 
 
 class InvalidParameterValue(SendError):
-    """A parameter value SES refuses (a message tag, more than 50 recipients)."""
+    """SES v1's code for what SESv2 answers ``BadRequestException`` (capture.py maps v1 calls)."""
 
     code = "InvalidParameterValue"
 

@@ -114,7 +114,7 @@ class EventFactory:
             return [Event(EventType.RENDERING_FAILURE, t0 + 100, record, message)], notes
         events = [Event(EventType.SEND, t0, {"eventType": "Send", "mail": mail, "send": {}}, message)]
         if message.virus:
-            events.append(Event(EventType.REJECT, t0 + 300, {"eventType": "Reject", "mail": mail, "reject": {"reason": "Bad content"}}, message))
+            events.append(Event(EventType.REJECT, t0 + 300, {"eventType": "Reject", "mail": mail, "reject": {"reason": rules.REJECT_REASON}}, message))
             notes += self._ignored(engagement, "SES rejected the message (virus signature)")
             return events, notes
 
@@ -230,12 +230,11 @@ class EventFactory:
             if link is None:
                 continue
             if not link.tracked:
-                notes.append(f"click by {click.recipient} on {link.url} produces no event: the link has ses:no-track")
+                notes.append(f"click by {click.recipient} on {link.url} produces no event: {link.untracked}")
                 continue
             at = delivered_at[recipient] + 3 * MINUTE + 10 * SECOND * number
             detail: dict[str, Any] = {"ipAddress": READER_IP, "link": link.url}
-            if link.tags:
-                detail["linkTags"] = link.tags
+            detail["linkTags"] = link.tags  # always present: {} without tags (as real records show)
             detail |= {"timestamp": iso_ms(at), "userAgent": BROWSER}
             events.append(Event(EventType.CLICK, at, {"eventType": "Click", "mail": mail, "click": detail}, message, link.tags))
         for unsubscribe in engagement.unsubscribes:

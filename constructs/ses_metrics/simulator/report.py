@@ -39,7 +39,7 @@ def write_out(result: SimulationResult, directory: Path) -> list[Path]:
         return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode()
 
     files["simulation.json"] = json.dumps(result.to_json(), indent=2, ensure_ascii=False).encode()
-    files["cloudwatch/datapoints.jsonl"] = lines(list(sim.metrics.datapoints()))
+    files["cloudwatch/datapoints.jsonl"] = lines([*sim.metrics.datapoints(), *sim.reputation.datapoints()])
     for bucket, key, body in sim.s3.items():
         files[f"s3/{bucket}/{key}"] = body
     for topic, messages in sim.sns.messages.items():

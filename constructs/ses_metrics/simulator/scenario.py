@@ -37,6 +37,9 @@ An optional top-level ``account:`` describes the sending account (``AccountSetti
 ``suppressed_reasons`` (default ``[BOUNCE, COMPLAINT]``), ``suppressed`` (``{address:
 reason}`` already on the suppression list), ``verified_identities_only`` and ``sandbox``.
 
+An optional top-level ``reputation:`` (``representative_volume``, default 10,000;
+``minimum_volume``, default 1) sets how the reputation rates are computed (reputation.py).
+
 An optional top-level ``expect:`` list says what the sends must lead to. The simulator keeps
 it as written (``Scenario.expect``); ``ses_metrics.ci.scenarios`` parses it for ``ses-metrics
 check`` and the pytest plugin.
@@ -58,7 +61,7 @@ from ses_metrics import rules
 from ses_metrics.files import documents
 from ses_metrics.rules import Problem
 from ses_metrics.rules.defaults import check_time
-from ses_metrics.simulator.account import AccountSettings
+from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
@@ -140,6 +143,17 @@ class SimulationKeys(_Strict):
         )
 
 
+class _Reputation(_Strict):
+    """The scenario's ``reputation:`` (``ReputationSettings``; default a window of 10,000
+    sends, published from the first)."""
+
+    representative_volume: int = Field(SCENARIO_REPUTATION.representative_volume, ge=1, le=10_000_000)
+    minimum_volume: int = Field(SCENARIO_REPUTATION.minimum_volume, ge=1)
+
+    def settings(self) -> ReputationSettings:
+        return ReputationSettings(self.representative_volume, self.minimum_volume)
+
+
 class _Account(_Strict):
     """The scenario's ``account:`` (``AccountSettings``)."""
 
@@ -166,12 +180,16 @@ class _ScenarioFile(BaseModel):
     sends: list[Any]
     expect: list[Any] = Field(default_factory=list)
     account: _Account | None = None
+    reputation: _Reputation | None = None
 
     def template_map(self) -> dict[str, EmailTemplate]:
         return {name: EmailTemplate(name, t.Subject, t.Html, t.Text) for name, t in self.templates.items()}
 
     def account_settings(self) -> AccountSettings | None:
         return self.account.settings() if self.account is not None else None
+
+    def reputation_settings(self) -> ReputationSettings | None:
+        return self.reputation.settings() if self.reputation is not None else None
 
 
 @dataclass(frozen=True)
@@ -183,6 +201,7 @@ class ScenarioSend:
     engagement: Engagement = NO_ENGAGEMENT
     at: datetime | None = None
     name: str | None = None
+    api: int = 2  # 1: an SES v1 call (capture.py): v1's limits
 
 
 @dataclass(frozen=True)
@@ -196,6 +215,7 @@ class Scenario:
     expect: list[Any] = field(default_factory=list)  # the file's expect: list, unparsed
     source: str = "<scenario>"
     account: AccountSettings | None = None  # the file's account: (None: the simulator's own)
+    reputation: ReputationSettings | None = None  # the file's reputation: (None: the simulator's own)
 
 
 def read_document(path: str | os.PathLike[str], error: type[ScenarioError] = ScenarioError) -> Any:
@@ -224,7 +244,8 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
             sends.append(send)
     if problems:
         raise ScenarioError(source, problems)
-    return Scenario(sends, document.template_map(), _utc(document.start), list(document.expect), source, document.account_settings())
+    return Scenario(sends, document.template_map(), _utc(document.start), list(document.expect), source, document.account_settings(),
+                    document.reputation_settings())
 
 
 def parse_header(data: Any, source: str) -> _ScenarioFile:

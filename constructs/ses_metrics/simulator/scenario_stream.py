@@ -61,7 +61,8 @@ def open_scenario(path: str | os.PathLike[str]) -> Scenario:
     if problems:
         raise ScenarioError(source, problems)
     sends = LazySends(source, header.defaults, names)
-    return Scenario(sends, header.template_map(), _utc(header.start), list(header.expect), source, header.account_settings())
+    return Scenario(sends, header.template_map(), _utc(header.start), list(header.expect), source, header.account_settings(),
+                    header.reputation_settings())
 
 
 def is_large(path: str | os.PathLike[str]) -> bool:

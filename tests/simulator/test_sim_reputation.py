@@ -1,25 +1,28 @@
-"""SES's reputation rates as the replay models them: a window of recent sends per scope."""
+"""SES's reputation rates as the simulator models them: a window of recent sends per scope."""
+
+from datetime import UTC, datetime
 
 from simkit import base, cloudwatch, destination, simple
 
-from ses_metrics.replay.reputation import ReputationModel, Window
 from ses_metrics.rules import ReputationMetric
-from ses_metrics.simulator import Simulator
+from ses_metrics.simulator import AccountSettings, Bounce, Complaint, Engagement, SimulationOptions, Simulator
+from ses_metrics.simulator.account import ReputationSettings
+from ses_metrics.simulator.reputation import Window
 
 BOUNCE_RATE, COMPLAINT_RATE = ReputationMetric.BOUNCE_RATE, ReputationMetric.COMPLAINT_RATE
-BOUNCE, OK, COMPLAINT = "bounce@simulator.amazonses.com", "success@simulator.amazonses.com", "complaint@simulator.amazonses.com"
+ADA = "ada@example.org"  # a real recipient, a new person each send (the list is off, as in a replay)
+BOUNCE, OK, COMPLAINT = (Engagement(bounces=[Bounce(ADA)]), None, Engagement(complaints=[Complaint(ADA)]))
 
 
-def simulator(reputation_metrics=True):
+def simulator(reputation_metrics=True, volume=10, minimum=1):
     template = base(ReputationOptions={"ReputationMetricsEnabled": reputation_metrics})
     template["Resources"]["Metrics"] = destination("metrics", None, **cloudwatch(("campaign", "messageTag", "none")))
-    return Simulator(template, keep_events=False)
+    options = SimulationOptions(account=AccountSettings(suppression_list=False), reputation=ReputationSettings(volume, minimum))
+    return Simulator(template, keep_events=False, options=options)
 
 
-def model(sim, volume=10, minimum=1):
-    reputation = ReputationModel(sim.topology, representative_volume=volume, minimum_volume=minimum)
-    sim.observers.append(reputation.observe)
-    return reputation
+def model(sim):
+    return sim.reputation
 
 
 T0 = 1767225600  # 2026-01-01T00:00:00Z, the simulator's default start
@@ -30,10 +33,8 @@ def published(reputation, scope, metric):
     return {t - T0: v for t, v in reputation.series(scope, metric).items()}
 
 
-def send(sim, to, minute, second=0):
-    from datetime import UTC, datetime
-
-    sim.send_email(**simple(to), at=datetime(2026, 1, 1, 0, minute, second, tzinfo=UTC))
+def send(sim, outcome, minute, second=0):
+    sim.send_email(**simple(ADA), engagement=outcome, at=datetime(2026, 1, 1, 0, minute, second, tzinfo=UTC))
 
 
 def test_the_window_keeps_only_the_last_sends():
@@ -47,8 +48,8 @@ def test_the_window_keeps_only_the_last_sends():
 
 
 def test_the_bounce_rate_is_the_share_of_hard_bounces_in_the_window():
-    sim = simulator()
-    reputation = model(sim, volume=4)
+    sim = simulator(volume=4)
+    reputation = model(sim)
     for minute, to in enumerate([BOUNCE, OK, OK, OK, OK, OK]):
         send(sim, to, minute)
     reputation.finish()
@@ -69,8 +70,8 @@ def test_a_complaint_counts_when_it_arrives_five_minutes_after_its_send():
 
 
 def test_nothing_is_published_below_the_minimum_volume():
-    sim = simulator()
-    reputation = model(sim, volume=10, minimum=3)
+    sim = simulator(volume=10, minimum=3)
+    reputation = model(sim)
     for minute in range(4):
         send(sim, BOUNCE, minute)
     reputation.finish()
@@ -98,6 +99,6 @@ def test_a_set_without_reputation_metrics_publishes_nothing_but_counts_for_the_a
 def test_soft_outcomes_do_not_count():
     sim = simulator()
     reputation = model(sim)
-    sim.send_email(**simple(["ooto@simulator.amazonses.com", OK]))
+    send(sim, Engagement(bounces=[Bounce(ADA, "Transient", "MailboxFull")]), 0)
     reputation.finish()
     assert set(reputation.series(None, BOUNCE_RATE).values()) == {0.0}

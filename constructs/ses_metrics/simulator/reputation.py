@@ -1,42 +1,54 @@
-"""SES's reputation rates, ``Reputation.BounceRate`` and ``Reputation.ComplaintRate``, as a
-replay models them: for the account, and for each configuration set with reputation
-metrics enabled (dimension ``ses:configuration-set``); and each tenant's, which SES judges
-its reputation policy on (DG "Tenants") but publishes to no documented CloudWatch metric, so
-the replay keeps it (``tenant_series``, ``tenant_summary``) without publishing it.
+"""SES's reputation rates, ``Reputation.BounceRate`` and ``Reputation.ComplaintRate``: for
+the account, and for each configuration set with reputation metrics enabled (dimension
+``ses:configuration-set``). ``simulate``, ``check`` and the replay all compute them here. And
+each tenant's, which SES judges its reputation policy on (DG "Tenants") but publishes to no
+documented CloudWatch metric, so the model keeps it (``tenant_series``, ``tenant_summary``)
+without publishing it.
 
 What AWS says, and so the model:
 
 - SES does not compute the rates per time period but over "a representative volume of
-  email" based on each account's sending patterns (AWS blog "Announcing the Reputation
-  Dashboard", 2017), so the rates move slowly and do not drop to zero in a quiet hour.
-  Model: each scope keeps a window of its last ``representative_volume`` sends; the bounce
-  rate is the share of them that hard-bounced, the complaint rate the share that drew a
-  complaint, counted when the Bounce or Complaint event arrives (so a complaint five
-  minutes after its send raises the rate five minutes later).
-- The bounce rate counts hard bounces only (``bounceType`` Permanent); sends to verified
-  addresses and to the mailbox simulator are not counted (DG reputationdashboardmessages.md).
-  **The replay counts mailbox simulator sends**: they are how the simulator produces
-  outcomes, and they stand for the real recipients a profile describes. A real account
-  replaying the same traffic to the simulator would see no rate move at all.
+  email" based on each account's sending patterns (DG reputationdashboardmessages.html; AWS
+  blog "Announcing the Reputation Dashboard", 2017), so the rates move slowly and do not
+  drop to zero in a quiet hour. Model: each scope keeps a window of its last
+  ``representative_volume`` sends; the bounce rate is the share of them that hard-bounced,
+  the complaint rate the share that drew a complaint, counted when the Bounce or Complaint
+  event arrives (so a complaint five minutes after its send raises the rate five minutes
+  later).
+- Left out (DG reputationdashboardmessages.html, send-an-email-from-console.html,
+  sending-email-suppression-list.html): soft bounces (only ``bounceType`` Permanent counts);
+  messages to the **mailbox simulator**, which "don't impact your ... reputation metrics";
+  messages to verified addresses and domains (the templates' ``AWS::SES::EmailIdentity``);
+  sends the account's suppression list stopped (their OnAccountSuppressionList bounce or
+  complaint "does not count"). A message whose every recipient is left out is not a send of
+  the window at all; a message with some counted recipients is one send (the model counts
+  messages, not recipients: AWS documents no denominator).
 - SES publishes the rates as fractions (0.05 is 5%) and publishes nothing while nothing
   is sent. Model: one datapoint per minute in which the scope sent or received a bounce
   or complaint, the rate at the end of that minute, once the window holds at least
   ``minimum_volume`` sends.
 
-SES publishes neither the representative volume nor a minimum: both are assumptions of
-this model, set in the profile (``reputation:``; defaults 10,000 and 500 sends). Memory
-is bounded by the window, not by the number of sends.
+SES publishes neither the representative volume nor a minimum: both are assumptions
+(``ReputationSettings``: a replay profile's ``reputation:``, a scenario's ``reputation:``).
+Memory is bounded by the window, not by the number of sends.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import count
+from typing import Any
 
+from ses_metrics import rules
 from ses_metrics.rules import MetricKey, ReputationMetric
+from ses_metrics.simulator.account import ReputationSettings
 from ses_metrics.simulator.events import Event
+from ses_metrics.simulator.sends import address
+from ses_metrics.simulator.suppression import is_mailbox_simulator
 from ses_metrics.simulator.topology import Topology
 
 BOUNCED, COMPLAINED = 1, 2
@@ -52,8 +64,6 @@ class TenantScope:
 
 # None: the account; a name: a configuration set; a TenantScope: a tenant.
 Scope = str | None | TenantScope
-
-
 class Window:
     """The last ``volume`` sends of one scope and which of them bounced or complained."""
 
@@ -100,9 +110,15 @@ class ReputationModel:
     """Feed it every event in send order (``observe``); ``finish`` at the end; then
     ``series`` gives each published rate per minute (epoch seconds -> fraction)."""
 
+    @classmethod
+    def of(cls, topology: Topology, settings: ReputationSettings) -> ReputationModel:
+        return cls(topology, representative_volume=settings.representative_volume, minimum_volume=settings.minimum_volume)
+
     def __init__(self, topology: Topology, *, representative_volume: int, minimum_volume: int):
         self.representative_volume = representative_volume
         self.minimum_volume = minimum_volume
+        self._verified = frozenset(topology.identities)
+        self._counted_cache = lru_cache(maxsize=65536)(self._counts)
         self.account = Window(representative_volume)
         self.sets = {
             name: Window(representative_volume) for name, cs in topology.configuration_sets.items() if cs.reputation_metrics
@@ -119,16 +135,31 @@ class ReputationModel:
         """One event of a send (every event of a send arrives before the next send)."""
         kind = event.type.record
         if kind == "Send":
+            if not any(map(self._counted_cache, event.message.destination)):
+                return  # only the mailbox simulator or verified identities: not a send of the rates
             scopes = self._scopes_of(event)
             self._advance(event.ms)
             for name, window in scopes:
                 window.send(event.message.message_id)
                 self._active[name] = window
         elif kind == "Bounce":
-            if event.record["bounce"]["bounceType"] == "Permanent":
+            bounce = event.record["bounce"]
+            if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST and any(
+                self._counted_cache(r["emailAddress"]) for r in bounce["bouncedRecipients"]
+            ):
                 heapq.heappush(self._pending, (event.ms, next(self._order), BOUNCED, event.message.message_id, self._scopes_of(event)))
         elif kind == "Complaint":
-            heapq.heappush(self._pending, (event.ms, next(self._order), COMPLAINED, event.message.message_id, self._scopes_of(event)))
+            complaint = event.record["complaint"]
+            if complaint.get("complaintSubType") is None and any(self._counted_cache(r["emailAddress"]) for r in complaint["complainedRecipients"]):
+                heapq.heappush(self._pending, (event.ms, next(self._order), COMPLAINED, event.message.message_id, self._scopes_of(event)))
+
+    def _counts(self, recipient: str) -> bool:
+        """Whether a recipient counts towards the rates: not the mailbox simulator, not a
+        verified address or domain."""
+        if is_mailbox_simulator(recipient):
+            return False
+        bare = address(recipient).lower()
+        return bare not in self._verified and bare.rpartition("@")[2] not in self._verified
 
     def finish(self) -> None:
         """Apply every outstanding bounce and complaint and publish the last minute."""
@@ -146,8 +177,10 @@ class ReputationModel:
         """Per tenant and rate: its last and its highest value."""
         out = []
         for scope, metrics in self.published.items():
+            if not isinstance(scope, TenantScope):
+                continue
             for metric in ReputationMetric:
-                series = metrics.get(metric.metric_name) if isinstance(scope, TenantScope) else None
+                series = metrics.get(metric.metric_name)
                 if series:
                     out.append((scope.name, metric, series[max(series)], max(series.values())))
         return out
@@ -169,6 +202,26 @@ class ReputationModel:
             series = self.series(scope, metric)
             out.append((scope, metric, series[max(series)], max(series.values())))
         return out
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """Each published rate's scope, name, last and highest value (``--json`` output)."""
+        return [
+            {"configurationSet": scope, "metricName": metric.metric_name, "last": last, "max": highest}
+            for scope, metric, last, highest in self.summary()
+        ]
+
+    def datapoints(self) -> Iterator[dict[str, Any]]:
+        """``PutMetricData``-shaped datapoints, one per published minute (fractions: Unit None)."""
+        for key, scope, metric in self.published_metrics():
+            for minute, value in sorted(self.series(scope, metric).items()):
+                yield {
+                    "Namespace": key.namespace,
+                    "MetricName": key.metric_name,
+                    "Dimensions": [{"Name": n, "Value": v} for n, v in key.dimensions],
+                    "Timestamp": datetime.fromtimestamp(minute, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "Value": value,
+                    "Unit": "None",
+                }
 
     # -- internals -------------------------------------------------------------------
 
