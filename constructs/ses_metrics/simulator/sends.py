@@ -24,11 +24,12 @@ import html.parser
 import json
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parseaddr
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from ses_metrics import rules
@@ -523,16 +524,21 @@ class MessageFactory:
 
 
 def stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
-    """``prepared`` sent again: a new message ID and time, everything else shared (read-only)."""
+    """``prepared`` sent again: a new message ID and time, everything else shared (read-only).
+
+    Every field is read in the dataclass's own order (``_MESSAGE_FIELDS``) and the per-send
+    ones replaced: no hand-written argument order to get wrong, and half the cost of 21
+    keyword arguments (this runs for every repeated send)."""
     common = prepared.common_headers.copy()
     common["messageId"] = message_id  # keeps its place among the common headers
-    p = prepared
-    return Message(
-        message_id=message_id, operation=p.operation, source=p.source, source_arn=p.source_arn, destination=p.destination, headers=p.headers,
-        headers_truncated=p.headers_truncated, common_headers=common, tags=p.tags, configuration_set=p.configuration_set, ms=sent_at,
-        timestamp=iso_ms(sent_at), html=p.html, text=p.text, template_name=p.template_name, rendering_error=p.rendering_error,
-        contact_list=p.contact_list, topic_name=p.topic_name, virus=p.virus, tenant=p.tenant, untracked=p.untracked,
-    )
+    values = list(_message_fields(prepared))
+    values[_ID], values[_MS], values[_TIMESTAMP], values[_COMMON] = message_id, sent_at, iso_ms(sent_at), common
+    return Message(*values)
+
+
+_MESSAGE_FIELDS = [f.name for f in fields(Message)]
+_message_fields = attrgetter(*_MESSAGE_FIELDS)
+_ID, _MS, _TIMESTAMP, _COMMON = (_MESSAGE_FIELDS.index(name) for name in ("message_id", "ms", "timestamp", "common_headers"))
 
 
 @dataclass(slots=True)
