@@ -120,3 +120,8 @@ def test_a_directory_is_not_a_document(tmp_path):
 def test_python_tags_are_not_constructed():
     with pytest.raises(DocumentError, match="could not determine a constructor"):
         parse_document("a: !!python/object/apply:os.system [echo]")
+
+
+def test_brackets_and_escaped_quotes_inside_json_strings_are_not_nesting():
+    text = json.dumps({"a": "[" * 100 + '\\"' + "{" * 100 + "\\\\", "b": [[1]]})
+    assert parse_document(text)["b"] == [[1]]

@@ -181,3 +181,13 @@ def test_write_files_refuses_a_link_in_place_of_a_file_or_directory(tmp_path, ou
     with pytest.raises(OutputError, match="tests is a symbolic link or a file, not a directory"):
         write_files(root, {"tests/test_x.py": "x"})
     assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"] and (outside / "secret.txt").read_text() == SECRET
+
+
+def test_a_file_written_later_into_a_managed_directory_is_removed_by_the_next_run(tmp_path):
+    root = tmp_path / "day"
+    OutputDirectory(root).write_all({"s3/b/k": b"1"})
+    write_file(root / "report.html", "<html>")  # replay --out day --report day/report.html
+    OutputDirectory(root).write_all({"s3/b/k": b"2"})
+    assert tree(root) == [MANIFEST, "s3/b/k"]
+    write_file(root / "report.html", "<html>")
+    assert json.loads((root / MANIFEST).read_text())["files"] == ["s3/b/k", "report.html"]

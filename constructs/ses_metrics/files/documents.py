@@ -5,8 +5,10 @@ cloud assembly manifest) goes through ``read_document`` or ``parse_document``. A
 a limit is refused with a ``DocumentError`` naming the file and the limit, before it can
 take minutes or gigabytes, and no input ends in a traceback or a crash:
 
-- **size:** at most ``max_bytes`` (16 MiB), and at most ``max_yaml_bytes`` (4 MiB) when
-  the text is YAML (PyYAML's node tree takes ~60 times the text's size in memory);
+- **size:** at most ``max_bytes`` (16 MiB), and at most ``max_yaml_bytes`` (1 MiB) when
+  the text is YAML: PyYAML reads block YAML at well under 1 MB/s on a loaded 2-core machine
+  (benchmarks/RESULTS.md) and its node tree takes ~60 times the text's size in memory;
+  CloudFormation itself takes templates of at most 1 MB. Larger documents are JSON;
 - **nesting:** at most ``max_depth`` (64) levels of mappings and lists, checked on the
   parser's events *before* the document is composed (libyaml composes recursively in C:
   100,000 nested brackets would overflow its stack);
@@ -23,8 +25,11 @@ schema; libyaml's parser when PyYAML was built with it, as the wheels are).
 
 from __future__ import annotations
 
+import array
+import itertools
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +43,7 @@ class Limits:
     """What a document may hold; see the module docstring for why each exists."""
 
     max_bytes: int = 16 * 1024 * 1024
-    max_yaml_bytes: int = 4 * 1024 * 1024
+    max_yaml_bytes: int = 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 100_000
 
@@ -133,17 +138,33 @@ def construct_yaml(node: yaml.Node | None, constructor: yaml.SafeLoader, source:
 
 
 def _parse_json(text: str, source: str, limits: Limits) -> Any:
+    # The nesting is counted first, so that its scan's copies are gone before the parse.
+    too_deep = text.count("[") + text.count("{") > limits.max_depth and _json_depth(text) > limits.max_depth
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DocumentError(source, f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
     except RecursionError:
-        raise DocumentError(source, f"nested more than {limits.max_depth} levels deep", "limit") from None
+        too_deep = True
     except ValueError as error:
         raise DocumentError(source, f"not valid JSON: {_value_problem(error)}") from None
-    if text.count("[") + text.count("{") > limits.max_depth:  # else it cannot be too deep
-        check_depth(data, source, limits)
+    if too_deep:
+        raise DocumentError(source, f"nested more than {limits.max_depth} levels deep", "limit")
     return data
+
+
+_BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_NOT_SYNTAX = bytes(b for b in range(256) if b not in b'[]{}"')
+_STRING = re.compile(rb'"[^"]*"')
+
+
+def _json_depth(text: str) -> int:
+    """How deep valid JSON ``text`` nests: the most brackets open at once outside strings,
+    counted by C loops (escapes dropped, everything but brackets and quotes dropped, then
+    the strings); walking the parsed data in Python would take seconds at 16 MiB."""
+    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    brackets = _STRING.sub(b"", data.translate(None, _NOT_SYNTAX)).translate(_BRACKETS)
+    return max(itertools.accumulate(array.array("b", brackets)), default=0)
 
 
 def check_depth(data: Any, source: str = "<document>", limits: Limits = LIMITS) -> None:

@@ -17,9 +17,10 @@ Two writers, used by every command that writes files:
 
 Reusing a directory: the root must be new, empty, or one ses-metrics wrote before. Each
 ``write_all`` first writes ``.ses-metrics-out.json``, the list of the files it is about to
-write; the next ``write_all`` into the same root removes exactly those files (a link in
-their place is removed, not followed) and the directories left empty, then refuses if
-anything else remains. A non-empty directory without that list is refused: files of an
+write (a ``write_file`` into that directory afterwards, such as a report, joins the list);
+the next ``write_all`` into the same root removes exactly those files (a link in their
+place is removed, not followed) and the directories left empty, then refuses if anything
+else remains. A non-empty directory without that list is refused: files of an
 earlier run never sit beside new ones, and a directory ses-metrics did not write is never
 emptied.
 """
@@ -77,7 +78,35 @@ def write_file(path: str | os.PathLike[str], data: bytes | str, *, parents: bool
         _write_all(fd, payload)
     finally:
         os.close(fd)
+    _claim(target)
     return target
+
+
+def _claim(target: Path, levels: int = 8) -> None:
+    """A file written inside a directory ``OutputDirectory`` manages (``replay --out day
+    --report day/report.html``) joins that directory's list, so the next run into it
+    removes the file with the rest instead of refusing the directory."""
+    resolved = target.resolve()
+    for root in list(resolved.parents)[:levels]:
+        manifest = root / MANIFEST
+        if not manifest.is_symlink() and manifest.is_file():
+            name = resolved.relative_to(root).as_posix()
+            try:
+                root_fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            except OSError:
+                return
+            try:
+                listed = _read_manifest(root_fd, root)
+                if name not in listed:
+                    document = {"writer": "ses-metrics", "files": [*listed, name]}
+                    temporary = f"{MANIFEST}.{os.getpid()}"
+                    _write_new(root_fd, temporary, json.dumps(document, indent=1).encode())
+                    os.replace(temporary, MANIFEST, src_dir_fd=root_fd, dst_dir_fd=root_fd)
+            except OutputError:
+                pass  # not a list ses-metrics can read: the next write_all refuses the directory, saying so
+            finally:
+                os.close(root_fd)
+            return
 
 
 # --- a tree of files -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Large JSON scenarios read send by send, so memory does not grow with the file.
 
 ``open_scenario(path)`` is ``load_scenario(path)`` for a file within the document limits
-(``ses_metrics.files.documents``: 16 MiB, YAML 4 MiB). A JSON file over them is read with
+(``ses_metrics.files.documents``: 16 MiB, YAML 1 MiB). A JSON file over them is read with
 ``ijson`` (the yajl C parser), three times, never whole:
 
 1. the top level but ``sends`` (``start``, ``defaults``, ``templates``, ``expect``), checked
@@ -12,7 +12,7 @@
    send at a time.
 
 YAML is not streamed: PyYAML's C parser composes a whole document, and its pure-Python
-composer, which can stop at each send, reads about 1 MB/s; a YAML scenario over 4 MiB is
+composer, which can stop at each send, reads about 1 MB/s; a YAML scenario over 1 MiB is
 refused with a ``ScenarioError`` that says to write it as JSON.
 """
 
