@@ -154,3 +154,16 @@ def test_init_force_follows_no_link_planted_in_the_directory(capsys, sandbox, pl
 def test_init_writes_only_under_its_directory(capsys, sandbox):
     assert run(capsys, "init", "proj")[0] == 0
     assert {path for path in files(sandbox) if not path.startswith("a/b/c/work/proj/")} == {"outside/secret.txt"}
+
+
+def test_the_archive_writer_of_query_and_replay_out_refuses_keys_that_are_paths(sandbox):
+    from ses_metrics.files.output import OutputError
+    from ses_metrics.simulator.athena import write_objects
+
+    class Objects:
+        def items(self):
+            return [("bucket", "ses/2026/01/01/a.json", b"1"), ("bucket", "../../../../escaped.json", b"2")]
+
+    with pytest.raises(OutputError, match=r"'s3/bucket/\.\./\.\./\.\./\.\./escaped\.json': it has a '\.\.' path segment"):
+        write_objects(Objects(), "archive")
+    assert files(sandbox) == {"outside/secret.txt"}
