@@ -141,16 +141,22 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
     out = Plan()
     t0 = message.ms
     deadline = t0 + max_delivery_seconds * SECOND
-    reasons = suppression.reasons(message.configuration_set) if suppression is not None else frozenset()
+    # An empty list, or none in force, checks no address (most sends of a long replay)
+    listing = suppression if suppression is not None and suppression.entries else None
+    reasons = listing.reasons(message.configuration_set) if listing is not None else frozenset()
     delays: dict[str, Delay] | None = _by_recipient(engagement.delays)
     bounces: dict[str, Bounce] | None = _by_recipient(engagement.bounces)
     complaints: dict[str, Complaint] | None = _by_recipient(engagement.complaints)
+    asked = delays or bounces or complaints
     for recipient in message.destination:
-        bare = address(recipient).lower()
-        delay = delays.pop(bare, None) if delays else None
-        bounce = bounces.pop(bare, None) if bounces else None
-        complaint = complaints.pop(bare, None) if complaints else None
-        listed = suppression.check(recipient, t0, reasons) if suppression is not None and reasons else None
+        if asked:
+            bare = address(recipient).lower()
+            delay = delays.pop(bare, None) if delays else None
+            bounce = bounces.pop(bare, None) if bounces else None
+            complaint = complaints.pop(bare, None) if complaints else None
+        else:
+            delay = bounce = complaint = None
+        listed = listing.check(recipient, t0, reasons) if listing is not None and reasons else None
         if listed is not None:
             _suppressed(out, recipient, listed, t0, delay or bounce or complaint)
             continue
@@ -173,8 +179,9 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
                 _expire(out, recipient, t0, deadline, max_delivery_seconds, None, DELAY_DSN[delay.delay_type][1])
         else:
             _delivered(out, recipient, attempt + DELIVERY_AFTER, simulated, complaint)
-    for what, left in (("delay", delays), ("bounce", bounces), ("complaint", complaints)):
-        out.notes += [f"{what} for {r} ignored: not a recipient of this message" for r in left or ()]
+    if asked:
+        for what, left in (("delay", delays), ("bounce", bounces), ("complaint", complaints)):
+            out.notes += [f"{what} for {r} ignored: not a recipient of this message" for r in left or ()]
     return out
 
 

@@ -50,13 +50,22 @@ class Verification:
         self.senders = bool(self.identities) if wanted is None else wanted
         self.sandbox = settings.sandbox
         self.region = region.upper()
+        self._verified: dict[str, bool] = {}  # by address as given: senders repeat
+
+    def verified(self, value: str) -> bool:
+        found = self._verified.get(value)
+        if found is None:
+            if len(self._verified) >= 65536:
+                self._verified.clear()
+            found = self._verified[value] = is_verified(self.identities, value)
+        return found
 
     def check(self, sender: str, recipients: Iterable[str]) -> None:
         """Raise ``MessageRejected`` naming every identity that fails."""
         if not self.senders and not self.sandbox:
             return
-        failed = [sender] if self.senders and not is_verified(self.identities, sender) else []
+        failed = [sender] if self.senders and not self.verified(sender) else []
         if self.sandbox:
-            failed += [r for r in recipients if not is_mailbox_simulator(r) and not is_verified(self.identities, r)]
+            failed += [r for r in recipients if not is_mailbox_simulator(r) and not self.verified(r)]
         if failed:
             raise errors.MessageRejected(rules.NOT_VERIFIED.format(region=self.region, identities=", ".join(failed)))
