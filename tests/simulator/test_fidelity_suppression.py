@@ -178,3 +178,13 @@ def test_not_spam_feedback_lifts_a_complaint_entry():
     send(sim, 0, complaints=[Complaint(ADA)])  # the complaint arrives five minutes later
     send(sim, 1, complaints=[Complaint(ADA, "not-spam")])  # sent before it: delivered, then a not-spam report
     assert kinds(send(sim, 10)) == ["Send", "Delivery"]
+
+
+def test_one_message_bounces_one_recipient_and_draws_a_complaint_from_another():
+    """DG sending-email-suppression-list.html: each recipient's hard bounce or complaint is
+    recorded (both recipients of one message are listed afterwards)."""
+    sim = simulator()
+    first = sim.send_email(**simple([ADA, "bea@example.org"]), engagement=Engagement(bounces=[Bounce(ADA)], complaints=[Complaint("bea@example.org")]), at=at(0))
+    assert [o.event.type.record for o in first.events] == ["Send", "Bounce", "Delivery", "Complaint"]
+    later = sim.send_email(**simple([ADA, "bea@example.org"]), at=at(10))
+    assert [o.event.type.record for o in later.events] == ["Send", "Bounce", "Complaint"]

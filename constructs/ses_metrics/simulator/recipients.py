@@ -147,7 +147,7 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
     delays: dict[str, Delay] | None = _by_recipient(engagement.delays)
     bounces: dict[str, Bounce] | None = _by_recipient(engagement.bounces)
     complaints: dict[str, Complaint] | None = _by_recipient(engagement.complaints)
-    asked = delays or bounces or complaints
+    asked = bool(delays or bounces or complaints)  # before the loop empties them
     for recipient in message.destination:
         if asked:
             bare = address(recipient).lower()
