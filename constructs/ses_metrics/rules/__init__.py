@@ -54,6 +54,7 @@ from ses_metrics.rules.cloudwatch import (  # noqa: F401
     parse_dimension_source,
 )
 from ses_metrics.rules.content import (  # noqa: F401
+    BLOCKED_ATTACHMENT_EXTENSIONS,
     EICAR_SIGNATURE,
     LINK_TAG_RE,
     MAX_LINE_LENGTH,
@@ -62,6 +63,7 @@ from ses_metrics.rules.content import (  # noqa: F401
     MAX_TRACKED_LINKS,
     NOT_VERIFIED,
     REJECT_REASON,
+    blocked_extension,
     is_encoded_url,
     max_message_bytes,
 )

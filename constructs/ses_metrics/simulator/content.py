@@ -10,6 +10,10 @@
   character lines (how SES builds the MIME message is not documented). Over it,
   ``BadRequestException`` (v1: InvalidParameterValue) "Message length is more than N bytes
   long: 'M'.", the v1 wording AWS users report (the v2 wording is undocumented).
+- Attachments whose file extension SES does not accept (DG mime-types.html, "Unsupported
+  attachment types": .exe, .bat, .js, ...): SES documents the rule, not the error. The
+  simulator refuses the send with ``MessageRejected`` (the v2 model's exception for "invalid
+  content"); the message is the simulator's.
 - Lines longer than 1,000 characters (RFC 5321): SES accepts the message; the send gets a
   note saying the receiving server may reject it.
 """
@@ -54,6 +58,26 @@ def has_virus(bodies: Iterable[str | None], content: dict[str, Any]) -> bool:
     if any(body is not None and text in body for body in bodies):
         return True
     return any(rules.EICAR_SIGNATURE in _raw(a) for a in attachments(content))
+
+
+def check_attachments(file_names: Iterable[str | None]) -> None:
+    """Raise ``MessageRejected`` for the first attachment SES does not accept."""
+    for name in file_names:
+        extension = rules.blocked_extension(name)
+        if extension is not None:
+            raise errors.MessageRejected(
+                f"Attachment {name!r}: SES does not accept files with the extension .{extension} (unsupported attachment types)"
+            )
+
+
+def raw_file_names(parsed: email.message.Message) -> list[str | None]:
+    """The file names of a raw message's parts (Content-Disposition's, else Content-Type's name)."""
+    return [part.get_filename() for part in parsed.walk() if not part.is_multipart()]
+
+
+def file_names(content: dict[str, Any]) -> list[str | None]:
+    """The file names of Simple or Template content's attachments."""
+    return [a.get("FileName") for a in attachments(content)]
 
 
 def _base64_size(n: int) -> int:

@@ -322,6 +322,7 @@ class MessageFactory:
         else:
             body = self._formatted_content(content, request, to, cc, message_id, template_data)
             content_scan.check_size(content_scan.simple_size(body.common.get("subject", ""), (body.html, body.text), body.headers, content), v1)
+            content_scan.check_attachments(content_scan.file_names(content))
         source = body.source
         if not source:
             raise errors.BadRequestException("Missing required header 'From'.")
@@ -395,6 +396,7 @@ class MessageFactory:
         raw_bytes = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
         content_scan.check_size(len(raw_bytes), v1)
         parsed = email.message_from_bytes(raw_bytes, policy=email.policy.compat32)
+        content_scan.check_attachments(content_scan.raw_file_names(parsed))
         # raw_items: values as sent (8-bit bytes kept), not compat32's Header objects
         headers = [{"name": k, "value": _unfold(v)} for k, v in parsed.raw_items()]
         if not to and not cc and not bcc:
