@@ -97,3 +97,12 @@ def test_replay_rates_come_from_real_recipients_not_the_mailbox_simulator():
     result = replay(template(), profile)
     [(_, _, last, _)] = [row for row in result.reputation.summary() if row[0] is None and row[1].metric_name == "Reputation.BounceRate"]
     assert 0.05 < last < 0.15
+
+
+def test_rates_count_recipients():
+    """DG quotas.html: "Quotas are based on the number of recipients, rather than on the number
+    of messages"; the rates are assumed to count recipients the same way (AWS documents no denominator):
+    one hard bounce among a message's four recipients is 25%."""
+    sim = Simulator(template())
+    sim.send_email(**simple([ADA, BEA, "cy@example.org", "di@example.org"]), engagement=Engagement(bounces=[Bounce(ADA)]))
+    assert rates(sim)["Reputation.BounceRate"] == 0.25

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ses_metrics.rules import printable
+from ses_metrics.rules import CONFIGURATION_SET_DIMENSION, printable
 from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.outcomes import (
     CloudWatchDelivery,
@@ -175,6 +175,9 @@ def _print_sinks(sim: Any, console: Any) -> None:
         metrics.add_column(column, overflow="fold", justify="right" if column == "Sum" else "left")
     for metric, dims in sim.metrics.metrics():
         metrics.add_row(metric, escape(", ".join(f"{k}={v}" for k, v in dims.items())), f"{sim.metrics.sum(metric, dims):,g}")
+    for rate in sim.reputation.to_json():  # Reputation.BounceRate / .ComplaintRate (fractions)
+        scope = f"{CONFIGURATION_SET_DIMENSION}={rate['configurationSet']}" if rate["configurationSet"] else ""
+        metrics.add_row(rate["metricName"], escape(scope), f"last {rate['last']:.4g}, highest {rate['max']:.4g}")
     if metrics.row_count:
         console.print(metrics)
     sinks = Table(title="Other sinks")

@@ -20,9 +20,10 @@ What AWS says, and so the model:
   messages to the **mailbox simulator**, which "don't impact your ... reputation metrics";
   messages to verified addresses and domains (the templates' ``AWS::SES::EmailIdentity``);
   sends the account's suppression list stopped (their OnAccountSuppressionList bounce or
-  complaint "does not count"). A message whose every recipient is left out is not a send of
-  the window at all; a message with some counted recipients is one send (the model counts
-  messages, not recipients: AWS documents no denominator).
+  complaint "does not count"). The window counts recipients, as SES counts its sending
+  quota ("Quotas are based on the number of recipients, rather than on the number of messages", DG quotas.html): a message to three
+  counted recipients is three sends, one of which may bounce (AWS documents no denominator:
+  assumed).
 - SES publishes the rates as fractions (0.05 is 5%) and publishes nothing while nothing
   is sent. Model: one datapoint per minute in which the scope sent or received a bounce
   or complaint, the rate at the end of that minute, once the window holds at least
@@ -47,7 +48,7 @@ from ses_metrics import rules
 from ses_metrics.rules import MetricKey, ReputationMetric
 from ses_metrics.simulator.account import ReputationSettings
 from ses_metrics.simulator.events import Event
-from ses_metrics.simulator.sends import address
+from ses_metrics.simulator.sends import Message, address
 from ses_metrics.simulator.suppression import is_mailbox_simulator
 from ses_metrics.simulator.topology import Topology
 
@@ -65,7 +66,7 @@ class TenantScope:
 # None: the account; a name: a configuration set; a TenantScope: a tenant.
 Scope = str | None | TenantScope
 class Window:
-    """The last ``volume`` sends of one scope and which of them bounced or complained."""
+    """The last ``volume`` sends (recipients) of one scope and which of them bounced or complained."""
 
     __slots__ = ("bounces", "complaints", "flags", "ids", "next", "size", "slot_of", "volume")
 
@@ -106,6 +107,14 @@ class Window:
             self.complaints += 1
 
 
+def _slot(message: Message, recipient: str) -> str:
+    """A recipient's place in the window: the rates count recipients, as SES counts its
+    quotas ("based on the number of recipients, rather than on the number of messages", DG quotas.html)."""
+    if len(message.destination) == 1:
+        return message.message_id
+    return f"{message.message_id} {address(recipient).lower()}"
+
+
 class ReputationModel:
     """Feed it every event in send order (``observe``); ``finish`` at the end; then
     ``series`` gives each published rate per minute (epoch seconds -> fraction)."""
@@ -134,24 +143,33 @@ class ReputationModel:
     def observe(self, event: Event) -> None:
         """One event of a send (every event of a send arrives before the next send)."""
         kind = event.type.record
+        message = event.message
         if kind == "Send":
-            if not any(map(self._counted_cache, event.message.destination)):
+            counted = [r for r in message.destination if self._counted_cache(r)]
+            if not counted:
                 return  # only the mailbox simulator or verified identities: not a send of the rates
             scopes = self._scopes_of(event)
             self._advance(event.ms)
             for name, window in scopes:
-                window.send(event.message.message_id)
+                for recipient in counted:
+                    window.send(_slot(message, recipient))
                 self._active[name] = window
         elif kind == "Bounce":
             bounce = event.record["bounce"]
-            if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST and any(
-                self._counted_cache(r["emailAddress"]) for r in bounce["bouncedRecipients"]
-            ):
-                heapq.heappush(self._pending, (event.ms, next(self._order), BOUNCED, event.message.message_id, self._scopes_of(event)))
+            if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST:
+                self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
         elif kind == "Complaint":
             complaint = event.record["complaint"]
-            if complaint.get("complaintSubType") is None and any(self._counted_cache(r["emailAddress"]) for r in complaint["complainedRecipients"]):
-                heapq.heappush(self._pending, (event.ms, next(self._order), COMPLAINED, event.message.message_id, self._scopes_of(event)))
+            if complaint.get("complaintSubType") is None:
+                self._pend(event, COMPLAINED, [r["emailAddress"] for r in complaint["complainedRecipients"]])
+
+    def _pend(self, event: Event, flag: int, recipients: list[str]) -> None:
+        """A hard bounce or complaint of these recipients, applied when it arrives."""
+        scopes = None
+        for recipient in recipients:
+            if self._counted_cache(recipient):
+                scopes = scopes or self._scopes_of(event)
+                heapq.heappush(self._pending, (event.ms, next(self._order), flag, _slot(event.message, recipient), scopes))
 
     def _counts(self, recipient: str) -> bool:
         """Whether a recipient counts towards the rates: not the mailbox simulator, not a
