@@ -14,6 +14,8 @@ has at least one dimension, so the two never share a metric.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ses_metrics.rules import ACCOUNT_METRIC_EVENTS, TRACKED_ACCOUNT_METRIC_EVENTS
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
@@ -43,26 +45,30 @@ class AccountMetrics:
 
     def __init__(self, store: MetricStore):
         self.store = store
-        self._tracked: dict[str | None, frozenset[str]] = {}
+        self._names: dict[str | None, dict[str, str]] = {}  # per set: event type (cfn) -> metric name
+        self._counters: dict[str, Callable[[int], None]] = {}  # per metric name, made at its first event
 
     def publish(self, events: list[Event]) -> None:
         """Count the events of one message."""
-        count = self.store.count
+        if not events:
+            return
+        names = self._metric_names(events[0].message.configuration_set)
+        counters = self._counters
         for event in events:
-            cfn = event.type.cfn
-            name = _ALWAYS.get(cfn)
-            if name is None:
-                name = _TRACKED.get(cfn)
-                if name is None or cfn not in self._tracking(event):
-                    continue
-            count(name, (), event.ms // 1000)
+            name = names.get(event.type.cfn)
+            if name is not None:
+                counter = counters.get(name)
+                if counter is None:
+                    counter = counters[name] = self.store.counter(name, ())
+                counter(event.ms // 1000)
 
-    def _tracking(self, event: Event) -> frozenset[str]:
-        configuration_set = event.message.configuration_set
+    def _metric_names(self, configuration_set: ConfigurationSet | None) -> dict[str, str]:
+        """The account metric of each event type SES counts for messages sent with this set."""
         key = configuration_set.name if configuration_set is not None else None
-        found = self._tracked.get(key)
+        found = self._names.get(key)
         if found is None:
-            found = self._tracked[key] = tracked_types(configuration_set)
+            tracked = tracked_types(configuration_set)
+            found = self._names[key] = _ALWAYS | {cfn: name for cfn, name in _TRACKED.items() if cfn in tracked}
         return found
 
 

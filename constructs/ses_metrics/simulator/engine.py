@@ -177,7 +177,10 @@ class Simulator:
         is kept). Errors SES returns are recorded in the result, not raised."""
         if send.operation == "SendBulkEmail":
             return self._keep(*self._send_bulk(send, collect=self.keep_events))
-        return self._keep(self._send(send, collect=self.keep_events))[0]
+        result = self._send(send, collect=self.keep_events)
+        if self.keep_events:
+            self.sends.append(result)
+        return result
 
     def run(self, scenario: Scenario) -> SimulationResult:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush;
@@ -276,9 +279,7 @@ class Simulator:
         result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
         self.event_count += len(events)
         self.account_metrics.publish(events)
-        reputation = self.reputation.observe
-        for event in events:
-            reputation(event)
+        self.reputation.observe_all(events)
         for observe in self.observers:
             for event in events:
                 observe(event)

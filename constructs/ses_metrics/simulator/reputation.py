@@ -142,26 +142,31 @@ class ReputationModel:
 
     def observe(self, event: Event) -> None:
         """One event of a send (every event of a send arrives before the next send)."""
-        kind = event.type.record
-        message = event.message
-        if kind == "Send":
-            counted = [r for r in message.destination if self._counted_cache(r)]
-            if not counted:
-                return  # only the mailbox simulator or verified identities: not a send of the rates
-            scopes = self._scopes_of(event)
-            self._advance(event.ms)
-            for name, window in scopes:
-                for recipient in counted:
-                    window.send(_slot(message, recipient))
-                self._active[name] = window
-        elif kind == "Bounce":
-            bounce = event.record["bounce"]
-            if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST:
-                self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
-        elif kind == "Complaint":
-            complaint = event.record["complaint"]
-            if complaint.get("complaintSubType") is None:
-                self._pend(event, COMPLAINED, [r["emailAddress"] for r in complaint["complainedRecipients"]])
+        self.observe_all((event,))
+
+    def observe_all(self, events: Iterable[Event]) -> None:
+        """The events of one send, in order (one call per send: the engine's)."""
+        for event in events:
+            kind = event.type.record
+            if kind == "Send":
+                message = event.message
+                counted = list(filter(self._counted_cache, message.destination))
+                if not counted:
+                    continue  # only the mailbox simulator or verified identities: not a send of the rates
+                scopes = self._scopes_of(event)
+                self._advance(event.ms)
+                for name, window in scopes:
+                    for recipient in counted:
+                        window.send(_slot(message, recipient))
+                    self._active[name] = window
+            elif kind == "Bounce":
+                bounce = event.record["bounce"]
+                if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST:
+                    self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
+            elif kind == "Complaint":
+                complaint = event.record["complaint"]
+                if complaint.get("complaintSubType") is None:
+                    self._pend(event, COMPLAINED, [r["emailAddress"] for r in complaint["complainedRecipients"]])
 
     def _pend(self, event: Event, flag: int, recipients: list[str]) -> None:
         """A hard bounce or complaint of these recipients, applied when it arrives."""

@@ -146,7 +146,7 @@ class Ids:
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
     def message_id(self) -> str:
-        h = f"{self._random.getrandbits(168):042x}"  # one draw: this runs for every message
+        h = self._random.getrandbits(168).to_bytes(21).hex()  # one draw, 42 hex digits: this runs for every message
         return f"010001{h[:10]}-{h[10:18]}-{h[18:22]}-4{h[23:26]}-{h[26:30]}-{h[30:]}-000000"
 
 
