@@ -128,7 +128,7 @@ class Simulator:
 
     @property
     def warnings(self) -> list[str]:
-        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings
+        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings + self.opensearch.warnings
 
     def sink_counts(self) -> dict[str, Any]:
         """What the sinks received so far (Redshift and OpenSearch only when payloads are kept:
