@@ -247,8 +247,8 @@ class OpenSearchSink:
         if template is not None and template[0] not in self._applied:
             try:
                 self.client.indices.put_index_template(name=template[0], body=template[1])
-            except Exception as error:  # the cluster's own error, left as it is, said where
-                error.add_note(f"putting index template {template[0]} (PUT _index_template/{template[0]})")
+            except Exception as refusal:  # the cluster's own error, left as it is, said where
+                refusal.add_note(f"putting index template {template[0]} (PUT _index_template/{template[0]})")
                 raise
             self._applied.add(template[0])
         verdicts: list[_Verdict | None] = [None] * len(records)
