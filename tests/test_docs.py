@@ -140,7 +140,7 @@ def test_athena_construct_snippet_synthesizes_the_catalogue(tmp_path):
     exec(compile(code.replace("cdk.App()", app), "docs/analytics.md", "exec"), {})
     resources = json.loads((tmp_path / "Email.template.json").read_text())["Resources"].values()
     kinds = [r["Type"] for r in resources]
-    assert kinds.count("AWS::Athena::NamedQuery") == 6 and "AWS::Glue::Table" in kinds
+    assert kinds.count("AWS::Athena::NamedQuery") == 8 and "AWS::Glue::Table" in kinds  # 6 reports, 2 views
 
 
 def test_adopt_library_example_synthesizes_with_lint(tmp_path):

@@ -11,7 +11,7 @@ from cdk_nag import AwsSolutionsChecks
 from conftest import cfn_lint
 
 from ses_metrics import EventArchiveCatalog, S3DeliveryStream, ValidationError
-from ses_metrics.rules.named_queries import NAMED_QUERIES
+from ses_metrics.rules.named_queries import NAMED_QUERIES, view_queries
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def built():
     archive = S3DeliveryStream(stack, "Archive", prefix="ses/")
     parted = S3DeliveryStream(stack, "Parted", prefix="dp/", partition_by=["event_type", "configuration_set"])
     analyst = iam.Role(stack, "Analyst", assumed_by=iam.AccountRootPrincipal())
-    EventArchiveCatalog(stack, "Hourly", stream=archive, roles=[analyst])
+    EventArchiveCatalog(stack, "Hourly", stream=archive, roles=[analyst], tag_columns=["campaign", "team-name"])
     EventArchiveCatalog(stack, "Partitioned", stream=parted, database_name="ses_parted", configuration_set_names=["marketing", "ops"])
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     template = app.synth().get_stack_by_name("Catalog").template  # raises on an unacknowledged cdk-nag finding
@@ -95,7 +95,8 @@ def test_every_named_query_is_declared_in_the_workgroup(built):
     template, _ = built
     queries = template.find_resources("AWS::Athena::NamedQuery")
     names = sorted(q["Properties"]["Name"] for q in queries.values())
-    assert names == sorted([q.name for q in NAMED_QUERIES] * 2)
+    views = [q.name for q in view_queries("events", ["campaign", "team-name"])] + [q.name for q in view_queries("events")]
+    assert names == sorted([q.name for q in NAMED_QUERIES] * 2 + views)
     assert all("WorkGroup" in q["Properties"] and q["Properties"]["Description"] for q in queries.values())
 
 
@@ -108,6 +109,33 @@ def test_query_policy_scopes_athena_to_the_workgroup_and_s3_to_the_prefix(built)
     assert statements["ReadTheArchive"]["Resource"]["Fn::Join"][1][-1] == "/ses/*"
     assert statements["ListTheArchivePrefix"]["Condition"] == {"StringLike": {"s3:prefix": ["ses/*"]}}
     assert all("*" not in json.dumps(s["Action"]) for s in statements.values())
+
+
+def test_tag_columns_are_a_view_declared_as_a_create_view_named_query(built):
+    template, _ = built
+    template.has_resource_properties("AWS::Athena::NamedQuery", {
+        "Name": "create-view-events_tagged",
+        "QueryString": Match.string_like_regexp(
+            r"^CREATE OR REPLACE VIEW events_tagged AS\nSELECT \*,\n\s+element_at\(mail.tags, 'campaign'\)\[1\] AS \"campaign\",\n"
+            r"\s+element_at\(mail.tags, 'team-name'\)\[1\] AS \"team_name\"\nFROM events\n$"),
+    })
+
+
+def test_the_latest_status_view_is_declared_without_tag_columns_too(built):
+    template, _ = built
+    names = [q["Properties"]["Name"] for q in template.find_resources("AWS::Athena::NamedQuery").values()]
+    assert (names.count("create-view-events_latest_status"), names.count("create-view-events_tagged")) == (2, 1)
+
+
+def test_query_policy_reads_and_creates_the_views_only(built):
+    _, template = built
+    [policy] = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy" and "Roles" in r["Properties"]]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    create = statements["CreateTheViews"]
+    assert create["Action"] == ["glue:CreateTable", "glue:UpdateTable"]
+    tables = [json.dumps(r) for r in create["Resource"] if ":table/" in json.dumps(r)]
+    assert len(tables) == 2 and all("/events_tagged" in t or "/events_latest_status" in t for t in tables)
+    assert sum(1 for r in statements["ReadTheTableDefinition"]["Resource"] if ":table/" in json.dumps(r)) == 3
 
 
 def test_template_passes_cfn_lint(built):
@@ -130,3 +158,14 @@ def test_partitioning_by_configuration_set_needs_the_set_names(stack):
 def test_database_names_follow_athenas_rule(stack):
     with pytest.raises(ValidationError, match="database_name"):
         EventArchiveCatalog(stack, "Catalog", stream=S3DeliveryStream(stack, "S"), database_name="SES-Events")
+
+
+@pytest.mark.parametrize(("tags", "message"), [
+    (["mail"], r"tag_columns\[0\]: tag 'mail' would be column 'mail', which the table already has"),
+    (["datehour"], r"tag_columns\[0\]: tag 'datehour' would be column 'datehour'"),
+    (["team-a", "team_a"], r"tag_columns\[1\]: tags 'team-a' and 'team_a' would both be column 'team_a'"),
+    (["ses:from-domain"], r"tag_columns\[0\]: tag name 'ses:from-domain' must be 1-256 characters"),
+])
+def test_tag_columns_must_be_tags_whose_columns_are_new_and_unique(stack, tags, message):
+    with pytest.raises(ValidationError, match=message):
+        EventArchiveCatalog(stack, "Catalog", stream=S3DeliveryStream(stack, "S"), tag_columns=tags)

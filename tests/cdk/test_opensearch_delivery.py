@@ -8,6 +8,7 @@ from conftest import new_stack
 
 from ses_metrics import ValidationError
 from ses_metrics.cdk.delivery.opensearch import DomainArn, OpenSearchDeliveryStream
+from ses_metrics.rules import record_schema
 
 DOMAIN_ARN = "arn:aws:es:eu-west-1:111122223333:domain/ses-events"
 STREAM = "AWS::KinesisFirehose::DeliveryStream"
@@ -38,6 +39,17 @@ def built():
 def test_two_streams_in_one_stack(built):
     _, template, *_ = built
     template.resource_count_is(STREAM, 2)
+
+
+def test_the_index_template_of_the_record_is_published_in_the_stream_s_metadata(built):
+    _, template, existing, _ = built
+    template.has_resource(STREAM, {
+        "Properties": {"DeliveryStreamName": "ses-search"},
+        "Metadata": {"ses-metrics": {"indexTemplateName": "ses-metrics-ses-events",
+                                     "indexTemplate": record_schema.opensearch_index_template("ses-events")}},
+    })
+    assert existing.index_template == record_schema.opensearch_index_template("ses-events")
+    assert existing.index_template_name == "ses-metrics-ses-events"
 
 
 def test_existing_domain_index_rotation_backup_and_buffering(built):
@@ -192,3 +204,30 @@ def test_rejects_weakening_the_new_domain(stack):
 def test_rejects_new_domain_options_with_an_existing_domain(stack):
     with pytest.raises(ValidationError, match=r"domain_props: domain_name, domain_props and master_user_arn apply to a new domain"):
         OpenSearchDeliveryStream(stack, "S", index_name="ses", domain=DomainArn(DOMAIN_ARN), domain_name="ses-x")
+
+
+ADMIN = "arn:aws:iam::111122223333:role/search-admin"
+
+
+@pytest.fixture(scope="module")
+def administered():
+    stack = new_stack()
+    stream = OpenSearchDeliveryStream(stack, "S", index_name="ses-events", domain_name="ses-events", index_template_admins=[ADMIN])
+    return stack, Template.from_stack(stack), stream
+
+
+def test_index_template_admins_may_put_and_read_that_one_template_in_a_new_domain(administered):
+    stack, template, stream = administered
+    template.has_resource_properties("AWS::OpenSearchService::Domain", {
+        "AccessPolicies": {"Statement": Match.array_with([{
+            "Action": ["es:ESHttpPut", "es:ESHttpGet"],
+            "Effect": "Allow",
+            "Principal": {"AWS": ADMIN},
+            "Resource": {"Fn::Join": ["", Match.array_with([":domain/ses-events/_index_template/ses-metrics-ses-events"])]},
+        }])},
+    })
+
+
+def test_rejects_index_template_admins_with_an_existing_domain(stack):
+    with pytest.raises(ValidationError, match=r"index_template_admins: index_template_admins apply to a new domain's access policy"):
+        OpenSearchDeliveryStream(stack, "S", index_name="ses", domain=DomainArn(DOMAIN_ARN), index_template_admins=[ADMIN])

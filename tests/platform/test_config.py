@@ -585,6 +585,17 @@ def test_rejects_an_unknown_partition_key(tmp_path):
         load_config(with_stream(tmp_path, "s3: {partition_by: [campaign]}"))
 
 
+def test_rejects_athena_tag_columns_that_repeat_a_column_of_the_table(tmp_path):
+    with pytest.raises(ConfigError, match=r"streams\[0\]\.s3\.athena\.tag_columns\[1\] \(line 7\): tag 'event_type' would be column "
+                                          r"'event_type', which the table already has"):
+        load_config(with_stream(tmp_path, "s3: {partition_by: [event_type], athena: {tag_columns: [campaign, event_type]}}"))
+
+
+def test_accepts_athena_tag_columns_named_like_a_partition_of_another_layout(tmp_path):
+    config = load_config(with_stream(tmp_path, "s3: {athena: {tag_columns: [campaign, event_type]}}"))
+    assert config.streams[0].s3.athena.tag_columns == ["campaign", "event_type"]
+
+
 def test_rejects_a_prefix_expression_without_error_prefix(tmp_path):
     with pytest.raises(ConfigError, match=r"streams\[0\]\.s3\.error_output_prefix \(line 7\): required when the prefix contains expressions"):
         load_config(with_stream(tmp_path, "s3: {prefix: 'ses/!{timestamp:yyyy}/', error_output_prefix: ''}"))

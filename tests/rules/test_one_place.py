@@ -2,6 +2,7 @@
 outside it spells one of them as a literal again."""
 
 import ast
+from functools import cache
 
 import pytest
 from conftest import ROOT
@@ -44,13 +45,19 @@ def _string_literals(tree):
             yield node
 
 
-@pytest.mark.parametrize("value", FACTS, ids=list(FACTS.values()))
-def test_facts_are_not_restated_outside_rules(value):
-    restated = []
+@cache
+def _literals_outside_rules() -> tuple[tuple[str, int, str], ...]:
+    """(module, line, value) of every string literal of the package outside rules/, parsed once."""
+    found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.relative_to(PACKAGE).parts[0] == "rules":
             continue
         for node in _string_literals(ast.parse(path.read_text(encoding="utf-8"))):
-            if node.value == value:
-                restated.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            found.append((str(path.relative_to(PACKAGE)), node.lineno, node.value))
+    return tuple(found)
+
+
+@pytest.mark.parametrize("value", FACTS, ids=list(FACTS.values()))
+def test_facts_are_not_restated_outside_rules(value):
+    restated = [f"{module}:{line}" for module, line, literal in _literals_outside_rules() if literal == value]
     assert restated == [], f"use {FACTS[value]}"

@@ -79,12 +79,22 @@ def test_duckdb_columns_keep_the_exact_camel_case_keys():
     assert '"tags" MAP(VARCHAR, VARCHAR[])' in columns["mail"]
 
 
-def test_opensearch_mapping_types_timestamps_as_dates_and_tags_as_flat_objects():
+def test_opensearch_mapping_types_timestamps_as_dates_and_every_tag_key_as_a_keyword():
     mapping = record_schema.opensearch_mapping()
     mail = mapping["properties"]["mail"]["properties"]
     assert mail["timestamp"] == {"type": "date"}
-    assert mail["tags"] == {"type": "flat_object"}
+    assert mail["tags"] == {"type": "object", "dynamic": True}
     assert mapping["properties"]["delivery"]["properties"]["processingTimeMillis"] == {"type": "long"}
+    templates = {name: spec for entry in mapping["dynamic_templates"] for name, spec in entry.items()}
+    assert {spec["path_match"]: spec["mapping"] for spec in templates.values()} == {
+        "mail.tags.*": {"type": "keyword"}, "click.linkTags.*": {"type": "keyword"}}
+
+
+def test_the_opensearch_index_template_covers_the_index_and_its_rotated_names():
+    body = record_schema.opensearch_index_template("ses-events")
+    assert body["index_patterns"] == ["ses-events", "ses-events-*"]
+    assert body["template"]["mappings"] == record_schema.opensearch_mapping()
+    assert record_schema.opensearch_index_template_name("ses-events") == "ses-metrics-ses-events"
 
 
 def test_redshift_types_come_from_the_record_description():

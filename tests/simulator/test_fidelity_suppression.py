@@ -138,8 +138,9 @@ def test_scenario_bounce_keys_are_checked():
 
     with pytest.raises(ScenarioError, match=r"bounce subtype 'MailboxFull' is not one of General, NoEmail, Suppressed for a Permanent bounce"):
         parse_scenario(scenario({"recipient": ADA, "subtype": "MailboxFull"}))
-    with pytest.raises(ScenarioError, match=r"list the address under account.suppressed"):
-        parse_scenario(scenario({"recipient": ADA, "subtype": "OnAccountSuppressionList"}))
+    for own in ("OnAccountSuppressionList", "OnTenantSuppressionList"):  # the latter: DG sending-email-suppression-list-tenant-level
+        with pytest.raises(ScenarioError, match=r"list the address under account.suppressed or account.tenant_suppressed"):
+            parse_scenario(scenario({"recipient": ADA, "subtype": own}))
     parsed = parse_scenario(scenario({"recipient": ADA, "type": "Transient", "subtype": "MailboxFull"}))
     assert parsed.sends[0].engagement.bounces == [Bounce(ADA, "Transient", "MailboxFull")]
 

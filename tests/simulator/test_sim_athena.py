@@ -34,7 +34,7 @@ def template():
         cs.add_firehose_destination("hourly", delivery_stream=hourly)
         cs.add_firehose_destination("parted", delivery_stream=parted)
         cs.add_firehose_destination("warehouse", delivery_stream=warehouse, events=["send", "bounce", "complaint", "delivery"])
-    EventArchiveCatalog(stack, "HourlyCatalog", stream=hourly, database_name="hourly")
+    EventArchiveCatalog(stack, "HourlyCatalog", stream=hourly, database_name="hourly", tag_columns=["campaign", "team-name"])
     EventArchiveCatalog(stack, "PartedCatalog", stream=parted, database_name="parted", configuration_set_names=["marketing", "ops"])
     return app.synth().get_stack_by_name("Q").template
 
@@ -59,7 +59,8 @@ def _send(sim, index, to):
     request = {
         "FromEmailAddress": "news@example.com", "Destination": {"ToAddresses": [to]},
         "ConfigurationSetName": "marketing" if index % 3 else "ops",
-        "EmailTags": [{"Name": "campaign", "Value": "spring" if index % 2 else "fall"}],
+        "EmailTags": [{"Name": "campaign", "Value": "spring" if index % 2 else "fall"}]
+                     + ([{"Name": "team-name", "Value": "growth"}] if index % 5 == 0 else []),
         "Content": {"Simple": {"Subject": {"Data": "Hi"}, "Body": {"Html": {"Data": HTML}}}},
     }
     engagement = Engagement(opens="all", clicks="all") if index % 4 == 0 else Engagement()
@@ -120,9 +121,55 @@ def test_bounce_rate_query_counts_the_recipients_the_simulator_delivered(simulat
 
 def test_every_named_query_runs_unchanged(simulated):
     _, athena, _ = simulated
-    assert len(athena.catalog.named_queries) == 12
-    for saved in athena.catalog.named_queries:
+    reports = [q for q in athena.catalog.named_queries if not q.creates_view]
+    assert (len(reports), len(athena.catalog.named_queries)) == (12, 15)
+    for saved in reports:
         assert athena.query(saved.sql, database=saved.database).rows, saved.name
+
+
+@pytest.mark.parametrize("view", ["hourly.events_tagged", "hourly.events_latest_status", "parted.events_latest_status"])
+def test_the_create_view_named_queries_have_run_so_their_views_can_be_queried(simulated, view):
+    _, athena, _ = simulated
+    assert athena.query(f"SELECT count(*) FROM {view}").rows[0][0] > 0
+
+
+# The campaign query of rules/named_queries.py, grouping by the view's column instead of the map.
+BY_TAG_COLUMN = """
+SELECT campaign, sent, hard_bounces, complaints,
+  round(100 * CAST(hard_bounces AS DOUBLE) / nullif(sent, 0), 4) AS bounce_rate_percent,
+  round(100 * CAST(complaints AS DOUBLE) / nullif(sent, 0), 4) AS complaint_rate_percent
+FROM (
+  SELECT campaign,
+  sum(CASE WHEN eventtype = 'Send' THEN cardinality(mail.destination) ELSE 0 END) AS sent,
+  sum(CASE WHEN eventtype = 'Bounce' AND bounce.bouncetype = 'Permanent' THEN cardinality(bounce.bouncedrecipients) ELSE 0 END) AS hard_bounces,
+  sum(CASE WHEN eventtype = 'Complaint' THEN cardinality(complaint.complainedrecipients) ELSE 0 END) AS complaints
+  FROM events_tagged
+  GROUP BY campaign
+) AS totals
+ORDER BY campaign
+"""
+
+
+def test_grouping_by_a_tag_column_of_the_view_returns_what_the_map_access_named_query_returns(simulated):
+    _, athena, _ = simulated
+    by_map = athena.named("bounce-complaint-rate-by-campaign")
+    by_column = athena.query(BY_TAG_COLUMN, database="hourly")
+    assert by_column.columns == by_map.columns and by_column.rows == by_map.rows
+    assert {row[0] for row in by_column.rows} == {"spring", "fall"}
+
+
+def test_a_tag_column_holds_the_tag_s_value_and_null_without_the_tag(simulated):
+    sim, athena, _ = simulated
+    records = _delivered(sim, "hourly")
+    tagged = sum(1 for r in records if "team-name" in r["mail"]["tags"])
+    rows = dict(athena.query("SELECT team_name, count(*) FROM events_tagged GROUP BY 1", database="hourly").rows)
+    assert rows == {"growth": tagged, None: len(records) - tagged} and tagged > 0
+
+
+def test_the_latest_status_view_is_the_latest_status_named_query(simulated):
+    _, athena, _ = simulated
+    view = athena.query("SELECT * FROM events_latest_status ORDER BY message_id", database="hourly")
+    assert view.rows == athena.named("latest-status-per-message").rows and view.rows
 
 
 def test_clicks_by_link_tag_counts_the_simulated_clicks(simulated):

@@ -1,4 +1,5 @@
-"""Firehose to OpenSearch: rotated indexes, document IDs, dynamic mapping, failed-document backups."""
+"""Firehose to OpenSearch: rotated indexes, document IDs, the index template the stream
+publishes, dynamic mapping, failed-document backups."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from simkit import simple
 
+from ses_metrics.rules import record_schema
 from ses_metrics.rules.firehose import index_rotation_suffix
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, map_document
+from ses_metrics.simulator.sinks.opensearch_mapping import compile_mapping
 
 
 def search_stream(template: dict) -> dict:
@@ -30,13 +33,39 @@ def sim(example_result):
     return example_result.simulator
 
 
-@pytest.fixture(scope="module")
-def conflict(example_template):
-    """A subject that looks like a date makes subject a date field; the next subject cannot be parsed as one."""
-    simulator = Simulator(example_template)
+def with_template(template: dict, change) -> dict:
+    """The template with the search stream's published index template changed by ``change``
+    (``None`` removes it: the stream of a template that publishes none)."""
+    template = copy.deepcopy(template)
+    resource = search_stream(template)
+    if change is None:
+        del resource["Metadata"]["ses-metrics"]
+    else:
+        change(resource["Metadata"]["ses-metrics"]["indexTemplate"])
+    return template
+
+
+def two_subjects(template: dict):
+    simulator = Simulator(template)
     sends = [simulator.send_email(**subject("2026-03-02")), simulator.send_email(**subject("Spring sale"))]
     simulator.flush()
     return simulator, sends
+
+
+@pytest.fixture(scope="module")
+def dynamic(example_template):
+    """Without an index template, a subject that looks like a date makes subject a date
+    field (OpenSearch's date detection); the next subject cannot be parsed as one."""
+    return two_subjects(with_template(example_template, None))
+
+
+@pytest.fixture(scope="module")
+def conflict(example_template):
+    """An index template mapping the subject as a date: "Spring sale" does not fit it."""
+    def subject_as_date(body):
+        body["template"]["mappings"]["properties"]["mail"]["properties"]["commonHeaders"]["properties"]["subject"] = {"type": "date"}
+
+    return two_subjects(with_template(example_template, subject_as_date))
 
 
 def routed_to_search(sends) -> int:
@@ -64,12 +93,46 @@ def test_failed_documents_only_backs_up_nothing_when_every_document_is_indexed(s
     assert not [bucket for bucket in sim.s3.buckets() if "eventssearch" in bucket]
 
 
-def test_a_mapping_conflict_rejects_the_document_with_mapper_parsing_exception(conflict):
+def test_the_stream_s_index_template_maps_the_index_so_a_date_like_subject_stays_a_keyword(example_template):
+    simulator, sends = two_subjects(example_template)
+    mapping = simulator.opensearch.mapping("ses-events")
+    assert (mapping["mail.commonHeaders.subject"], mapping["mail.timestamp"], mapping["delivery.processingTimeMillis"]) == ("keyword", "date", "long")
+    assert not simulator.opensearch.failed and len(simulator.opensearch.documents("ses-events")) == routed_to_search(sends)
+
+
+def test_tag_keys_are_mapped_as_keywords_when_a_document_first_has_them(sim):
+    mapping = sim.opensearch.mapping("ses-events")
+    assert mapping["mail.tags.campaign"] == mapping["mail.tags.ses:configuration-set"] == "keyword"
+    assert "mail.tags.not-a-tag-anyone-sent" not in mapping
+
+
+def test_without_an_index_template_the_mapping_is_dynamic_and_a_date_like_subject_makes_a_date_field(dynamic):
+    simulator, sends = dynamic
+    assert simulator.opensearch.mapping("ses-events")["mail.commonHeaders.subject"] == "date"
+    failed = simulator.opensearch.failed
+    assert failed and "failed to parse field [mail.commonHeaders.subject] of type [date]" in json.loads(failed[0]["errorMessage"])["reason"]
+
+
+def test_an_index_template_whose_patterns_do_not_match_the_index_is_not_applied(example_template):
+    simulator, _ = two_subjects(with_template(example_template, lambda body: body.update(index_patterns=["other-*"])))
+    assert simulator.opensearch.mapping("ses-events")["mail.commonHeaders.subject"] == "date"
+
+
+def test_a_document_that_does_not_fit_the_index_template_is_rejected_with_mapper_parsing_exception(conflict):
     simulator, sends = conflict
     assert simulator.opensearch.mapping("ses-events")["mail.commonHeaders.subject"] == "date"
     failed = simulator.opensearch.failed
     assert failed and all(json.loads(f["errorMessage"])["type"] == "mapper_parsing_exception" for f in failed)
     assert "failed to parse field [mail.commonHeaders.subject] of type [date]" in json.loads(failed[0]["errorMessage"])["reason"]
+
+
+def test_types_the_simulator_does_not_model_are_accepted_with_a_warning(example_template):
+    def geo(body):
+        body["template"]["mappings"]["properties"]["mail"]["properties"]["source"] = {"type": "geo_point"}
+
+    simulator, sends = two_subjects(with_template(example_template, geo))
+    assert not simulator.opensearch.failed
+    assert any("mail.source (geo_point)" in w and "accepts unchecked" in w for w in simulator.warnings)
 
 
 def test_failed_documents_are_backed_up_in_firehose_shape_under_the_failed_prefix(conflict):
@@ -141,3 +204,32 @@ def test_a_number_then_a_non_numeric_string_is_a_mapping_conflict_but_numeric_st
     assert map_document({"n": "2"}, mapping, "2") == {}
     with pytest.raises(MappingConflict, match=r"of type \[long\]"):
         map_document({"n": "two"}, mapping, "3")
+
+
+EXPLICIT = compile_mapping(record_schema.opensearch_mapping())
+
+
+def test_an_object_where_the_template_maps_a_keyword_is_a_mapping_conflict():
+    with pytest.raises(MappingConflict, match=r"failed to parse field \[mail.source\] of type \[keyword\]"):
+        map_document({"mail": {"source": {"name": "x"}}}, dict(EXPLICIT.fields), "1", EXPLICIT)
+
+
+def test_a_value_where_the_template_maps_an_object_is_a_mapping_conflict():
+    with pytest.raises(MappingConflict, match=r"object mapping for \[mail.commonHeaders\] tried to parse field \[commonHeaders\] as object"):
+        map_document({"mail": {"commonHeaders": "From: a"}}, dict(EXPLICIT.fields), "1", EXPLICIT)
+
+
+def test_a_keyword_longer_than_lucene_s_longest_term_is_an_illegal_argument():
+    with pytest.raises(MappingConflict, match=r"immense term in field=\"click.link\"") as raised:
+        map_document({"click": {"link": "https://example.com/" + "a" * 32_760}}, dict(EXPLICIT.fields), "1", EXPLICIT)
+    assert raised.value.type == "illegal_argument_exception"
+
+
+def test_the_send_object_is_not_looked_into_and_unknown_fields_are_mapped_dynamically():
+    added = map_document({"send": {"anything": {"at": 1}}, "mail": {"newField": 3}}, dict(EXPLICIT.fields), "1", EXPLICIT)
+    assert added == {"mail.newField": "long"}
+
+
+def test_a_tag_value_that_is_an_object_does_not_fit_the_keyword_template():
+    with pytest.raises(MappingConflict, match=r"failed to parse field \[mail.tags.campaign\] of type \[keyword\]"):
+        map_document({"mail": {"tags": {"campaign": [{"a": 1}]}}}, dict(EXPLICIT.fields), "1", EXPLICIT)

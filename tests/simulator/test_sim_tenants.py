@@ -141,3 +141,15 @@ def test_explain_of_the_cdk_out_shows_tenants_and_identity_defaults(cdk_out, cap
     assert main(["explain", str(cdk_out)]) == 0
     out = capsys.readouterr().out
     assert "tenant acme" in out and "tenant bulky" in out and "default set of example.com" in out
+
+
+def test_an_unknown_suppression_scope_is_simulated_as_account_with_a_warning():
+    from simkit import base
+
+    template = base()
+    template["Resources"]["Tenant"] = {"Type": "AWS::SES::Tenant", "Properties": {
+        "TenantName": "odd", "SuppressionAttributes": {"SuppressionScope": "Tenant", "SuppressedReasons": ["BOUNCE", "HARD"]}}}
+    sim = Simulator(template)
+    assert any("SuppressionScope 'Tenant' is not ACCOUNT or TENANT; simulated as ACCOUNT" in w for w in sim.warnings)
+    assert any("SuppressedReasons ['HARD'] are not BOUNCE or COMPLAINT" in w for w in sim.warnings)
+    assert sim.suppression.policy(None, "odd") == (None, frozenset({"BOUNCE", "HARD"}))

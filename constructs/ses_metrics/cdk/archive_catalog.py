@@ -21,7 +21,7 @@ from ses_metrics.cdk.delivery.buckets import EventBucket
 from ses_metrics.cdk.delivery.s3 import S3DeliveryStream
 from ses_metrics.rules import athena as athena_rules
 from ses_metrics.rules import defaults, record_schema
-from ses_metrics.rules.named_queries import NAMED_QUERIES
+from ses_metrics.rules.named_queries import NAMED_QUERIES, latest_status_view_name, tagged_view_name, view_queries
 
 RESULTS_PREFIX = "athena-results/"
 _DATA_REASON = "Athena reads every object Firehose writes under the stream's prefix; the wildcard is limited to that prefix."
@@ -48,7 +48,12 @@ class EventArchiveCatalog(Construct):
       CloudWatch metrics on, ``bytes_scanned_cutoff`` per query (default 10 GB).
     - the named queries of :mod:`ses_metrics.rules.named_queries` (bounce and complaint
       rates by configuration set and day and by ``campaign_tag``, latest status per message,
-      top bouncing recipient domains, open and click rates, clicks by ``link_tag``).
+      top bouncing recipient domains, open and click rates, clicks by ``link_tag``), and the
+      ``CREATE VIEW`` named queries of the views over the table (``views``: view name ->
+      named query; run each once after deploying): ``<table>_latest_status`` and, with
+      ``tag_columns``, ``<table>_tagged``, the table plus one column per message tag
+      (``campaign-id`` -> ``campaign_id``: its value), so queries group by a tag without map
+      access. Athena supports only views it created itself, so they are not Glue tables.
     - ``query_policy``: a managed policy allowing exactly what running those queries needs
       (the workgroup, the Glue catalogue, database and table, reading the stream's prefix,
       the results prefix), attached to ``roles``; ``grant_query(role)`` attaches it to more.
@@ -66,6 +71,7 @@ class EventArchiveCatalog(Construct):
         configuration_set_names: Sequence[str] = (),
         campaign_tag: str = defaults.ATHENA_CAMPAIGN_TAG,
         link_tag: str = defaults.ATHENA_LINK_TAG,
+        tag_columns: Sequence[str] = (),
         results_retention: cdk.Duration | None = None,
         bytes_scanned_cutoff: int = defaults.ATHENA_BYTES_SCANNED_CUTOFF,
         history: str = athena_rules.DEFAULT_HISTORY,
@@ -96,6 +102,9 @@ class EventArchiveCatalog(Construct):
         if "configurationSet" in stream.prefix and not configuration_set_names:
             problems.append(rules.Problem(("configuration_set_names",), "the stream is partitioned by configuration set: name the "
                                           "configuration sets publishing to it (the values of the projected configuration_set column)"))
+        if projection is not None:
+            taken = [name for name, _, _ in record_schema.glue_columns()] + [c.name for c in projection.columns]
+            problems += rules.under(athena_rules.check_tag_columns(list(tag_columns), taken), "tag_columns")
         rules.raise_for(problems, f"EventArchiveCatalog {self.node.path}")
         assert projection is not None
 
@@ -116,12 +125,15 @@ class EventArchiveCatalog(Construct):
         self.workgroup = self._workgroup(workgroup_name, f"{database_name}.{table_name}", bytes_scanned_cutoff)
         self.workgroup_name = self.workgroup.ref
         self.named_queries: dict[str, athena.CfnNamedQuery] = {}
-        for query in NAMED_QUERIES:
+        creating = view_queries(table_name, list(tag_columns))
+        for query in (*NAMED_QUERIES, *creating):
             self.named_queries[query.name] = athena.CfnNamedQuery(
                 self, f"Query-{query.name}", name=query.name, description=query.description,
                 database=self.database.ref, work_group=self.workgroup.ref,
                 query_string=query.render(table_name, campaign_tag=campaign_tag, link_tag=link_tag),
             )
+        views = [latest_status_view_name(table_name)] + ([tagged_view_name(table_name)] if tag_columns else [])
+        self.views: dict[str, str] = dict(zip(views, (q.name for q in creating), strict=True))
         self.query_policy = self._query_policy(bucket, list(roles))
 
     def _table(self, table_name: str, compression: str) -> glue.CfnTable:
@@ -176,6 +188,7 @@ class EventArchiveCatalog(Construct):
     def _query_policy(self, bucket: s3.IBucket, roles: list[iam.IRole]) -> iam.ManagedPolicy:
         stack = cdk.Stack.of(self)
         glue_arn = lambda resource: stack.format_arn(service="glue", resource=resource)  # noqa: E731
+        views = [glue_arn(f"table/{self.database.ref}/{view}") for view in self.views]
         data_prefix = static_part(self.projection.location)
         data_objects = bucket.arn_for_objects(f"{data_prefix}*")
         result_objects = self.results_bucket.arn_for_objects(f"{RESULTS_PREFIX}*")
@@ -192,7 +205,13 @@ class EventArchiveCatalog(Construct):
                 sid="ReadTheTableDefinition",
                 actions=["glue:GetDatabase", "glue:GetTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
                 resources=[glue_arn("catalog"), glue_arn(f"database/{self.database.ref}"),
-                           glue_arn(f"table/{self.database.ref}/{self.table_name}")],
+                           glue_arn(f"table/{self.database.ref}/{self.table_name}"), *views],
+            ),
+            # CREATE OR REPLACE VIEW: the action on the view and its ancestors (Athena UG
+            # fine-grained-access-to-glue-resources); UpdateTable when it replaces one
+            iam.PolicyStatement(
+                sid="CreateTheViews", actions=["glue:CreateTable", "glue:UpdateTable"],
+                resources=[glue_arn("catalog"), glue_arn(f"database/{self.database.ref}"), *views],
             ),
             iam.PolicyStatement(
                 sid="ListTheArchivePrefix", actions=["s3:ListBucket", "s3:GetBucketLocation"], resources=[bucket.bucket_arn],

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as error:  # the cluster unreachable or refusing bulk requests: not a simulator bug
         if client is None or type(error).__module__.split(".")[0] != "opensearchpy":
             raise
-        raise UsageError(f"--opensearch-url {args.opensearch_url}: {error}") from None
+        raise UsageError(f"--opensearch-url {args.opensearch_url}: {_cluster_error(error)}") from None
     return EXIT_OK
 
 
@@ -188,6 +188,17 @@ def _redshift_database(args: argparse.Namespace) -> Any:
         return PostgresDatabase(args.redshift_url)
     except RuntimeError as error:
         raise UsageError(str(error)) from None
+
+
+def _cluster_error(error: Exception) -> str:
+    """An opensearch-py error with the cluster's reason (its answer's ``error.reason``) and
+    what was being done."""
+    text = str(error)
+    info = getattr(error, "info", None)
+    reason = (info.get("error") or {}).get("reason") if isinstance(info, dict) and isinstance(info.get("error"), dict) else None
+    if reason:
+        text += f": {reason}"
+    return "; ".join([text, *getattr(error, "__notes__", [])])
 
 
 def _opensearch_client(args: argparse.Namespace) -> Any:

@@ -342,6 +342,7 @@ class PlatformStack(cdk.Stack):
             configuration_set_names=publishing,
             campaign_tag=a.campaign_tag,
             link_tag=a.link_tag,
+            tag_columns=a.tag_columns,
             results_retention=cdk.Duration.days(a.results_retention_days),
             bytes_scanned_cutoff=a.bytes_scanned_cutoff,
             access_logs_bucket=self.access_logs,

@@ -70,11 +70,14 @@ class ArchiveQuery:
 
 
 def run_named_queries(directory: Path, catalog: Catalog) -> tuple[list[ArchiveQuery], list[str]]:
-    """Every named query of ``catalog`` over the archive written under ``directory``, and
-    the engine's warnings; a query that fails is kept with its error."""
+    """Every named query of ``catalog`` over the archive written under ``directory`` (those
+    creating views are not reports: the engine runs them first), and the engine's warnings;
+    a query that fails is kept with its error."""
     out: list[ArchiveQuery] = []
     with LocalAthena(directory, catalog) as athena:
         for saved in catalog.named_queries:
+            if saved.creates_view:
+                continue
             try:
                 out.append(ArchiveQuery(saved, athena.query(saved.sql, database=saved.database)))
             except QueryError as error:

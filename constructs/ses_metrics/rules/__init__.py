@@ -20,7 +20,10 @@ from ses_metrics.rules.bounces import (  # noqa: F401
     MAILBOX_SIMULATOR_DOMAIN,
     NOT_SPAM,
     ON_ACCOUNT_SUPPRESSION_LIST,
+    ON_TENANT_SUPPRESSION_LIST,
+    SUPPRESSED_SUBTYPES,
     SUPPRESSION_REASON_OF_EVENT,
+    TENANT_SUPPRESSION_DIAGNOSTIC,
 )
 from ses_metrics.rules.cloudformation import (  # noqa: F401
     MAX_RESOURCES_PER_STACK,

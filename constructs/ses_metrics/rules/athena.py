@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from ses_metrics.rules.problems import UNRESOLVED, Problem, show
+from ses_metrics.rules.redshift_columns import tag_column_name
 from ses_metrics.rules.ses import TAG_RE, EventType
 
 # --- the table's storage -------------------------------------------------------------
@@ -66,6 +67,31 @@ def check_tag_name(value: Any) -> list[Problem]:
     if value is UNRESOLVED or (isinstance(value, str) and TAG_RE.fullmatch(value)):
         return []
     return [Problem((), f"tag name {show(value)} must be 1-256 characters of A-Z, a-z, 0-9, '_' and '-'")]
+
+
+def check_tag_columns(value: Any, taken: Sequence[str]) -> list[Problem]:
+    """Message tags given a column of their own (``tag_columns``): a list of SES tag names
+    whose columns (``campaign-id`` -> ``campaign_id``) are unique and name none of ``taken``
+    (the table's columns and partition columns: a view repeating a column name fails)."""
+    if value is UNRESOLVED:
+        return []
+    if not isinstance(value, list | tuple):
+        return [Problem((), f"{show(value)} is not a list of message tag names")]
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for index, tag in enumerate(value):
+        found = check_tag_name(tag)
+        if found:
+            problems += [Problem((index,), p.message) for p in found]
+            continue
+        column = tag_column_name(tag)
+        if column in taken:
+            problems.append(Problem((index,), f"tag {tag!r} would be column {column!r}, which the table already has "
+                                    f"(columns and partitions: {', '.join(taken)})"))
+        elif column in seen:
+            problems.append(Problem((index,), f"tags {seen[column]!r} and {tag!r} would both be column {column!r}"))
+        seen.setdefault(column, tag)
+    return problems
 
 
 def check_bytes_scanned_cutoff(value: Any) -> list[Problem]:

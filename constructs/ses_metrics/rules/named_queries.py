@@ -17,8 +17,12 @@ limits to letters, digits, '_' and '-', so they are safe inside SQL literals).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
+
+from ses_metrics.rules.redshift_columns import tag_column_name
 
 _RECIPIENTS: Final = """
   sum(CASE WHEN eventtype = 'Send' THEN cardinality(mail.destination) ELSE 0 END) AS sent,
@@ -28,6 +32,27 @@ _RECIPIENTS: Final = """
 _RATES: Final = """
   round(100 * CAST(hard_bounces AS DOUBLE) / nullif(sent, 0), 4) AS bounce_rate_percent,
   round(100 * CAST(complaints AS DOUBLE) / nullif(sent, 0), 4) AS complaint_rate_percent"""
+
+
+_LATEST_STATUS: Final = """
+SELECT message_id, configuration_set, event_type AS latest_event, event_time
+FROM (
+  SELECT mail.messageid AS message_id,
+         element_at(mail.tags, 'ses:configuration-set')[1] AS configuration_set,
+         eventtype AS event_type,
+         from_iso8601_timestamp(coalesce(bounce.timestamp, complaint.timestamp, delivery.timestamp, open.timestamp,
+                                         click.timestamp, deliverydelay.timestamp, subscription.timestamp, mail.timestamp)) AS event_time,
+         row_number() OVER (
+           PARTITION BY mail.messageid
+           ORDER BY from_iso8601_timestamp(coalesce(bounce.timestamp, complaint.timestamp, delivery.timestamp, open.timestamp,
+                                                    click.timestamp, deliverydelay.timestamp, subscription.timestamp,
+                                                    mail.timestamp)) DESC,
+                    eventtype DESC
+         ) AS position
+  FROM {table}
+) AS ranked
+WHERE position = 1
+"""
 
 
 @dataclass(frozen=True)
@@ -71,26 +96,7 @@ ORDER BY campaign
     NamedQuery(
         "latest-status-per-message",
         "Each message's latest event (by the event's own time, else the send's) and when it happened",
-        """
-SELECT message_id, configuration_set, event_type AS latest_event, event_time
-FROM (
-  SELECT mail.messageid AS message_id,
-         element_at(mail.tags, 'ses:configuration-set')[1] AS configuration_set,
-         eventtype AS event_type,
-         from_iso8601_timestamp(coalesce(bounce.timestamp, complaint.timestamp, delivery.timestamp, open.timestamp,
-                                         click.timestamp, deliverydelay.timestamp, subscription.timestamp, mail.timestamp)) AS event_time,
-         row_number() OVER (
-           PARTITION BY mail.messageid
-           ORDER BY from_iso8601_timestamp(coalesce(bounce.timestamp, complaint.timestamp, delivery.timestamp, open.timestamp,
-                                                    click.timestamp, deliverydelay.timestamp, subscription.timestamp,
-                                                    mail.timestamp)) DESC,
-                    eventtype DESC
-         ) AS position
-  FROM {table}
-) AS ranked
-WHERE position = 1
-ORDER BY message_id
-""",
+        _LATEST_STATUS + "ORDER BY message_id\n",
     ),
     NamedQuery(
         "top-bouncing-recipient-domains",
@@ -153,3 +159,46 @@ ORDER BY clicks.campaign, clicks.link_tag
 """,
     ),
 )
+
+
+# --- views ---------------------------------------------------------------------------
+#
+# Athena creates a view with CREATE VIEW and stores it in the Glue catalogue itself; views
+# "created in other ways" (a Glue table of type VIRTUAL_VIEW) Athena does not support
+# (Athena UG views.md, "Considerations for views"), so the catalogue declares each view as
+# a named query to run once after deploying, and again after the table's columns change
+# (Athena reports a view over a changed table as stale).
+
+CREATE_VIEW_RE: Final = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+", re.I)
+
+
+def tagged_view_name(table: str) -> str:
+    return f"{table}_tagged"
+
+
+def latest_status_view_name(table: str) -> str:
+    return f"{table}_latest_status"
+
+
+def view_queries(table: str, tag_columns: Sequence[str] = ()) -> tuple[NamedQuery, ...]:
+    """The named queries creating the catalogue's views over ``table``:
+    ``<table>_latest_status`` (the latest-status query as a view) and, with
+    ``tag_columns``, ``<table>_tagged``: every column of the table plus one per tag, its
+    (first) value, so queries group by ``campaign`` without map access. Tag names are
+    SES's (letters, digits, '_', '-'), safe inside SQL literals."""
+    latest = latest_status_view_name(table)
+    queries = [NamedQuery(
+        f"create-view-{latest}",
+        f"Creates the view {latest}: each message's latest event. Run once after deploying, and after the table changes",
+        f"CREATE OR REPLACE VIEW {latest} AS" + _LATEST_STATUS.replace("{table}", table),
+    )]
+    if tag_columns:
+        tagged = tagged_view_name(table)
+        columns = ",\n".join(f"       element_at(mail.tags, '{tag}')[1] AS \"{tag_column_name(tag)}\"" for tag in tag_columns)
+        queries.append(NamedQuery(
+            f"create-view-{tagged}",
+            f"Creates the view {tagged}: the table plus the columns {', '.join(map(tag_column_name, tag_columns))} (each tag's value). "
+            "Run once after deploying, and after the table changes",
+            f"\nCREATE OR REPLACE VIEW {tagged} AS\nSELECT *,\n{columns}\nFROM {table}\n",
+        ))
+    return tuple(queries)

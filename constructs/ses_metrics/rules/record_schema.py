@@ -11,7 +11,9 @@ from :data:`RECORD`:
   (:func:`duckdb_columns`): the exact camelCase keys, since DuckDB's ``read_json`` matches
   keys case-sensitively and would load NULLs silently otherwise;
 - the Redshift columns (``redshift_columns.CATALOGUE`` takes each column's type and the
-  events carrying it from here) and the OpenSearch mapping (:func:`opensearch_mapping`).
+  events carrying it from here) and the OpenSearch mapping (:func:`opensearch_mapping`),
+  which ``OpenSearchDeliveryStream`` publishes as an index template
+  (:func:`opensearch_index_template`) and the simulator's OpenSearch sink indexes against.
 
 ``mail.tags`` and ``click.linkTags`` are maps of string to array of strings: tag names are
 data (``ses:configuration-set``, ``campaign``, any user tag), not columns, so no
@@ -332,9 +334,9 @@ def duckdb_columns(record: Struct = RECORD) -> dict[str, str]:
 
 def opensearch_type(type_: Type) -> dict[str, object]:
     """An OpenSearch mapping for a type: strings are ``keyword``, timestamps ``date``,
-    arrays map as their items (OpenSearch has no array type), tag maps ``flat_object``
-    (keys are data; ``ses:`` keys would otherwise become one field each), ``json`` an
-    object whose content is not indexed."""
+    arrays map as their items (OpenSearch has no array type), tag maps objects whose keys
+    are mapped as they come (keys are data; :func:`opensearch_mapping` maps them
+    ``keyword``), ``json`` an object whose content is not indexed."""
     if isinstance(type_, Scalar):
         if type_.kind == "json":
             return {"type": "object", "enabled": False}
@@ -342,15 +344,39 @@ def opensearch_type(type_: Type) -> dict[str, object]:
     if isinstance(type_, Array):
         return opensearch_type(type_.item)
     if isinstance(type_, MapOf):
-        return {"type": "flat_object"}
+        return {"type": "object", "dynamic": True}
     return {"properties": {f.key: opensearch_type(f.type) for f in type_.fields}}
 
 
+def tag_map_paths(record: Struct = RECORD) -> list[str]:
+    """The dotted paths of the record's tag maps (``mail.tags``, ``click.linkTags``)."""
+    return [".".join(path) for path, type_ in walk(record) if isinstance(type_, MapOf)]
+
+
 def opensearch_mapping(record: Struct = RECORD) -> dict[str, object]:
-    """The index mapping of SES event documents (``{"properties": {...}}``); keys SES adds
-    later are mapped dynamically."""
-    mapping = opensearch_type(record)
-    return {"dynamic": True, **mapping}
+    """The index mapping of SES event documents (``{"properties": {...}}``). Keys SES adds
+    later are mapped dynamically; every key of a tag map (``mail.tags.campaign``,
+    ``mail.tags.ses:configuration-set``, any tag a message carries) by a dynamic template
+    as ``keyword``, so tags can be searched and aggregated without being listed (a
+    ``flat_object`` would hold them in one field, but OpenSearch does not aggregate its
+    subfields, and it needs OpenSearch 2.7)."""
+    templates = [
+        {f"{path.lower().replace('.', '_')}_as_keywords": {"path_match": f"{path}.*", "mapping": {"type": "keyword"}}}
+        for path in tag_map_paths(record)
+    ]
+    return {"dynamic": True, "dynamic_templates": templates, **opensearch_type(record)}
+
+
+def opensearch_index_template_name(index_name: str) -> str:
+    """The name the index template of a stream's index is stored under (``_index_template/<name>``)."""
+    return f"ses-metrics-{index_name}"
+
+
+def opensearch_index_template(index_name: str, record: Struct = RECORD) -> dict[str, object]:
+    """The composable index template (``PUT _index_template/<name>``) giving every index
+    a Firehose stream writes, ``index_name`` itself (``NoRotation``) or rotated
+    (``index_name-2026-03-02``), the mapping of :func:`opensearch_mapping`."""
+    return {"index_patterns": [index_name, f"{index_name}-*"], "template": {"mappings": opensearch_mapping(record)}}
 
 
 def walk(type_: Type, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Type]]:

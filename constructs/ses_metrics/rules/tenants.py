@@ -32,7 +32,6 @@ TENANT_PARAMETER: Final = "TenantName"
 TENANT_HEADER: Final = "X-SES-TENANT"
 # DG tenant-level suppression: "SES adds a ses:tenant-name tag to bounce and complaint notifications".
 TENANT_NAME_TAG: Final = "ses:tenant-name"
-TENANT_SUPPRESSION_SUBTYPE: Final = "OnTenantSuppressionList"
 
 # Refused sends (peer-probed; see the module docstring).
 NOT_ASSOCIATED_CODE: Final = "AccessDeniedException"

@@ -23,7 +23,8 @@ class AccountSettings:
     ``suppressed_reasons``: the account-level suppression list's reasons (default BOUNCE and
     COMPLAINT, SES's default since November 2019; empty: the list is off unless a
     configuration set's ``SuppressionOptions`` turns it on). ``suppressed``: addresses on the
-    list before the first send, with their reason. ``suppression_list=False``: nothing is
+    list before the first send, with their reason; ``tenant_suppressed`` those on tenants'
+    lists (``{tenant: {address: reason}}``). ``suppression_list=False``: nothing is
     ever recorded or checked (a replay, whose every send stands for a new recipient).
     ``verified_identities_only``: a send from an identity the templates do not verify is
     refused (None, the default: on when the templates declare any ``AWS::SES::EmailIdentity``).
@@ -35,6 +36,7 @@ class AccountSettings:
     suppression_list: bool = True
     verified_identities_only: bool | None = None
     sandbox: bool = False
+    tenant_suppressed: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 # SES publishes neither number (reputation.py); a replay profile's defaults

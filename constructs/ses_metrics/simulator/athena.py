@@ -7,7 +7,9 @@ DuckDB over the S3 objects a simulation wrote (``simulate --out`` / ``replay --o
         result.columns, result.rows
 
 Each ``AWS::Glue::Table`` becomes a DuckDB view named ``<database>.<table>`` over the
-objects under ``<DIR>/s3/<bucket>/`` that its partition projection reads, as Athena would:
+objects under ``<DIR>/s3/<bucket>/`` that its partition projection reads, as Athena would
+(and each named query that is a ``CREATE VIEW`` runs once, in its database, as you run it
+after deploying, so its view can be queried):
 an object is read when its directory matches ``storage.location.template`` with every
 partition value allowed by its projection (enum values, the date format); its partition
 columns come from that directory. Objects elsewhere under the table's location (another
@@ -40,6 +42,7 @@ from typing import Any
 from ses_metrics.files.output import OutputDirectory
 from ses_metrics.rules import athena as athena_rules
 from ses_metrics.rules import record_schema
+from ses_metrics.rules.named_queries import CREATE_VIEW_RE
 from ses_metrics.simulator.template import Environment, Resolver, Unresolved, load_stacks
 
 # Trino functions sqlglot 30 passes through unchanged and DuckDB lacks.
@@ -93,6 +96,11 @@ class SavedQuery:
     sql: str
     workgroup: str | None
     description: str
+
+    @property
+    def creates_view(self) -> bool:
+        """Whether it is a ``CREATE [OR REPLACE] VIEW`` (run once after deploying, not a report)."""
+        return CREATE_VIEW_RE.match(self.sql) is not None
 
 
 @dataclass
@@ -211,6 +219,13 @@ class LocalAthena:
             self.connection.execute(macro)
         for table in catalog.tables:
             self._create_view(table)
+        # The views the catalogue declares as CREATE VIEW named queries, as if run after deploying
+        for saved in catalog.named_queries:
+            if saved.creates_view:
+                try:
+                    self.query(saved.sql, database=saved.database)
+                except QueryError as error:
+                    self.warnings.append(f"named query {saved.name}: its view is not created locally ({error})")
 
     def __enter__(self) -> LocalAthena:
         return self

@@ -100,8 +100,8 @@ class Simulator:
         self.router = Router(self.topology, metrics=self.metrics, firehose=self.firehose, sns=self.sns, eventbridge=self.eventbridge, start=self.options.start,
                              faults=self.faults)
         self.messages = MessageFactory(self.topology, self.options, self.ids)
-        # The account's suppression list: bounces and complaints suppress later sends (suppression.py)
-        self.suppression = SuppressionList(self.options.account)
+        # The account's and tenants' suppression lists: bounces and complaints suppress later sends (suppression.py)
+        self.suppression = SuppressionList(self.options.account, self.topology.tenants)
         self.event_factory = EventFactory(self.options, self.ids, self.suppression)
         # Who may send, and to whom (verification.py)
         self.verification = Verification(self.topology.identities, self.options.account, self.topology.environment.region)
@@ -128,7 +128,7 @@ class Simulator:
 
     @property
     def warnings(self) -> list[str]:
-        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings
+        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings + self.opensearch.warnings
 
     def sink_counts(self) -> dict[str, Any]:
         """What the sinks received so far (Redshift and OpenSearch only when payloads are kept:
@@ -220,7 +220,7 @@ class Simulator:
         if scenario.account is not None:  # the scenario's account: its settings, and a new list
             self.options = replace(self.options, account=scenario.account)
             self.messages.options = self.event_factory.options = self.options
-            self.suppression = self.event_factory.suppression = SuppressionList(scenario.account)
+            self.suppression = self.event_factory.suppression = SuppressionList(scenario.account, self.topology.tenants)
             self.verification = Verification(self.topology.identities, scenario.account, self.topology.environment.region)
         if scenario.reputation is not None:
             self.options = replace(self.options, reputation=scenario.reputation)

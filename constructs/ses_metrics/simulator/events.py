@@ -150,11 +150,11 @@ class EventFactory:
         for at, detail in plan.complaints:
             events.append(Event(EventType.COMPLAINT, at, self._complaint(notified, detail, at), message))
         if self.suppression is not None and (plan.recorded or plan.forgiven):
-            reasons = self.suppression.reasons(configuration_set)
+            listing, reasons = self.suppression.policy(configuration_set, message.tenant)
             for recipient, reason, at in plan.recorded:
-                self.suppression.record(recipient, reason, at, reasons)
+                self.suppression.record(recipient, reason, at, reasons, listing)
             for recipient in plan.forgiven:
-                self.suppression.forgive(recipient, "COMPLAINT")
+                self.suppression.forgive(recipient, "COMPLAINT", listing)
         if engagement is not NO_ENGAGEMENT and not engagement.empty:
             delivered_at = {address(r).lower(): at for r, at in plan.delivered}
             events += self._engagement(message, mail, engagement, delivered_at, notes)

@@ -3,8 +3,9 @@ complained about, or suppressed, and when.
 
 Decided, per recipient, in this order:
 
-1. the account's suppression list (``suppression.py``): a listed address is not attempted
-   (a Permanent/OnAccountSuppressionList bounce, or a Complaint with that subtype);
+1. the suppression list in force (``suppression.py``): a listed address is not attempted
+   (on the account's list a Permanent/OnAccountSuppressionList bounce, or a Complaint with
+   that subtype; on a tenant's list a Permanent/OnTenantSuppressionList bounce);
 2. the mailbox simulator (DG send-an-email-from-console.html): ``bounce@`` a
    Permanent/General bounce; ``complaint@`` a delivery, then a complaint (feedback type
    abuse); ``ooto@`` a delivery, then the auto-reply as a Transient/General bounce carrying
@@ -74,6 +75,8 @@ BOUNCE_DSN: dict[tuple[str, str], tuple[str, str, str] | None] = {
         SUPPRESSING_MTA,
     ),
     ("Permanent", rules.ON_ACCOUNT_SUPPRESSION_LIST): ("5.1.1", rules.ACCOUNT_SUPPRESSION_DIAGNOSTIC, SUPPRESSING_MTA),
+    # the DG documents the text; status and reportingMTA assumed as the account list's
+    ("Permanent", rules.ON_TENANT_SUPPRESSION_LIST): ("5.1.1", rules.TENANT_SUPPRESSION_DIAGNOSTIC, SUPPRESSING_MTA),
     ("Transient", "MailboxFull"): ("5.2.2", "smtp; 552 5.2.2 Mailbox full", SES_MTA),
     ("Transient", "MessageTooLarge"): ("5.3.4", "smtp; 552 5.3.4 Message size exceeds fixed maximum message size", SES_MTA),
     ("Transient", "ContentRejected"): ("5.7.1", "smtp; 554 5.7.1 Message rejected because of its content", SES_MTA),
@@ -120,7 +123,7 @@ class Plan:
         if dsn is not None:
             entry |= {"action": "failed", "status": dsn[0], "diagnosticCode": dsn[1]}
         self.bounces.setdefault((*kind, at, dsn[2] if dsn else None), []).append(entry)
-        if kind[0] == rules.HARD_BOUNCE and kind[1] != rules.ON_ACCOUNT_SUPPRESSION_LIST:
+        if kind[0] == rules.HARD_BOUNCE and kind[1] not in rules.SUPPRESSED_SUBTYPES:
             self.recorded.append((recipient, "BOUNCE", at))
 
     def complain(self, recipient: str, at: int, feedback_type: str | None, agent: str | None, subtype: str | None = None) -> None:
@@ -145,9 +148,9 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
     out = Plan()
     t0 = message.ms
     deadline = t0 + max_delivery_seconds * SECOND
-    # An empty list, or none in force, checks no address (most sends of a long replay)
-    listing = suppression if suppression is not None and suppression.entries else None
-    reasons = listing.reasons(message.configuration_set) if listing is not None else frozenset()
+    # Empty lists, or none in force, check no address (most sends of a long replay)
+    listing = suppression if suppression is not None and (suppression.entries or suppression.tenant_entries) else None
+    which, reasons = listing.policy(message.configuration_set, message.tenant) if listing is not None else (None, frozenset())
     # Whether the message names delays, bounces or complaints: before the loop empties them
     asked = bool(engagement.delays or engagement.bounces or engagement.complaints)
     delays: dict[str, Delay] | None = _by_recipient(engagement.delays) if asked else None
@@ -161,9 +164,9 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
             complaint = complaints.pop(bare, None) if complaints else None
         else:
             delay = bounce = complaint = None
-        listed = listing.check(recipient, t0, reasons) if listing is not None and reasons else None
+        listed = listing.check(recipient, t0, reasons, which) if listing is not None and reasons else None
         if listed is not None:
-            _suppressed(out, recipient, listed, t0, delay or bounce or complaint)
+            _suppressed(out, recipient, listed, t0, delay or bounce or complaint, which)
             continue
         simulated = mailbox_simulator(recipient)
         if simulated is not None and (bounce or complaint):
@@ -192,14 +195,17 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
     return out
 
 
-def _suppressed(out: Plan, recipient: str, reason: str, t0: int, asked: Any) -> None:
+def _suppressed(out: Plan, recipient: str, reason: str, t0: int, asked: Any, tenant: str | None = None) -> None:
     at = t0 + BOUNCE_AFTER
-    if reason == "BOUNCE":
+    if tenant is not None:  # the DG's one sign of a tenant's list, whatever the reason
+        out.bounce(recipient, ("Permanent", rules.ON_TENANT_SUPPRESSION_LIST), at)
+    elif reason == "BOUNCE":
         out.bounce(recipient, ("Permanent", rules.ON_ACCOUNT_SUPPRESSION_LIST), at)
     else:
         out.complain(recipient, at, None, None, rules.ON_ACCOUNT_SUPPRESSION_LIST)
     if asked is not None:
-        out.notes.append(f"what the scenario says {recipient} does is ignored: the address is on the account's suppression list ({reason})")
+        whose = f"tenant {tenant}'s" if tenant is not None else "the account's"
+        out.notes.append(f"what the scenario says {recipient} does is ignored: the address is on {whose} suppression list ({reason})")
 
 
 def _delayed(out: Plan, recipient: str, delay: Delay, t0: int, deadline: int, max_seconds: int) -> int | None:

@@ -20,7 +20,8 @@ What AWS says, and so the model:
   messages to the **mailbox simulator**, which "don't impact your ... reputation metrics";
   messages to verified addresses and domains (the templates' ``AWS::SES::EmailIdentity``);
   sends the account's suppression list stopped (their OnAccountSuppressionList bounce or
-  complaint "does not count"). The window counts recipients, as SES counts its sending
+  complaint "does not count"), and those a tenant's list stopped (OnTenantSuppressionList:
+  assumed alike, the tenant page says nothing of the rates). The window counts recipients, as SES counts its sending
   quota ("Quotas are based on the number of recipients, rather than on the number of messages", DG quotas.html): a message to three
   counted recipients is three sends, one of which may bounce (AWS documents no denominator:
   assumed).
@@ -161,7 +162,7 @@ class ReputationModel:
                     self._active[name] = window
             elif kind == "Bounce":
                 bounce = event.record["bounce"]
-                if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] != rules.ON_ACCOUNT_SUPPRESSION_LIST:
+                if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] not in rules.SUPPRESSED_SUBTYPES:
                     self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
             elif kind == "Complaint":
                 complaint = event.record["complaint"]

@@ -35,7 +35,8 @@ against botocore's service model. Lower-case keys are simulation keys:
 
 An optional top-level ``account:`` describes the sending account (``AccountSettings``):
 ``suppressed_reasons`` (default ``[BOUNCE, COMPLAINT]``), ``suppressed`` (``{address:
-reason}`` already on the suppression list), ``verified_identities_only`` and ``sandbox``.
+reason}`` already on the suppression list), ``tenant_suppressed`` (``{tenant: {address:
+reason}}`` already on tenants' lists), ``verified_identities_only`` and ``sandbox``.
 
 An optional top-level ``reputation:`` (``representative_volume``, default 10,000;
 ``minimum_volume``, default 1) sets how the reputation rates are computed (reputation.py).
@@ -100,10 +101,10 @@ class _Bounce(_Strict):
 
     @model_validator(mode="after")
     def _known_subtype(self) -> _Bounce:
-        allowed = [s for s in rules.BOUNCE_SUBTYPES[self.type] if s != rules.ON_ACCOUNT_SUPPRESSION_LIST]
+        allowed = [s for s in rules.BOUNCE_SUBTYPES[self.type] if s not in rules.SUPPRESSED_SUBTYPES]
         if self.subtype not in allowed:
-            hint = " (SES sets it itself for an address on the suppression list: list the address under account.suppressed)" \
-                if self.subtype == rules.ON_ACCOUNT_SUPPRESSION_LIST else ""
+            hint = " (SES sets it itself for an address on the suppression list: list the address under account.suppressed" \
+                   " or account.tenant_suppressed)" if self.subtype in rules.SUPPRESSED_SUBTYPES else ""
             raise ValueError(f"bounce subtype {self.subtype!r} is not one of {', '.join(allowed)} for a {self.type} bounce{hint}")
         return self
 
@@ -159,11 +160,13 @@ class _Account(_Strict):
 
     suppressed_reasons: list[Literal[rules.SUPPRESSION_REASONS]] = list(rules.DEFAULT_SUPPRESSED_REASONS)  # type: ignore[valid-type]
     suppressed: dict[str, Literal[rules.SUPPRESSION_REASONS]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    tenant_suppressed: dict[str, dict[str, Literal[rules.SUPPRESSION_REASONS]]] = Field(default_factory=dict)  # type: ignore[valid-type]
     verified_identities_only: bool | None = None
     sandbox: bool = False
 
     def settings(self) -> AccountSettings:
-        return AccountSettings(tuple(self.suppressed_reasons), dict(self.suppressed), True, self.verified_identities_only, self.sandbox)
+        return AccountSettings(tuple(self.suppressed_reasons), dict(self.suppressed), True, self.verified_identities_only, self.sandbox,
+                               {tenant: dict(listed) for tenant, listed in self.tenant_suppressed.items()})
 
 
 class _Template(_Strict):

@@ -12,8 +12,10 @@ emulator that probed SES (``AccessDeniedException`` "Tenant not associated with 
 [arn, ...]." listing every missing ARN; ``NotFoundException`` for an unknown tenant; see
 ``rules.tenants``); that a send through a tenant with no configuration set at all is refused
 the same way; that records other than Bounce and Complaint do not carry the tag. Tenant-level
-suppression lists and reputation policies are read but not simulated (the account's list
-applies; no tenant is paused).
+suppression lists are simulated in ``suppression.py``; reputation policies are read but not
+simulated (no tenant is paused). SES publishes per-tenant CloudWatch metrics ("Sends",
+"Bounces", "Complaints" by TenantId and TenantName, DG "Tenants") without documenting
+their metric names, so the simulator publishes none.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class Tenant:
     name: str
     resources: frozenset[str]
     reputation_policy: str | None = None
-    suppression_scope: str | None = None
+    suppression_scope: str | None = None  # SuppressionAttributes: ACCOUNT or TENANT (None: the account's list and reasons)
+    suppressed_reasons: tuple[str, ...] = ()  # with a scope: what is checked and recorded (empty: nothing)
     unresolved: tuple[str, ...] = field(default=())  # associations the templates do not resolve
 
     def allows(self, arn: str) -> bool:
@@ -59,12 +62,15 @@ def tenant_from(props: dict[str, Any]) -> Tenant | None:
         return None
     arns = [a.get("ResourceArn") for a in props.get("ResourceAssociations") or [] if isinstance(a, dict)]
     policy = ((props.get("ReputationEntity") or {}).get("Policy") or {}).get("ReputationEntityPolicy")
-    scope = (props.get("SuppressionAttributes") or {}).get("SuppressionScope")
+    attributes = props.get("SuppressionAttributes") or {}
+    scope = attributes.get("SuppressionScope")
+    reasons = attributes.get("SuppressedReasons")
     return Tenant(
         name=name,
         resources=frozenset(_normal(a) for a in arns if isinstance(a, str)),
         reputation_policy=policy.rsplit("/", 1)[-1] if isinstance(policy, str) else None,
         suppression_scope=scope if isinstance(scope, str) else None,
+        suppressed_reasons=tuple(r for r in reasons if isinstance(r, str)) if isinstance(reasons, list) else (),
         unresolved=tuple(str(a) for a in arns if not isinstance(a, str)),
     )
 

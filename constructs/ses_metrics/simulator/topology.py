@@ -15,6 +15,7 @@ from typing import Any
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType, firehose
+from ses_metrics.rules import tenants as tenant_rules
 from ses_metrics.simulator.template import (
     REFUSED,
     Environment,
@@ -405,6 +406,12 @@ class _Builder:
             return
         for arn in found.unresolved:
             self.warn(stack, logical_id, f"tenant {found.name!r}: association {arn} could not be resolved; sends that need it are refused")
+        if found.suppression_scope not in (None, *tenant_rules.SUPPRESSION_SCOPES):
+            self.warn(stack, logical_id, f"tenant {found.name!r}: SuppressionScope {found.suppression_scope!r} is not ACCOUNT or TENANT; "
+                      "simulated as ACCOUNT (the account's list)")
+        unknown = [r for r in found.suppressed_reasons if r not in tenant_rules.SUPPRESSED_REASONS]
+        if unknown:
+            self.warn(stack, logical_id, f"tenant {found.name!r}: SuppressedReasons {unknown!r} are not BOUNCE or COMPLAINT; they record nothing")
         self.topology.tenants[found.name] = found
 
     def email_template(self, stack: StackTemplate, logical_id: str, props: dict[str, Any]) -> None:

@@ -23,6 +23,10 @@ from ses_metrics.rules import firehose as firehose_rules
 
 Cfn = firehose_l1.CfnDeliveryStream
 
+# The key of the CloudFormation resource metadata a stream publishes for deployment and
+# the simulator (Redshift: the table and its DDL; OpenSearch: the index template).
+METADATA_KEY = "ses-metrics"
+
 OBJECT_KEY_REASON = (
     "Firehose names every object itself (time path and random suffix); the wildcard is limited to this stream's "
     "prefix in this bucket."

@@ -19,6 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from ses_metrics import rules
 from ses_metrics.cdk.delivery._firehose import (
+    METADATA_KEY,
     OBJECT_KEY_REASON,
     Cfn,
     DeliveryStreamBase,
@@ -31,7 +32,7 @@ from ses_metrics.cdk.delivery._firehose import (
     seconds,
 )
 from ses_metrics.cdk.delivery.buckets import EventBucket
-from ses_metrics.rules import defaults, firehose
+from ses_metrics.rules import defaults, firehose, record_schema
 
 DOMAIN_REASON = (
     "Firehose posts bulk requests to paths it chooses under this one domain (the index name plus its rotation suffix); "
@@ -72,6 +73,7 @@ def _check_placement(
     domain_props: Mapping[str, Any] | None,
     subnets: Sequence[ec2.ISubnet],
     security_groups: Sequence[ec2.ISecurityGroup],
+    index_template_admins: Sequence[str] = (),
 ) -> list[rules.Problem]:
     """The domain options apply to a new domain only, never weaken its security, and a VPC
     delivery needs subnets and security groups together."""
@@ -80,6 +82,9 @@ def _check_placement(
         problems.append(rules.Problem(("subnets",), "a VPC delivery needs both subnets and security_groups"))
     if domain is not None and (domain_props or master_user_arn or domain_name):
         problems.append(rules.Problem(("domain_props",), "domain_name, domain_props and master_user_arn apply to a new domain; not with domain"))
+    if domain is not None and index_template_admins:
+        problems.append(rules.Problem(("index_template_admins",), "index_template_admins apply to a new domain's access policy; "
+                                      "an existing domain's policy is yours to change"))
     weakened = sorted(set(domain_props or {}) & set(_SECURE_DOMAIN_PROPS))
     if weakened:
         problems.append(rules.Problem(("domain_props",), f"{', '.join(weakened)} cannot be overridden: the new domain is always encrypted, HTTPS-only and scoped to this stream"))
@@ -108,6 +113,16 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
     document there. ``subnets`` and ``security_groups`` put Firehose's network interfaces
     in the domain's VPC. The role may describe and write to that domain only, read the
     stats and mappings of its index, and write the backup prefix.
+
+    ``index_template`` is the composable index template mapping the SES record
+    (``rules.record_schema``: strings ``keyword``, times ``date``, every tag key
+    ``keyword``) for ``index_name`` and its rotated indexes, stored under
+    ``index_template_name`` (``ses-metrics-<index_name>``). CloudFormation cannot create it
+    inside a domain: apply it once before the first delivery (``PUT
+    _index_template/<index_template_name>``); it is also in the stream's template
+    metadata (``ses-metrics``), where the simulator reads it. A new domain's access policy
+    admits ``index_template_admins`` (IAM principal ARNs; none by default) to put and read
+    that one template, and nothing else.
     """
 
     def __init__(
@@ -120,6 +135,7 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         domain_name: str | None = None,
         master_user_arn: str | None = None,
         domain_props: Mapping[str, Any] | None = None,
+        index_template_admins: Sequence[str] = (),
         index_rotation: str = "OneDay",
         delivery_stream_name: str | None = None,
         bucket: s3.IBucket | None = None,
@@ -143,17 +159,21 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         problems += check_backup_prefix(backup_prefix)
         problems += firehose.check_buffering(known_seconds(buffering_interval), known(buffering_size_mib), firehose.OPENSEARCH_BUFFERING)
         problems += rules.under(firehose.check_retry_seconds(known_seconds(retry_duration)), "retry_duration")
-        problems += _check_placement(domain, domain_name, master_user_arn, domain_props, subnets, security_groups)
+        problems += _check_placement(domain, domain_name, master_user_arn, domain_props, subnets, security_groups, index_template_admins)
         rules.raise_for(problems, f"OpenSearchDeliveryStream {self.node.path}")
 
         self.bucket: s3.IBucket = bucket or EventBucket(self, "Bucket", access_logs_bucket=access_logs_bucket)
         self.index_name = index_name
+        self.index_template_name = record_schema.opensearch_index_template_name(index_name)
+        self.index_template = record_schema.opensearch_index_template(index_name)
         self._create_role(
             "Assumed by Amazon Data Firehose to index SES event records in OpenSearch and back them up to S3",
             logging=logging,
             log_group=log_group,
         )
-        self.domain: DomainLike = domain if domain is not None else self._new_domain(domain_name, master_user_arn, dict(domain_props or {}))
+        self.domain: DomainLike = domain if domain is not None else self._new_domain(
+            domain_name, master_user_arn, dict(domain_props or {}), list(index_template_admins)
+        )
         if domain is not None and not isinstance(domain, opensearch.Domain):
             cdk.Annotations.of(self).add_warning_v2(
                 "ses-metrics:opensearch:existing-domain",
@@ -181,6 +201,9 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
                 cloud_watch_logging_options=self._logging("DestinationDelivery"),
             ),
         )
+        self.resource.cfn_options.metadata = {
+            METADATA_KEY: {"indexTemplateName": self.index_template_name, "indexTemplate": self.index_template}
+        }
 
     def _grant_domain(self, domain_arn: str, index_name: str, backup_prefix: str) -> None:
         """The role may describe and write to the domain, read the stats and mappings of
@@ -238,7 +261,7 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
             security_group_ids=[g.security_group_id for g in security_groups],
         )
 
-    def _new_domain(self, name: str | None, master_user_arn: str | None, overrides: dict[str, Any]) -> opensearch.Domain:
+    def _new_domain(self, name: str | None, master_user_arn: str | None, overrides: dict[str, Any], admins: list[str]) -> opensearch.Domain:
         # A literal name lets the access policy name the domain without referencing it
         # (a reference would be circular, or need CDK's access-policy custom resource).
         name = name or "ses-" + hashlib.sha256(self.node.path.encode()).hexdigest()[:12]
@@ -265,13 +288,18 @@ class OpenSearchDeliveryStream(DeliveryStreamBase):
         arn = stack.format_arn(service="es", resource="domain", resource_name=f"{name}/*")
         cfn = domain.node.default_child
         assert isinstance(cfn, opensearch.CfnDomain)
-        cfn.access_policies = iam.PolicyDocument(
-            statements=[
-                iam.PolicyStatement(
-                    principals=[iam.ArnPrincipal(self.role.role_arn)],
-                    actions=["es:ESHttpPost", "es:ESHttpPut", "es:ESHttpGet"],
-                    resources=[arn],
-                )
-            ]
-        ).to_json()
+        statements = [
+            iam.PolicyStatement(
+                principals=[iam.ArnPrincipal(self.role.role_arn)],
+                actions=["es:ESHttpPost", "es:ESHttpPut", "es:ESHttpGet"],
+                resources=[arn],
+            )
+        ]
+        if admins:  # who may put (and read) the stream's index template, and nothing else
+            statements.append(iam.PolicyStatement(
+                principals=[iam.ArnPrincipal(a) for a in admins],
+                actions=["es:ESHttpPut", "es:ESHttpGet"],
+                resources=[stack.format_arn(service="es", resource="domain", resource_name=f"{name}/_index_template/{self.index_template_name}")],
+            ))
+        cfn.access_policies = iam.PolicyDocument(statements=statements).to_json()
         return domain

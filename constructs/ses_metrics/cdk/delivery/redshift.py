@@ -16,6 +16,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from ses_metrics import rules
 from ses_metrics.cdk.delivery._firehose import (
+    METADATA_KEY,
     OBJECT_KEY_REASON,
     Cfn,
     DeliveryStreamBase,
@@ -31,8 +32,6 @@ from ses_metrics.cdk.delivery._firehose import (
 from ses_metrics.cdk.delivery.buckets import EventBucket
 from ses_metrics.rules import EventType, defaults, firehose, redshift_columns
 from ses_metrics.rules.redshift_columns import TUTORIAL_COLUMNS, TableContract
-
-METADATA_KEY = "ses-metrics"
 
 # CDK's BucketDeployment handler (one per stack) needs these; each is acknowledged with its reason.
 _DEPLOYMENT_FINDINGS = {

@@ -19,8 +19,10 @@ from ses_metrics.rules import (
     PathSegment,
     Problem,
     Severity,
+    athena,
     defaults,
     firehose,
+    record_schema,
     redshift_columns,
 )
 
@@ -156,6 +158,11 @@ def _check_stream(stream: dict[str, Any], events: set[EventType], here: tuple[Pa
         seconds = block.get("buffering_seconds", defaults.BUFFERING_SECONDS)
         problems += _renamed(firehose.check_buffering(seconds, size, dynamic_partitioning=bool(keys)), *at)
         problems += _renamed(firehose.check_partition_by(block.get("partition_by")), *at, "partition_by")
+        catalog = block.get("athena")
+        if isinstance(catalog, dict) and isinstance(catalog.get("tag_columns"), list):
+            taken = [name for name, _, _ in record_schema.glue_columns()] + [athena.DATE_COLUMN]
+            taken += [athena.KEY_COLUMNS[k] for k in keys if k in athena.KEY_COLUMNS]
+            problems += _renamed(athena.check_tag_columns(catalog["tag_columns"], taken), *at, "athena", "tag_columns")
     elif kind == "redshift":
         if ("jdbc_url" in block) == ("endpoint" in block):
             problems.append(Problem(at, "give either jdbc_url or endpoint (with port and database) of the cluster or workgroup"))

@@ -49,6 +49,8 @@ class AthenaConfig(ConfigModel):
                                   description="Athena workgroup (default: <stack name>-<stream name>)")
     campaign_tag: str = Field(default=defaults.ATHENA_CAMPAIGN_TAG, pattern=TAG_RE.pattern, description="the message tag named queries group by")
     link_tag: str = Field(default=defaults.ATHENA_LINK_TAG, pattern=TAG_RE.pattern, description="the link tag (ses:tags) clicks are grouped by")
+    tag_columns: list[Annotated[str, Field(pattern=TAG_RE.pattern)]] = Field(
+        default_factory=list, description="message tags given a column of their own in the view <table>_tagged (campaign-id: campaign_id)")
     results_retention_days: int = Field(default=defaults.ATHENA_RESULTS_RETENTION_DAYS, ge=1, description="query results are deleted after")
     bytes_scanned_cutoff: int = Field(default=defaults.ATHENA_BYTES_SCANNED_CUTOFF, ge=athena.MIN_BYTES_SCANNED_CUTOFF, description="per query")
     query_roles: list[str] = Field(default_factory=list, description="IAM role ARNs given the query policy")

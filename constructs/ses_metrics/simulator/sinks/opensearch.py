@@ -1,4 +1,5 @@
-"""OpenSearch: the documents a Firehose-to-OpenSearch stream indexes, with dynamic mapping.
+"""OpenSearch: the documents a Firehose-to-OpenSearch stream indexes, against the index
+template the stream publishes (else a dynamic mapping).
 
 Each buffer a stream flushes is one bulk request: every record becomes a document (the
 record itself) in ``IndexName`` plus the rotation suffix of the buffer's arrival time
@@ -10,16 +11,13 @@ record itself) in ``IndexName`` plus the rotation suffix of the buffer's arrival
   uses unique, seeded decimal IDs shaped like those seen in failed-document backups
   (``<56 digits>.<record index>``); with ``NO_DOCUMENT_ID`` OpenSearch generates a
   20-character ID.
-- Mapping: dynamic, per index, as OpenSearch builds it: a field's type is fixed by the
-  first document that has it (string -> ``text``, or ``date`` when it parses as
-  ``strict_date_optional_time``; integer -> ``long``; other number -> ``float``; boolean
-  -> ``boolean``; object -> ``object``; an array takes its first non-null element's type).
-  A later document that conflicts is rejected whole with ``mapper_parsing_exception``: a
-  concrete value where an object is mapped, an object where a value is mapped, a
-  non-numeric string in a numeric field, an unparseable date, a non-boolean in a boolean
-  field. Numbers into ``text`` and numeric strings into numbers are coerced, as OpenSearch
-  does. More than 1,000 mapped fields in an index (``index.mapping.total_fields.limit``)
-  is ``illegal_argument_exception``. A rejected document adds nothing to the mapping.
+- Mapping: the index template in the stream's ``ses-metrics`` metadata
+  (``indexTemplate``, which ``OpenSearchDeliveryStream`` publishes for you to apply with
+  ``PUT _index_template``) gives an index whose name its ``index_patterns`` match its
+  explicit mapping when the index is created; without one, or for fields it does not list,
+  the mapping is dynamic, as OpenSearch builds it (``opensearch_mapping.py``). A document
+  that does not fit is rejected whole (``mapper_parsing_exception``,
+  ``illegal_argument_exception``) and adds nothing to the mapping.
 - Backup (``S3BackupMode``): ``FailedDocumentsOnly`` (the default) writes only rejected
   documents, ``AllDocuments`` also every record, as objects of the stream's S3
   configuration. Rejected documents go under ``<prefix>AmazonOpenSearchService-failed/``
@@ -27,6 +25,10 @@ record itself) in ``IndexName`` plus the rotation suffix of the buffer's arrival
   ``attemptsMade, arrivalTimestamp, errorCode, errorMessage, attemptEndingTimestamp,
   esDocumentId, esIndexName, esTypeName, rawData`` (base64). Mapping errors are not
   retried (a retry cannot succeed), so ``attemptsMade`` is 1.
+
+With a client (``--opensearch-url``), each stream's index template is put into the cluster
+(``PUT _index_template/<indexTemplateName>``) before its first bulk request, and the
+cluster's answer per document decides.
 
 ``sim.opensearch.documents(index)``, ``search(index, term={field: value})`` (dotted field
 paths; an array matches when it contains the value), ``count_by(index, field)``,
@@ -39,33 +41,26 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections import Counter
 from datetime import datetime
+from fnmatch import fnmatchcase
 from typing import Any
 
 from ses_metrics.rules.firehose import index_rotation_suffix, time_prefix
 from ses_metrics.simulator.codec import decode
 from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
+from ses_metrics.simulator.sinks.opensearch_mapping import (
+    CompiledMapping,
+    MappingConflict,
+    compile_mapping,
+    map_document,
+)
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
 
 FAILED_FOLDER = "AmazonOpenSearchService-failed/"
-FIELDS_LIMIT = 1000
-# strict_date_optional_time, the first of OpenSearch's dynamic date formats (SES's timestamps).
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?")
-_NUMERIC = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
-
-
-class MappingConflict(Exception):
-    """A document OpenSearch rejects: ``type`` (``mapper_parsing_exception``, ...), reason and HTTP status."""
-
-    def __init__(self, type_: str, reason: str, status: int = 400):
-        super().__init__(reason)
-        self.type, self.reason, self.status = type_, reason, status
-
-
+__all__ = ["MappingConflict", "OpenSearchSink", "index_template", "map_document"]
 # (document ID, the document when indexed, the rejection otherwise)
 _Verdict = tuple[str, Any, "MappingConflict | None"]
 
@@ -80,77 +75,12 @@ def _parse(raw: bytes) -> dict[str, Any]:
     return document
 
 
-def _value_type(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "long"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "date" if _DATE.fullmatch(value) else "text"
-    if isinstance(value, dict):
-        return "object"
+def index_template(stream: DeliveryStream) -> tuple[str, dict[str, Any]] | None:
+    """The index template a stream publishes in its metadata (name, body), or None."""
+    name, body = stream.metadata.get("indexTemplateName"), stream.metadata.get("indexTemplate")
+    if isinstance(name, str) and isinstance(body, dict):
+        return name, body
     return None
-
-
-def map_document(document: dict[str, Any], mapping: dict[str, str], document_id: str) -> dict[str, str]:
-    """The fields ``document`` adds to ``mapping`` (field path -> type); ``MappingConflict``
-    if OpenSearch would reject it. ``mapping`` itself is not changed."""
-    added: dict[str, str] = {}
-
-    def preview(value: Any) -> str:
-        return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-    def visit(path: str, value: Any) -> None:
-        if isinstance(value, list):
-            for item in value:
-                visit(path, item)
-            return
-        if value is None:
-            return
-        mapped = mapping.get(path) or added.get(path)
-        if mapped == "text" and value.__class__ is str:
-            return  # most fields of an event record: nothing to check
-        if mapped is None:
-            kind = _value_type(value)
-            if kind is None:
-                return
-            added[path] = kind
-            mapped = kind
-        elif mapped == "object" and not isinstance(value, dict):
-            raise MappingConflict(
-                "mapper_parsing_exception",
-                f"object mapping for [{path}] tried to parse field [{path.rsplit('.', 1)[-1]}] as object, but found a concrete value",
-            )
-        elif mapped != "object" and (isinstance(value, dict) or not _coerces(mapped, value)):
-            raise MappingConflict(
-                "mapper_parsing_exception",
-                f"failed to parse field [{path}] of type [{mapped}] in document with id '{document_id}'. Preview of field's value: '{preview(value)[:100]}'",
-            )
-        if isinstance(value, dict):
-            parent = path + "." if path else ""
-            for key, item in value.items():
-                visit(parent + key, item)
-
-    for key, item in document.items():
-        visit(key, item)
-    if len(mapping) + len(added) > FIELDS_LIMIT:
-        raise MappingConflict("illegal_argument_exception", f"Limit of total fields [{FIELDS_LIMIT}] has been exceeded")
-    return added
-
-
-def _coerces(mapped: str, value: Any) -> bool:
-    """Whether a value fits a mapped field type (OpenSearch coerces numbers and numeric strings)."""
-    if mapped == "text":
-        return not isinstance(value, dict)
-    if mapped in ("long", "float"):
-        return (isinstance(value, int | float) and not isinstance(value, bool)) or (isinstance(value, str) and bool(_NUMERIC.fullmatch(value)))
-    if mapped == "boolean":
-        return isinstance(value, bool) or value in ("true", "false", "")
-    if mapped == "date":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and bool(_DATE.fullmatch(value)))
-    return True
 
 
 def _field(document: Any, path: str) -> list[Any]:
@@ -175,12 +105,16 @@ class OpenSearchSink:
     def __init__(self, objects: ObjectStore, ids: Any, client: Any = None):
         """``client``: an ``opensearchpy.OpenSearch`` to index into a real cluster instead, whose
         answer per document decides what is indexed and what is backed up (default: the
-        in-memory index and its dynamic mapping)."""
+        in-memory index, mapped by the stream's index template and dynamically)."""
         self.objects = objects
         self.ids = ids
         self.client = client
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}  # index -> id -> document
         self._mappings: dict[str, dict[str, str]] = {}
+        self._explicit: dict[str, CompiledMapping | None] = {}  # index -> the template mapping it was created with
+        self._templates: dict[str, tuple[str, dict[str, Any], CompiledMapping] | None] = {}  # stream ARN -> its template
+        self._applied: set[str] = set()  # templates put into the client's cluster
+        self.warnings: list[str] = []
         self._bases: dict[str, set[str]] = {}  # IndexName -> rotated index names
         self.failed: list[dict[str, Any]] = []  # failed-document backups, as written
         self.indexed: Counter[str] = Counter()  # documents per index
@@ -219,7 +153,7 @@ class OpenSearchSink:
         return dict(counts.most_common())
 
     def mapping(self, index: str) -> dict[str, str]:
-        """The dynamic mapping of one index: field path -> type."""
+        """The mapping of one index: field path -> type (the template's fields and the dynamic ones)."""
         return dict(self._mappings[self._resolve(index)[0]])
 
     # -- Firehose's side -------------------------------------------------------------
@@ -239,7 +173,11 @@ class OpenSearchSink:
         self._bases.setdefault(base, set()).add(index)
         prefix = f"{int(self.ids.hex(24), 16):056d}"[-56:]
         ids = [f"{prefix}.{position}" if firehose_ids else self.ids.hex(10) for position in range(len(records))]
-        verdicts = (self._index_remotely if self.client is not None else self._index_locally)(index, ids, records, firehose_ids)
+        template = self._template(stream)
+        if self.client is not None:
+            verdicts = self._index_remotely(index, ids, records, firehose_ids, template)
+        else:
+            verdicts = self._index_locally(index, ids, records, template)
         ms = int(arrival.timestamp() * 1000)
         failures: list[tuple[int, dict[str, Any]]] = []
         for position, (raw, (document_id, document, failure)) in enumerate(zip(records, verdicts, strict=True)):
@@ -267,22 +205,52 @@ class OpenSearchSink:
         if failures:
             self._back_up(stream, arrival, failures, landings)
 
-    def _index_locally(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool) -> list[_Verdict]:
-        """Each record against the index's dynamic mapping, as OpenSearch would judge it."""
-        mapping = self._mappings.setdefault(index, {})
+    def _template(self, stream: DeliveryStream) -> tuple[str, dict[str, Any], CompiledMapping] | None:
+        """The stream's index template (name, body, its mapping compiled), read once."""
+        if stream.arn not in self._templates:
+            found = index_template(stream)
+            compiled = None
+            if found is not None:
+                compiled = compile_mapping(((found[1].get("template") or {}).get("mappings")) or {})
+                if compiled.unknown_types:
+                    self.warnings.append(f"delivery stream {stream.name}: index template {found[0]} maps "
+                                         f"{', '.join(compiled.unknown_types)}: types the simulator does not model, whose values it accepts unchecked")
+            self._templates[stream.arn] = (found[0], found[1], compiled) if found is not None and compiled is not None else None
+        return self._templates[stream.arn]
+
+    def _index_locally(self, index: str, ids: list[str], records: list[bytes],
+                       template: tuple[str, dict[str, Any], CompiledMapping] | None) -> list[_Verdict]:
+        """Each record against the index's mapping, as OpenSearch would judge it: the one the
+        matching index template gave the index when it was created, then dynamic."""
+        mapping = self._mappings.get(index)
+        if mapping is None:
+            patterns = template[1].get("index_patterns") if template is not None else None
+            matches = template is not None and any(fnmatchcase(index, str(p)) for p in (patterns if isinstance(patterns, list) else [patterns]))
+            self._explicit[index] = template[2] if template is not None and matches else None
+            mapping = self._mappings[index] = dict(template[2].fields) if template is not None and matches else {}
+        explicit = self._explicit[index]
         verdicts: list[_Verdict] = []
         for document_id, raw in zip(ids, records, strict=True):
             try:
                 document = _parse(raw)
-                mapping.update(map_document(document, mapping, document_id))
+                mapping.update(map_document(document, mapping, document_id, explicit))
             except MappingConflict as failure:
                 verdicts.append((document_id, None, failure))
             else:
                 verdicts.append((document_id, document, None))
         return verdicts
 
-    def _index_remotely(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool) -> list[_Verdict]:
-        """One bulk request to the real cluster; its answer per document is the verdict."""
+    def _index_remotely(self, index: str, ids: list[str], records: list[bytes], firehose_ids: bool,
+                        template: tuple[str, dict[str, Any], CompiledMapping] | None) -> list[_Verdict]:
+        """One bulk request to the real cluster; its answer per document is the verdict. The
+        stream's index template is put first, once (``PUT _index_template/<name>``)."""
+        if template is not None and template[0] not in self._applied:
+            try:
+                self.client.indices.put_index_template(name=template[0], body=template[1])
+            except Exception as refusal:  # the cluster's own error, left as it is, said where
+                refusal.add_note(f"putting index template {template[0]} (PUT _index_template/{template[0]})")
+                raise
+            self._applied.add(template[0])
         verdicts: list[_Verdict | None] = [None] * len(records)
         body: list[Any] = []
         sent: list[int] = []
