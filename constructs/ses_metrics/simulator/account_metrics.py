@@ -14,8 +14,6 @@ has at least one dimension, so the two never share a metric.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ses_metrics.rules import ACCOUNT_METRIC_EVENTS, TRACKED_ACCOUNT_METRIC_EVENTS
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
@@ -46,30 +44,47 @@ class AccountMetrics:
     def __init__(self, store: MetricStore):
         self.store = store
         self._names: dict[str | None, dict[str, str]] = {}  # per set: event type (cfn) -> metric name
-        self._counters: dict[str, Callable[[int], None]] = {}  # per metric name, made at its first event
+        # Per set: event type (cfn) -> the metric's datapoints by minute, made at its first event
+        # (a metric exists from its first event on), so an event is counted with two lookups
+        self._points: dict[str | None, dict[str, dict[int, float]]] = {}
 
     def publish(self, events: list[Event]) -> None:
         """Count the events of one message."""
         if not events:
             return
-        names = self._metric_names(events[0].message.configuration_set)
-        counters = self._counters
+        configuration_set = events[0].message.configuration_set
+        points = self._points.get(configuration_set.name if configuration_set is not None else None)
+        if points is None:
+            points = self._table(configuration_set)
         for event in events:
-            name = names.get(event.type.cfn)
-            if name is not None:
-                counter = counters.get(name)
-                if counter is None:
-                    counter = counters[name] = self.store.counter(name, ())
-                counter(event.ms // 1000)
+            minutes = points.get(event.type.cfn)
+            if minutes is None:
+                minutes = self._start(configuration_set, event.type.cfn)
+                if minutes is None:
+                    continue  # a type SES does not count for this set
+            minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds
 
-    def _metric_names(self, configuration_set: ConfigurationSet | None) -> dict[str, str]:
-        """The account metric of each event type SES counts for messages sent with this set."""
+    def _table(self, configuration_set: ConfigurationSet | None) -> dict[str, dict[int, float]]:
         key = configuration_set.name if configuration_set is not None else None
-        found = self._names.get(key)
-        if found is None:
-            tracked = tracked_types(configuration_set)
-            found = self._names[key] = _ALWAYS | {cfn: name for cfn, name in _TRACKED.items() if cfn in tracked}
-        return found
+        self._names[key] = self._metric_names(configuration_set)
+        points: dict[str, dict[int, float]] = {}
+        self._points[key] = points
+        return points
+
+    def _start(self, configuration_set: ConfigurationSet | None, cfn: str) -> dict[int, float] | None:
+        """The datapoints of the account metric of events of type ``cfn`` (None: not counted)."""
+        key = configuration_set.name if configuration_set is not None else None
+        name = self._names[key].get(cfn)
+        if name is None:
+            return None
+        minutes = self._points[key][cfn] = self.store.points(name, ())
+        return minutes
+
+    @staticmethod
+    def _metric_names(configuration_set: ConfigurationSet | None) -> dict[str, str]:
+        """The account metric of each event type SES counts for messages sent with this set."""
+        tracked = tracked_types(configuration_set)
+        return _ALWAYS | {cfn: name for cfn, name in _TRACKED.items() if cfn in tracked}
 
 
 def is_account_metric(metric_name: str) -> bool:

@@ -10,7 +10,7 @@ set add to the same metric, as in CloudWatch. Queries match the *exact* dimensio
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,15 +44,11 @@ class MetricStore:
         """Add 1 in the minute of ``seconds`` (epoch seconds): ``add`` for one event."""
         self._points[(metric, dimensions)][seconds - seconds % 60] += 1.0
 
-    def counter(self, metric: str, dimensions: DimensionKey) -> Callable[[int], None]:
-        """``count`` for one metric and dimension set, looked up once (callers that count
-        the same metric for every event). The metric exists from this call on."""
-        points = self._points[(metric, dimensions)]
-
-        def count(seconds: int) -> None:
-            points[seconds - seconds % 60] += 1.0
-
-        return count
+    def points(self, metric: str, dimensions: DimensionKey) -> dict[int, float]:
+        """The datapoints of one metric and dimension set, by minute (epoch seconds), for
+        callers that count it for every event: ``points[s - s % 60] += 1.0`` is ``count``
+        without a call. The metric exists from this call on."""
+        return self._points[(metric, dimensions)]
 
     def metrics(self) -> list[tuple[str, dict[str, str]]]:
         """Every (metric name, dimensions) that has datapoints."""
