@@ -48,11 +48,8 @@ class AccountMetrics:
         # (a metric exists from its first event on), so an event is counted with two lookups
         self._points: dict[str | None, dict[str, dict[int, float]]] = {}
 
-    def publish(self, events: list[Event]) -> None:
-        """Count the events of one message."""
-        if not events:
-            return
-        configuration_set = events[0].message.configuration_set
+    def publish(self, configuration_set: ConfigurationSet | None, events: list[Event]) -> None:
+        """Count the events of one message, sent with ``configuration_set``."""
         points = self._points.get(configuration_set.name if configuration_set is not None else None)
         if points is None:
             points = self._table(configuration_set)

@@ -276,9 +276,10 @@ class Simulator:
             if note:
                 notes.append(note)
         configuration_set = message.configuration_set
-        result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
+        set_name = configuration_set.name if configuration_set is not None else None
+        result = SendResult(index, send.name, send.operation, message.message_id, set_name, None, [], notes)
         self.event_count += len(events)
-        self.account_metrics.publish(events)
+        self.account_metrics.publish(configuration_set, events)
         self.reputation.observe_all(events)
         for observe in self.observers:
             for event in events:
@@ -286,8 +287,8 @@ class Simulator:
         if collect:
             route = self.router.route
             result.events = [route(event) for event in events]
-        elif configuration_set is not None:
-            self.router.write_all(configuration_set.name, events)
+        elif set_name is not None:
+            self.router.write_all(set_name, events)
         return result
 
     def _send_bulk(self, send: ScenarioSend, *, collect: bool) -> list[SendResult]:

@@ -63,7 +63,7 @@ from ses_metrics.simulator.outcomes import (
     RuleMatch,
     SnsDelivery,
 )
-from ses_metrics.simulator.sinks.cloudwatch import MetricStore
+from ses_metrics.simulator.sinks.cloudwatch import DimensionKey, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
@@ -298,10 +298,18 @@ class Router:
                 tags = event.record["mail"]["tags"]
                 return tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
 
+            # The store's minute buckets per metric and dimension values, looked up once
+            buckets: dict[tuple[str, DimensionKey], dict[int, float]] = {}
+            points = self.metrics.points
+
             def write(event: Event) -> str | None:
-                # ``values`` inlined (one call less per event of a long replay); never a drop
+                # ``values`` and ``count`` inlined: two calls less per event of a long replay
                 tags = event.record["mail"]["tags"]
-                count(event.type.metric_name, tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults]), event.ms // 1000)
+                metric = (event.type.metric_name, tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults]))
+                minutes = buckets.get(metric)
+                if minutes is None:
+                    minutes = buckets[metric] = points(*metric)
+                minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds, as ``count`` buckets
                 return None
 
         else:

@@ -210,7 +210,7 @@ class FirehoseSink:
                         if refused is not None:
                             return refused
                     buffer = buffers[key] = _Buffer(_datetime(ms), evaluated)
-            data = event.encoded
+            data = event.record_bytes or event.encoded  # encoded by the first stream to receive it
             if keep:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
             buffer.size += len(data) + 1
