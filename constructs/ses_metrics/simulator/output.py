@@ -45,8 +45,7 @@ def write_ndjson(results: Iterable[SendResult], out: IO[bytes], summary: Summary
         if result.error is not None:
             write(encode({"failedSend": result.to_json()}) + b"\n")
             continue
-        for outcome in result.events:
-            write(encode(outcome.to_json()) + b"\n")
+        write(b"".join([outcome.encoded_line() for outcome in result.events]))  # one write per send
     return counted
 
 
