@@ -10,7 +10,7 @@ from collections import Counter
 
 from simkit import base, cloudwatch, destination, simple, with_firehose, with_sns
 
-from ses_metrics.simulator import Faults, Simulator
+from ses_metrics.simulator import Faults, Simulator, output
 from ses_metrics.simulator.events import NO_ENGAGEMENT
 from ses_metrics.simulator.output import write_ndjson
 from ses_metrics.simulator.scenario import ScenarioSend
@@ -66,6 +66,28 @@ def test_write_ndjson_writes_each_event_then_a_failed_send_line():
     write_ndjson(results, out)
     expected = [stdlib_line({"failedSend": r.to_json()}) if r.error else b"".join(stdlib_line(o.to_json()) for o in r.events) for r in results]
     assert out.getvalue() == b"".join(expected)
+
+
+class Writes(io.BytesIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[bytes] = []
+
+    def write(self, data) -> int:  # type: ignore[override]
+        self.chunks.append(bytes(data))
+        return super().write(data)
+
+
+def test_lines_are_written_whole_in_chunks_of_at_least_the_chunk_size(monkeypatch):
+    _, results = varied_results()
+    one_by_one = io.BytesIO()
+    write_ndjson(results, one_by_one)
+    monkeypatch.setattr(output, "NDJSON_CHUNK", 2000)
+    chunked = Writes()
+    write_ndjson(results * 3, chunked)
+    assert chunked.getvalue() == one_by_one.getvalue() * 3
+    assert 1 < len(chunked.chunks) < len(results) * 3
+    assert all(chunk.endswith(b"\n") and len(chunk) >= 2000 for chunk in chunked.chunks[:-1])
 
 
 def test_the_summary_counts_every_destination_of_every_event_once():
