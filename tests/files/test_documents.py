@@ -42,6 +42,21 @@ def test_documents_nested_past_the_limit_are_refused(text):
         parse_document(text)
 
 
+def with_bracket_strings(depth: int, brackets: str) -> str:
+    """JSON nested ``depth`` levels, each level holding strings of brackets, escaped quotes,
+    empty and adjacent strings."""
+    data: object = 1
+    for _ in range(depth):
+        data = {"": "", "b": brackets, "q": f'"{brackets}\\', "e": "", "v": [data, brackets, ""]}
+    return json.dumps(data)
+
+
+def test_empty_adjacent_and_bracket_strings_at_every_level_do_not_change_the_nesting():
+    parse_document(with_bracket_strings(DEPTH // 2, "[{[{"))  # each level is two deep: the mapping and its list
+    with pytest.raises(DocumentError, match=f"nested more than {DEPTH} levels deep"):
+        parse_document(with_bracket_strings(DEPTH // 2 + 1, "]}]}"))
+
+
 def test_a_json_document_nested_past_the_parsers_recursion_is_refused_not_a_recursion_error():
     with pytest.raises(DocumentError, match="nested more than"):
         parse_document('{"a": ' + "[" * 5000)

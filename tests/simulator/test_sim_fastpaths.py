@@ -127,6 +127,18 @@ def test_a_run_pauses_the_cyclic_garbage_collector_and_restores_it(enabled_befor
     assert after is enabled_before
 
 
+def test_the_json_document_is_built_with_the_collector_paused_and_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ses_metrics.simulator.outcomes import SendResult
+
+    result = Simulator(base()).run(Scenario([ScenarioSend(simple())]))
+    seen: list[bool] = []
+    document = SendResult.to_json
+    monkeypatch.setattr(SendResult, "to_json", lambda self: seen.append(gc.isenabled()) or document(self))
+    assert gc.isenabled()
+    assert result.to_json()["sends"] == [document(result.sends[0])]
+    assert seen == [False] and gc.isenabled()
+
+
 RAW = "From: news@example.com\nTo: success@simulator.amazonses.com\nSubject: Raw\nX-SES-CONFIGURATION-SET: marketing\n\nhello\n"
 
 

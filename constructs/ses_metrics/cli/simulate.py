@@ -80,7 +80,7 @@ def _run_kept(args: argparse.Namespace, simulator: Any, scenarios: list[Any]) ->
     if args.out:
         write_out(result, Path(args.out))
     if args.format == "json":
-        _write(encode_document(result.to_json()) + b"\n")
+        _write(encode_document(result.to_json()), b"\n")
     elif args.format == "ndjson":
         _print_ndjson(simulator, sends)
     else:
@@ -158,8 +158,10 @@ def _with_progress(results: Iterator[Any], total: int) -> Iterator[Any]:
             progress.stop()
 
 
-def _write(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
+def _write(*chunks: bytes) -> None:
+    """Each chunk, as it is (a document of hundreds of MB is not copied to end it with a newline)."""
+    for chunk in chunks:
+        sys.stdout.buffer.write(chunk)
     sys.stdout.buffer.flush()
 
 

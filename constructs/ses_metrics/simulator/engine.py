@@ -337,6 +337,12 @@ class SimulationResult:
         return summary.to_json() | self.simulator.sink_counts()
 
     def to_json(self) -> dict[str, Any]:
+        """The document of ``simulate --format json`` (built with the collector paused, as
+        ``run`` is: the new objects all live until the document is encoded)."""
+        with _collector_paused():
+            return self._document()
+
+    def _document(self) -> dict[str, Any]:
         return {
             "sends": [s.to_json() for s in self.sends],
             "events": [outcome.to_json() for outcome in self.events()],

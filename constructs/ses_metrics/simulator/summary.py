@@ -43,6 +43,7 @@ class Summary:
         self.failed: Counter[str] = Counter()  # error code -> sends
         self.events: Counter[str] = Counter()  # record eventType -> events
         self.routes: dict[tuple[str, str], RouteCount] = {}
+        self._by_set: dict[str, dict[str, RouteCount]] = {}  # the same routes, per configuration set
 
     def add(self, result: SendResult) -> None:
         """Count one send's result."""
@@ -53,19 +54,27 @@ class Summary:
             self.add_event(outcome)
 
     def add_event(self, outcome: EventOutcome) -> None:
-        self.events[outcome.event.type.record] += 1
-        configuration_set = outcome.configuration_set or NO_SET
+        event = outcome.event
+        self.events[event.type.record] += 1
+        configuration_set = event.message.configuration_set
+        name = configuration_set.name if configuration_set is not None else NO_SET
+        # Its routes by destination, looked up without building a key per destination
+        # (half the cost of counting; benchmarks/user_path.py)
+        routes = self._by_set.get(name)
+        if routes is None:
+            routes = self._by_set[name] = {}
         for delivery in outcome.deliveries:
-            self._route(configuration_set, delivery.destination, delivery.kind).delivered += 1
+            found = routes.get(delivery.destination)
+            (found or self._route(routes, name, delivery.destination, delivery.kind)).delivered += 1
         for filtered in outcome.filtered:
-            self._route(configuration_set, filtered.destination or NO_SET, filtered.kind).filtered[filtered.reason] += 1
+            found = routes.get(filtered.destination or NO_SET)
+            (found or self._route(routes, name, filtered.destination or NO_SET, filtered.kind)).filtered[filtered.reason] += 1
         for drop in outcome.drops:
-            self._route(configuration_set, drop.destination, drop.kind).dropped[drop.reason] += 1
+            found = routes.get(drop.destination)
+            (found or self._route(routes, name, drop.destination, drop.kind)).dropped[drop.reason] += 1
 
-    def _route(self, configuration_set: str, destination: str, kind: DestinationKind | None) -> RouteCount:
-        found = self.routes.get((configuration_set, destination))
-        if found is None:
-            found = self.routes[(configuration_set, destination)] = RouteCount(configuration_set, destination, kind)
+    def _route(self, routes: dict[str, RouteCount], configuration_set: str, destination: str, kind: DestinationKind | None) -> RouteCount:
+        found = routes[destination] = self.routes[(configuration_set, destination)] = RouteCount(configuration_set, destination, kind)
         return found
 
     @property
