@@ -129,7 +129,7 @@ class EventFactory:
             events.append(Event(EventType.DELIVERY_DELAY, at, record, message))
         # DG: SES tags the bounce and complaint notifications of a tenant's sends with ses:tenant-name
         notified = tenants.tagged(mail, message.tenant) if message.tenant else mail
-        for (bounce_type, subtype, at, mta), bounced in plan.bounces.items():
+        for (bounce_type, subtype, at, mta), bounced in plan.bounces:
             events.append(Event(EventType.BOUNCE, at, self._bounce(notified, (bounce_type, subtype), bounced, at, mta), message))
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``

@@ -31,6 +31,7 @@ others are the simulator's choice of RFC 3463 codes (``BOUNCE_DSN``, ``DELAY_DSN
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -100,23 +101,39 @@ def mailbox_simulator(recipient: str) -> str | None:
     return local if local in ("success", "bounce", "ooto", "complaint", "suppressionlist") else "success"
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Plan:
-    """What SES publishes about a message's recipients, before it becomes records."""
+    """What SES publishes about a message's recipients, before it becomes records (read
+    only: most messages' plans are only deliveries, and share the empty rest)."""
 
-    delays: list[tuple[str, int, str, str, str]]  # recipient, ms, delayType, status, diagnostic
-    delivered: list[tuple[str, int]]  # recipient, ms
-    # (bounceType, subtype, ms, reportingMTA) -> bouncedRecipients entries
+    delivered: Sequence[tuple[str, int]]  # recipient, ms
+    delays: Sequence[tuple[str, int, str, str, str]] = ()  # recipient, ms, delayType, status, diagnostic
+    # ((bounceType, subtype, ms, reportingMTA), bouncedRecipients entries)
+    bounces: Sequence[tuple[tuple[str, str, int, str | None], list[dict[str, Any]]]] = ()
+    complaints: Sequence[tuple[int, dict[str, Any]]] = ()  # ms, the complaint object's fields
+    recorded: Sequence[tuple[str, str, int]] = ()  # recipient, suppression reason, ms
+    forgiven: Sequence[str] = ()  # recipients whose not-spam feedback lifts a COMPLAINT entry
+    notes: Sequence[str] = ()
+
+
+@dataclass(slots=True, init=False)
+class _Planner:
+    """A ``Plan`` being made, recipient by recipient."""
+
+    delays: list[tuple[str, int, str, str, str]]
+    delivered: list[tuple[str, int]]
     bounces: dict[tuple[str, str, int, str | None], list[dict[str, Any]]]
-    complaints: list[tuple[int, dict[str, Any]]]  # ms, the complaint object's fields
-    recorded: list[tuple[str, str, int]]  # recipient, suppression reason, ms
-    forgiven: list[str]  # recipients whose not-spam feedback lifts a COMPLAINT entry
+    complaints: list[tuple[int, dict[str, Any]]]
+    recorded: list[tuple[str, str, int]]
+    forgiven: list[str]
     notes: list[str]
 
-    def __init__(self, delivered: list[tuple[str, int]] | None = None) -> None:
-        # Literals, not default factories: one plan per message sent (a third of the cost)
-        self.delays, self.bounces, self.complaints, self.recorded, self.forgiven, self.notes = [], {}, [], [], [], []
-        self.delivered = delivered if delivered is not None else []
+    def __init__(self) -> None:
+        self.delays, self.delivered, self.bounces, self.complaints, self.recorded, self.forgiven, self.notes = [], [], {}, [], [], [], []
+
+    def plan(self) -> Plan:
+        return Plan(delivered=self.delivered, delays=self.delays, bounces=list(self.bounces.items()), complaints=self.complaints,
+                    recorded=self.recorded, forgiven=self.forgiven, notes=self.notes)
 
     def bounce(self, recipient: str, kind: tuple[str, str], at: int, dsn: tuple[str, str, str] | None = None) -> None:
         dsn = dsn if dsn is not None else BOUNCE_DSN.get(kind)
@@ -160,8 +177,8 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
                 break
             plain.append((recipient, at))
         else:
-            return Plan(plain)
-    out = Plan()
+            return Plan(plain)  # the rest empty
+    out = _Planner()
     t0 = message.ms
     deadline = t0 + max_delivery_seconds * SECOND
     which, reasons = listing.policy(message.configuration_set, message.tenant) if listing is not None else (None, frozenset())
@@ -204,13 +221,13 @@ def plan(message: Message, engagement: Engagement, suppression: SuppressionList 
     if asked:
         for what, left in (("delay", delays), ("bounce", bounces), ("complaint", complaints)):
             out.notes += [f"{what} for {r} ignored: not a recipient of this message" for r in left or ()]
-    return out
+    return out.plan()
 
 
 _PLAIN = (None, "success")  # mailbox_simulator() of a recipient that is only delivered
 
 
-def _suppressed(out: Plan, recipient: str, reason: str, t0: int, asked: Any, tenant: str | None = None) -> None:
+def _suppressed(out: _Planner, recipient: str, reason: str, t0: int, asked: Any, tenant: str | None = None) -> None:
     at = t0 + BOUNCE_AFTER
     if tenant is not None:  # the DG's one sign of a tenant's list, whatever the reason
         out.bounce(recipient, ("Permanent", rules.ON_TENANT_SUPPRESSION_LIST), at)
@@ -223,7 +240,7 @@ def _suppressed(out: Plan, recipient: str, reason: str, t0: int, asked: Any, ten
         out.notes.append(f"what the scenario says {recipient} does is ignored: the address is on {whose} suppression list ({reason})")
 
 
-def _delayed(out: Plan, recipient: str, delay: Delay, t0: int, deadline: int, max_seconds: int) -> int | None:
+def _delayed(out: _Planner, recipient: str, delay: Delay, t0: int, deadline: int, max_seconds: int) -> int | None:
     """The time of the attempt that succeeds or fails for good after ``delay``; None when
     SES gave up first (the expiry bounce is planned)."""
     status, diagnostic = DELAY_DSN[delay.delay_type]
@@ -236,7 +253,7 @@ def _delayed(out: Plan, recipient: str, delay: Delay, t0: int, deadline: int, ma
     return None
 
 
-def _expire(out: Plan, recipient: str, t0: int, deadline: int, max_seconds: int, delay_type: str | None, last: str | None = None) -> None:
+def _expire(out: _Planner, recipient: str, t0: int, deadline: int, max_seconds: int, delay_type: str | None, last: str | None = None) -> None:
     """SES stopped retrying at the deadline (after a DeliveryDelay of ``delay_type`` if given)."""
     if delay_type is not None:
         status, last = DELAY_DSN[delay_type]
@@ -245,7 +262,7 @@ def _expire(out: Plan, recipient: str, t0: int, deadline: int, max_seconds: int,
     out.bounce(recipient, ("Transient", "General"), deadline, ("4.4.7", diagnostic, SES_MTA))
 
 
-def _delivered(out: Plan, recipient: str, at: int, simulated: str | None, complaint: Complaint | None) -> None:
+def _delivered(out: _Planner, recipient: str, at: int, simulated: str | None, complaint: Complaint | None) -> None:
     out.delivered.append((recipient, at))
     if simulated == "ooto":
         out.bounce(recipient, ("Transient", "General"), at + AUTO_REPLY_AFTER)
