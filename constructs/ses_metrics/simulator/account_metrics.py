@@ -14,7 +14,7 @@ has at least one dimension, so the two never share a metric.
 
 from __future__ import annotations
 
-from ses_metrics.rules import ACCOUNT_METRIC_EVENTS, TRACKED_ACCOUNT_METRIC_EVENTS
+from ses_metrics.rules import ACCOUNT_METRIC_EVENTS, TRACKED_ACCOUNT_METRIC_EVENTS, EventType
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
 from ses_metrics.simulator.topology import ConfigurationSet
@@ -22,6 +22,7 @@ from ses_metrics.simulator.topology import ConfigurationSet
 # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
 _ALWAYS = {e.cfn: e.metric_name for e in ACCOUNT_METRIC_EVENTS if e not in TRACKED_ACCOUNT_METRIC_EVENTS}
 _TRACKED = {e.cfn: e.metric_name for e in TRACKED_ACCOUNT_METRIC_EVENTS}
+_EVENT_TYPES = [e.cfn for e in EventType]
 
 
 def tracked_types(configuration_set: ConfigurationSet | None) -> frozenset[str]:
@@ -44,9 +45,9 @@ class AccountMetrics:
     def __init__(self, store: MetricStore):
         self.store = store
         self._names: dict[str | None, dict[str, str]] = {}  # per set: event type (cfn) -> metric name
-        # Per set: event type (cfn) -> the metric's datapoints by minute, made at its first event
-        # (a metric exists from its first event on), so an event is counted with two lookups
-        self._points: dict[str | None, dict[str, dict[int, float]]] = {}
+        # Per set: every event type (cfn) -> the metric's datapoints by minute, made at its first
+        # event (a metric exists from its first event on; None before, and for types not counted)
+        self._points: dict[str | None, dict[str, dict[int, float] | None]] = {}
 
     def publish(self, configuration_set: ConfigurationSet | None, events: list[Event]) -> None:
         """Count the events of one message, sent with ``configuration_set``."""
@@ -54,17 +55,17 @@ class AccountMetrics:
         if points is None:
             points = self._table(configuration_set)
         for event in events:
-            minutes = points.get(event.type.cfn)
+            minutes = points[event.type.cfn]
             if minutes is None:
                 minutes = self._start(configuration_set, event.type.cfn)
                 if minutes is None:
                     continue  # a type SES does not count for this set
             minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds
 
-    def _table(self, configuration_set: ConfigurationSet | None) -> dict[str, dict[int, float]]:
+    def _table(self, configuration_set: ConfigurationSet | None) -> dict[str, dict[int, float] | None]:
         key = configuration_set.name if configuration_set is not None else None
         self._names[key] = self._metric_names(configuration_set)
-        points: dict[str, dict[int, float]] = {}
+        points: dict[str, dict[int, float] | None] = dict.fromkeys(_EVENT_TYPES)
         self._points[key] = points
         return points
 

@@ -150,11 +150,15 @@ class ReputationModel:
 
     def observe_all(self, events: Iterable[Event]) -> None:
         """The events of one send, in order (one call per send: the engine's)."""
+        counts = self._counted_cache
         for event in events:
             kind = event.type  # compared by identity: the other events (most) cost two tests
             if kind is _SEND:
                 message = event.message
-                counted = list(filter(self._counted_cache, message.destination))
+                counted = []  # a loop: filter() and a list comprehension cost twice as much per send
+                for recipient in message.destination:
+                    if counts(recipient):
+                        counted.append(recipient)
                 if not counted:
                     continue  # only the mailbox simulator or verified identities: not a send of the rates
                 scopes = self._scopes_of(event)

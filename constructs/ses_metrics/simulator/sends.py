@@ -252,8 +252,8 @@ class MessageFactory:
         self._auto_tags: dict[tuple[str, str, str], dict[str, list[str]]] = {}
         self._headers: dict[tuple[Any, ...], tuple[list[dict[str, str]], bool]] = {}
         # A repeated request is only stamped (simulator/_fastpath.py).
-        self._repeated: RepeatedRequests[Message] = RepeatedRequests(
-            lambda request, operation, sent_at: self._build(request, operation=operation, sent_at=sent_at), stamp, self.ids.message_id)
+        self._repeated: RepeatedRequests[Message, Prepared] = RepeatedRequests(
+            lambda request, operation, sent_at: self._build(request, operation=operation, sent_at=sent_at), prepare, stamp, self.ids.message_id)
         # Configuration sets that accept sends.
         self._sending = {name: cs for name, cs in topology.configuration_sets.items() if cs.sending_enabled}
 
@@ -524,22 +524,32 @@ class MessageFactory:
         return headers
 
 
-def stamp(prepared: Message, message_id: str, sent_at: int) -> Message:
-    """``prepared`` sent again: a new message ID and time, everything else shared (read-only).
-
-    Every field is read in the dataclass's own order (``_MESSAGE_FIELDS``) and the per-send
-    ones replaced: no hand-written argument order to get wrong, and half the cost of 21
-    keyword arguments (this runs for every repeated send)."""
-    common = prepared.common_headers.copy()
-    common["messageId"] = message_id  # keeps its place among the common headers
-    values = list(_message_fields(prepared))
-    values[_ID], values[_MS], values[_TIMESTAMP], values[_COMMON] = message_id, sent_at, iso_ms(sent_at), common
-    return Message(*values)
-
-
+# A message sent again shares every field but its ID, common headers (which hold the ID) and
+# time. ``prepare`` reads the shared ones once, in the dataclass's own order, as the runs
+# between the per-send ones; ``stamp`` puts them back around the new values: no hand-written
+# argument order to get wrong, and a third of the cost of reading 17 fields per send.
 _MESSAGE_FIELDS = [f.name for f in fields(Message)]
 _message_fields = attrgetter(*_MESSAGE_FIELDS)
-_ID, _MS, _TIMESTAMP, _COMMON = (_MESSAGE_FIELDS.index(name) for name in ("message_id", "ms", "timestamp", "common_headers"))
+_ID, _COMMON, _MS, _TIMESTAMP = (_MESSAGE_FIELDS.index(name) for name in ("message_id", "common_headers", "ms", "timestamp"))
+if not _ID == 0 < _COMMON < _MS == _TIMESTAMP - 1:
+    raise AssertionError("stamp() expects message_id first, then common_headers, then ms and timestamp side by side")
+Prepared = tuple[tuple[Any, ...], dict[str, Any], tuple[Any, ...], tuple[Any, ...]]
+
+
+def prepare(message: Message) -> Prepared:
+    """What every later send of ``message`` shares: the fields before its common headers,
+    the common headers, the fields between them and the time, and the fields after it."""
+    values = _message_fields(message)
+    return values[_ID + 1:_COMMON], message.common_headers, values[_COMMON + 1:_MS], values[_TIMESTAMP + 1:]
+
+
+def stamp(prepared: Prepared, message_id: str, sent_at: int) -> Message:
+    """A ``prepare``-d message sent again: a new message ID and time, everything else shared (read-only)."""
+    before, common_headers, between, after = prepared
+    common = common_headers.copy()
+    common["messageId"] = message_id  # keeps its place among the common headers
+    values = (message_id, *before, common, *between, sent_at, iso_ms(sent_at), *after)
+    return Message(*values)
 
 
 @dataclass(slots=True)
