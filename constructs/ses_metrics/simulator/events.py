@@ -38,6 +38,10 @@ REPORTING_MTA = "a8-70.smtp-out.amazonses.com"
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
 READER_IP = "192.0.2.1"
 SECOND, MINUTE = 1000, 60_000  # event times are integer milliseconds since the epoch
+# The members every message's events use, as module constants: in Python 3.11 reading an
+# Enum member from its class (``EventType.SEND``) costs as much as building a small dict
+_SEND, _DELIVERY, _BOUNCE, _COMPLAINT = EventType.SEND, EventType.DELIVERY, EventType.BOUNCE, EventType.COMPLAINT
+_DELIVERY_DELAY = EventType.DELIVERY_DELAY
 __all__ = ["NO_ENGAGEMENT", "Bounce", "Click", "Complaint", "Delay", "Engagement", "Event", "EventFactory", "Unsubscribe"]
 
 
@@ -114,7 +118,7 @@ class EventFactory:
             }
             notes += self._ignored(engagement, "the template did not render, so nothing was sent")
             return [Event(EventType.RENDERING_FAILURE, t0 + 100, record, message)], notes
-        events = [Event(EventType.SEND, t0, {"eventType": "Send", "mail": mail, "send": {}}, message)]
+        events = [Event(_SEND, t0, {"eventType": "Send", "mail": mail, "send": {}}, message)]
         if message.virus:
             events.append(Event(EventType.REJECT, t0 + 300, {"eventType": "Reject", "mail": mail, "reject": {"reason": rules.REJECT_REASON}}, message))
             notes += self._ignored(engagement, "SES rejected the message (virus signature)")
@@ -126,11 +130,11 @@ class EventFactory:
         notes += plan.notes
         for recipient, at, delay_type, status, diagnostic in plan.delays:
             record = self._delay(message, recipient, (delay_type, status, diagnostic), at, max_seconds)
-            events.append(Event(EventType.DELIVERY_DELAY, at, record, message))
+            events.append(Event(_DELIVERY_DELAY, at, record, message))
         # DG: SES tags the bounce and complaint notifications of a tenant's sends with ses:tenant-name
         notified = tenants.tagged(mail, message.tenant) if message.tenant else mail
         for (bounce_type, subtype, at, mta), bounced in plan.bounces:
-            events.append(Event(EventType.BOUNCE, at, self._bounce(notified, (bounce_type, subtype), bounced, at, mta), message))
+            events.append(Event(_BOUNCE, at, self._bounce(notified, (bounce_type, subtype), bounced, at, mta), message))
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
             delivery_mail["tags"] = {**message.tags, **self._outgoing}
@@ -148,9 +152,9 @@ class EventFactory:
                     "reportingMTA": REPORTING_MTA,
                 },
             }
-            events.append(Event(EventType.DELIVERY, at, record, message))
+            events.append(Event(_DELIVERY, at, record, message))
         for at, detail in plan.complaints:
-            events.append(Event(EventType.COMPLAINT, at, self._complaint(notified, detail, at), message))
+            events.append(Event(_COMPLAINT, at, self._complaint(notified, detail, at), message))
         if self.suppression is not None and (plan.recorded or plan.forgiven):
             listing, reasons = self.suppression.policy(configuration_set, message.tenant)
             for recipient, reason, at in plan.recorded:
