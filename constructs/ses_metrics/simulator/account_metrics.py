@@ -43,27 +43,45 @@ class AccountMetrics:
 
     def __init__(self, store: MetricStore):
         self.store = store
-        self._tracked: dict[str | None, frozenset[str]] = {}
+        self._names: dict[str | None, dict[str, str]] = {}  # per set: event type (cfn) -> metric name
+        # Per set: event type (cfn) -> the metric's datapoints by minute, made at its first event
+        # (a metric exists from its first event on), so an event is counted with two lookups
+        self._points: dict[str | None, dict[str, dict[int, float]]] = {}
 
-    def publish(self, events: list[Event]) -> None:
-        """Count the events of one message."""
-        count = self.store.count
+    def publish(self, configuration_set: ConfigurationSet | None, events: list[Event]) -> None:
+        """Count the events of one message, sent with ``configuration_set``."""
+        points = self._points.get(configuration_set.name if configuration_set is not None else None)
+        if points is None:
+            points = self._table(configuration_set)
         for event in events:
-            cfn = event.type.cfn
-            name = _ALWAYS.get(cfn)
-            if name is None:
-                name = _TRACKED.get(cfn)
-                if name is None or cfn not in self._tracking(event):
-                    continue
-            count(name, (), event.ms // 1000)
+            minutes = points.get(event.type.cfn)
+            if minutes is None:
+                minutes = self._start(configuration_set, event.type.cfn)
+                if minutes is None:
+                    continue  # a type SES does not count for this set
+            minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds
 
-    def _tracking(self, event: Event) -> frozenset[str]:
-        configuration_set = event.message.configuration_set
+    def _table(self, configuration_set: ConfigurationSet | None) -> dict[str, dict[int, float]]:
         key = configuration_set.name if configuration_set is not None else None
-        found = self._tracked.get(key)
-        if found is None:
-            found = self._tracked[key] = tracked_types(configuration_set)
-        return found
+        self._names[key] = self._metric_names(configuration_set)
+        points: dict[str, dict[int, float]] = {}
+        self._points[key] = points
+        return points
+
+    def _start(self, configuration_set: ConfigurationSet | None, cfn: str) -> dict[int, float] | None:
+        """The datapoints of the account metric of events of type ``cfn`` (None: not counted)."""
+        key = configuration_set.name if configuration_set is not None else None
+        name = self._names[key].get(cfn)
+        if name is None:
+            return None
+        minutes = self._points[key][cfn] = self.store.points(name, ())
+        return minutes
+
+    @staticmethod
+    def _metric_names(configuration_set: ConfigurationSet | None) -> dict[str, str]:
+        """The account metric of each event type SES counts for messages sent with this set."""
+        tracked = tracked_types(configuration_set)
+        return _ALWAYS | {cfn: name for cfn, name in _TRACKED.items() if cfn in tracked}
 
 
 def is_account_metric(metric_name: str) -> bool:

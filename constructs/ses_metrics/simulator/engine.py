@@ -177,7 +177,10 @@ class Simulator:
         is kept). Errors SES returns are recorded in the result, not raised."""
         if send.operation == "SendBulkEmail":
             return self._keep(*self._send_bulk(send, collect=self.keep_events))
-        return self._keep(self._send(send, collect=self.keep_events))[0]
+        result = self._send(send, collect=self.keep_events)
+        if self.keep_events:
+            self.sends.append(result)
+        return result
 
     def run(self, scenario: Scenario) -> SimulationResult:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush;
@@ -273,20 +276,19 @@ class Simulator:
             if note:
                 notes.append(note)
         configuration_set = message.configuration_set
-        result = SendResult(index, send.name, send.operation, message.message_id, configuration_set.name if configuration_set else None, None, [], notes)
+        set_name = configuration_set.name if configuration_set is not None else None
+        result = SendResult(index, send.name, send.operation, message.message_id, set_name, None, [], notes)
         self.event_count += len(events)
-        self.account_metrics.publish(events)
-        reputation = self.reputation.observe
-        for event in events:
-            reputation(event)
+        self.account_metrics.publish(configuration_set, events)
+        self.reputation.observe_all(events)
         for observe in self.observers:
             for event in events:
                 observe(event)
         if collect:
             route = self.router.route
             result.events = [route(event) for event in events]
-        elif configuration_set is not None:
-            self.router.write_all(configuration_set.name, events)
+        elif set_name is not None:
+            self.router.write_all(set_name, events)
         return result
 
     def _send_bulk(self, send: ScenarioSend, *, collect: bool) -> list[SendResult]:

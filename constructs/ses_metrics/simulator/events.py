@@ -49,7 +49,7 @@ class Event:
     """One event record, the message it is about, and when SES publishes it (``ms``:
     integer milliseconds since the epoch, which every sink buckets by)."""
 
-    __slots__ = ("_encoded", "link_tags", "message", "ms", "record", "type")
+    __slots__ = ("link_tags", "message", "ms", "record", "record_bytes", "type")
 
     def __init__(self, type: EventType, ms: int, record: dict[str, Any], message: Message, link_tags: dict[str, list[str]] | None = None):
         self.type = type
@@ -57,7 +57,9 @@ class Event:
         self.record = record
         self.message = message
         self.link_tags = link_tags
-        self._encoded: bytes | None = None
+        # ``encoded`` once it was read, else None: loops that read it for every event and
+        # destination look here first (a property is a call, an attribute is not)
+        self.record_bytes: bytes | None = None
 
     @property
     def at(self) -> datetime:
@@ -69,9 +71,9 @@ class Event:
     @property
     def encoded(self) -> bytes:
         """The record as SES publishes it to Firehose, SNS and EventBridge (encoded once)."""
-        if self._encoded is None:
-            self._encoded = encode(self.record)
-        return self._encoded
+        if self.record_bytes is None:
+            self.record_bytes = encode(self.record)
+        return self.record_bytes
 
 
 class EventFactory:

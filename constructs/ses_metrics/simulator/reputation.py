@@ -46,7 +46,7 @@ from itertools import count
 from typing import Any
 
 from ses_metrics import rules
-from ses_metrics.rules import MetricKey, ReputationMetric
+from ses_metrics.rules import EventType, MetricKey, ReputationMetric
 from ses_metrics.simulator.account import ReputationSettings
 from ses_metrics.simulator.events import Event
 from ses_metrics.simulator.sends import Message, address
@@ -108,6 +108,9 @@ class Window:
             self.complaints += 1
 
 
+_SEND, _BOUNCE, _COMPLAINT = EventType.SEND, EventType.BOUNCE, EventType.COMPLAINT
+
+
 def _slot(message: Message, recipient: str) -> str:
     """A recipient's place in the window: the rates count recipients, as SES counts its
     quotas ("based on the number of recipients, rather than on the number of messages", DG quotas.html)."""
@@ -143,26 +146,31 @@ class ReputationModel:
 
     def observe(self, event: Event) -> None:
         """One event of a send (every event of a send arrives before the next send)."""
-        kind = event.type.record
-        message = event.message
-        if kind == "Send":
-            counted = [r for r in message.destination if self._counted_cache(r)]
-            if not counted:
-                return  # only the mailbox simulator or verified identities: not a send of the rates
-            scopes = self._scopes_of(event)
-            self._advance(event.ms)
-            for name, window in scopes:
-                for recipient in counted:
-                    window.send(_slot(message, recipient))
-                self._active[name] = window
-        elif kind == "Bounce":
-            bounce = event.record["bounce"]
-            if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] not in rules.SUPPRESSED_SUBTYPES:
-                self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
-        elif kind == "Complaint":
-            complaint = event.record["complaint"]
-            if complaint.get("complaintSubType") is None:
-                self._pend(event, COMPLAINED, [r["emailAddress"] for r in complaint["complainedRecipients"]])
+        self.observe_all((event,))
+
+    def observe_all(self, events: Iterable[Event]) -> None:
+        """The events of one send, in order (one call per send: the engine's)."""
+        for event in events:
+            kind = event.type  # compared by identity: the other events (most) cost two tests
+            if kind is _SEND:
+                message = event.message
+                counted = list(filter(self._counted_cache, message.destination))
+                if not counted:
+                    continue  # only the mailbox simulator or verified identities: not a send of the rates
+                scopes = self._scopes_of(event)
+                self._advance(event.ms)
+                for name, window in scopes:
+                    for recipient in counted:
+                        window.send(_slot(message, recipient))
+                    self._active[name] = window
+            elif kind is _BOUNCE:
+                bounce = event.record["bounce"]
+                if bounce["bounceType"] == rules.HARD_BOUNCE and bounce["bounceSubType"] not in rules.SUPPRESSED_SUBTYPES:
+                    self._pend(event, BOUNCED, [r["emailAddress"] for r in bounce["bouncedRecipients"]])
+            elif kind is _COMPLAINT:
+                complaint = event.record["complaint"]
+                if complaint.get("complaintSubType") is None:
+                    self._pend(event, COMPLAINED, [r["emailAddress"] for r in complaint["complainedRecipients"]])
 
     def _pend(self, event: Event, flag: int, recipients: list[str]) -> None:
         """A hard bounce or complaint of these recipients, applied when it arrives."""

@@ -63,7 +63,7 @@ from ses_metrics.simulator.outcomes import (
     RuleMatch,
     SnsDelivery,
 )
-from ses_metrics.simulator.sinks.cloudwatch import MetricStore
+from ses_metrics.simulator.sinks.cloudwatch import DimensionKey, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
@@ -74,6 +74,10 @@ Action = Callable[[Event, bool], Delivery | None]
 # What a destination does with every event of one type: deliver (an action), or a filter or
 # drop decided when the router is built.
 Entry = Action | Filtered | Drop
+# What ``write`` runs: an action without its delivery, which returns why the event was
+# dropped (None: written). Writing every event of a long replay, it is one call per event
+# and destination, where an action is two (benchmarks/RESULTS.md).
+Writer = Callable[[Event], str | None]
 
 
 class _Drop(Exception):
@@ -118,6 +122,22 @@ class _Route:
     reason: str = ""
     notes: list[str] = field(default_factory=list)
     never: NeverReceives | None = None  # set whenever ``action`` is None
+    # ``action`` as a ``Writer`` (None: ``_writer(action)``), and what precedes its drop reasons
+    writer: Writer | None = None
+    lead: str = ""
+
+
+def _writer(action: Action) -> Writer:
+    """``action`` as a ``Writer``, for a route without a writer of its own."""
+
+    def write(event: Event) -> str | None:
+        try:
+            action(event, False)
+        except _Drop as drop:
+            return str(drop)
+        return None
+
+    return write
 
 
 class Router:
@@ -143,16 +163,14 @@ class Router:
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
         self._tables: dict[str, dict[str, list[tuple[EventDestination, Entry]]]] = {}
         self._verdicts: list[DestinationVerdict] = []
+        # What ``write`` runs: per set and event type only the destinations that deliver,
+        # as (destination name, writer, what precedes its drop reasons).
+        self._writers: dict[str, dict[str, list[tuple[str, Writer, str]]]] = {}
         for stream in topology.streams.values():
             if stream.s3 is not None:
                 firehose.register(stream)
         for configuration_set in topology.configuration_sets.values():
             self._tables[configuration_set.name] = self._table(configuration_set)
-        # What ``write`` runs: per set and event type only the destinations that deliver.
-        self._writers: dict[str, dict[str, list[tuple[str, Action]]]] = {
-            name: {cfn: [(d.name, entry) for d, entry in entries if callable(entry)] for cfn, entries in table.items()}
-            for name, table in self._tables.items()
-        }
 
     def verdicts(self) -> list[DestinationVerdict]:
         """Per configuration set and event destination (template order), whether SES can
@@ -171,11 +189,10 @@ class Router:
         decided per event are counted in ``write_drops``."""
         writers = self._writers[configuration_set]
         for event in events:
-            for destination, action in writers[event.type.cfn]:
-                try:
-                    action(event, False)
-                except _Drop as drop:
-                    self.write_drops[(configuration_set, destination, str(drop))] += 1
+            for destination, write, lead in writers[event.type.cfn]:
+                refused = write(event)
+                if refused is not None:
+                    self.write_drops[(configuration_set, destination, lead + refused)] += 1
 
     def plan(self, configuration_set: str, event_type: EventType) -> list[tuple[str, Filtered | Drop | None]]:
         """For every event destination of the set: its name and the filter or drop every
@@ -219,6 +236,7 @@ class Router:
         for route in routes:
             self.notes += [f"{configuration_set.name}/{route.destination.name}: {n}" for n in route.notes]
         table: dict[str, list[tuple[EventDestination, Entry]]] = {}
+        writers = self._writers[configuration_set.name] = {}
         for event_type in EventType:
             entries: list[tuple[EventDestination, Entry]] = []
             for route, verdict in zip(routes, verdicts, strict=True):
@@ -235,6 +253,9 @@ class Router:
                     entry = route.action
                 entries.append((d, entry))
             table[event_type.cfn] = entries
+            writers[event_type.cfn] = [
+                (route.destination.name, route.writer or _writer(entry), route.lead) for route, (_, entry) in zip(routes, entries, strict=True) if callable(entry)
+            ]
         return table
 
     @staticmethod
@@ -251,7 +272,7 @@ class Router:
         if d.problems:
             return _Route(d, None, "SES would refuse this event destination: " + "; ".join(d.problems), never=NeverReceives.REFUSED)
         if d.kind is DestinationKind.CLOUDWATCH:
-            return _Route(d, self._cloudwatch(d))
+            return self._cloudwatch(d)
         if d.kind is DestinationKind.FIREHOSE:
             return self._firehose(cs, d)
         if d.kind is DestinationKind.SNS:
@@ -262,7 +283,7 @@ class Router:
 
     # -- CloudWatch ------------------------------------------------------------------
 
-    def _cloudwatch(self, d: EventDestination) -> Action:
+    def _cloudwatch(self, d: EventDestination) -> _Route:
         # Dimensions in name order: the store's key needs no sort per event.
         dimensions = sorted(d.dimensions, key=lambda dim: dim.name)
         count = self.metrics.count
@@ -276,6 +297,20 @@ class Router:
                 # message's other records do not.
                 tags = event.record["mail"]["tags"]
                 return tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
+
+            # The store's minute buckets per metric and dimension values, looked up once
+            buckets: dict[tuple[str, DimensionKey], dict[int, float]] = {}
+            points = self.metrics.points
+
+            def write(event: Event) -> str | None:
+                # ``values`` and ``count`` inlined: two calls less per event of a long replay
+                tags = event.record["mail"]["tags"]
+                metric = (event.type.metric_name, tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults]))
+                minutes = buckets.get(metric)
+                if minutes is None:
+                    minutes = buckets[metric] = points(*metric)
+                minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds, as ``count`` buckets
+                return None
 
         else:
 
@@ -296,6 +331,13 @@ class Router:
                     out.append((dim.name, found[0] if found else dim.default))
                 return tuple(out)
 
+            def write(event: Event) -> str | None:
+                try:
+                    count(event.type.metric_name, values(event), event.ms // 1000)
+                except _Drop as drop:  # a header value SES refuses
+                    return str(drop)
+                return None
+
         def deliver(event: Event, collect: bool) -> Delivery | None:
             key = values(event)
             metric = event.type.metric_name
@@ -304,7 +346,7 @@ class Router:
                 return None
             return CloudWatchDelivery(name, metric, key)
 
-        return deliver
+        return _Route(d, deliver, writer=write)
 
     # -- Firehose --------------------------------------------------------------------
 
@@ -396,7 +438,9 @@ class Router:
                 raise _Drop(prefix + refused)
             return FirehoseDelivery(name, stream.name, stream.kind, landing)
 
-        return _Route(d, self._gated(deliver, checks), notes=notes)
+        action = self._gated(deliver, checks)
+        # Not gated per second: ``write`` calls the sink's putter itself
+        return _Route(d, action, notes=notes, writer=put if action is deliver else None, lead=prefix)
 
     def _stream_problem(self, stream: DeliveryStream, checks: list[tuple[Timed, Any]], cs: ConfigurationSet,
                         d: EventDestination) -> tuple[NeverReceives, str] | None:

@@ -146,7 +146,7 @@ class Ids:
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
     def message_id(self) -> str:
-        h = f"{self._random.getrandbits(168):042x}"  # one draw: this runs for every message
+        h = self._random.getrandbits(168).to_bytes(21).hex()  # one draw, 42 hex digits: this runs for every message
         return f"010001{h[:10]}-{h[10:18]}-{h[18:22]}-4{h[23:26]}-{h[26:30]}-{h[30:]}-000000"
 
 
@@ -157,19 +157,18 @@ def iso(moment: datetime) -> str:
 
 def iso_ms(ms: int) -> str:
     """SES's timestamp format for integer milliseconds since the epoch."""
-    second, milli = divmod(ms, 1000)
-    day, rest = divmod(second, 86400)
-    return _iso_day(day) + _MINUTES[rest // 60] + _SECONDS[rest % 60] + _MILLIS[milli]
+    minute, rest = divmod(ms, 60_000)
+    return _iso_minute(minute) + _SECONDS[rest // 1000] + _MILLIS[rest % 1000]
 
 
 _MILLIS = tuple(f"{n:03d}Z" for n in range(1000))
-_MINUTES = tuple(f"T{n // 60:02d}:{n % 60:02d}:" for n in range(1440))
 _SECONDS = tuple(f"{n:02d}." for n in range(60))
 
 
 @lru_cache(maxsize=4096)
-def _iso_day(day: int) -> str:
-    return datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+def _iso_minute(minute: int) -> str:
+    """``YYYY-MM-DDTHH:MM:`` of a minute since the epoch (a replay's records share a few)."""
+    return datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
 
 
 def to_ms(moment: datetime) -> int:

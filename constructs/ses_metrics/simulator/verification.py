@@ -62,9 +62,10 @@ class Verification:
 
     def check(self, sender: str, recipients: Iterable[str]) -> None:
         """Raise ``MessageRejected`` naming every identity that fails."""
-        if not self.senders and not self.sandbox:
-            return
-        failed = [sender] if self.senders and not self.verified(sender) else []
+        unverified = self.senders and not (self._verified.get(sender) or self.verified(sender))
+        if not unverified and not self.sandbox:
+            return  # most sends: no list made
+        failed = [sender] if unverified else []
         if self.sandbox:
             failed += [r for r in recipients if not is_mailbox_simulator(r) and not self.verified(r)]
         if failed:

@@ -44,6 +44,12 @@ class MetricStore:
         """Add 1 in the minute of ``seconds`` (epoch seconds): ``add`` for one event."""
         self._points[(metric, dimensions)][seconds - seconds % 60] += 1.0
 
+    def points(self, metric: str, dimensions: DimensionKey) -> dict[int, float]:
+        """The datapoints of one metric and dimension set, by minute (epoch seconds), for
+        callers that count it for every event: ``points[s - s % 60] += 1.0`` is ``count``
+        without a call. The metric exists from this call on."""
+        return self._points[(metric, dimensions)]
+
     def metrics(self) -> list[tuple[str, dict[str, str]]]:
         """Every (metric name, dimensions) that has datapoints."""
         return [(metric, dict(dims)) for metric, dims in sorted(self._points)]

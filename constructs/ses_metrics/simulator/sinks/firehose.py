@@ -99,6 +99,12 @@ class Destination(Protocol):
         """One buffer's records (and where each landed, when every record has a ``Landing``)."""
 
 
+class Putter(Protocol):
+    """``FirehoseSink.put`` for one stream."""
+
+    def __call__(self, event: Event, landing: Landing | None = None) -> str | None: ...
+
+
 def staged_object_key(prefix: str, stream: str, moment: datetime, uuid: str, extension: str = "") -> str:
     """Firehose's object name: ``<prefix><stream>-1-YYYY-MM-dd-HH-mm-ss-<uuid><extension>``."""
     return f"{prefix}{stream}-1-{moment.strftime('%Y-%m-%d-%H-%M-%S')}-{uuid}{extension}"
@@ -127,7 +133,7 @@ class FirehoseSink:
         # (``_FIXED_PATHS``), and their prefixes per (stream, type, set, hour).
         self._fixed_partitions: dict[str, bool] = {}
         self._partition_prefixes: dict[tuple[Any, ...], str] = {}
-        self._putters: dict[str, Callable[[Event, Landing | None], str | None]] = {}
+        self._putters: dict[str, Putter] = {}
         # Per stream ARN, whether S3 lets the stream write under a prefix: (prefix, ms) ->
         # None or why not. Asked once per new buffer (the simulator's IAM check, cached per prefix).
         self.gates: dict[str, Callable[[str, int], str | None]] = {}
@@ -146,7 +152,7 @@ class FirehoseSink:
         why the record cannot be written (the stream's gate refused its prefix), else None."""
         return self.putter(stream)(event, landing)
 
-    def putter(self, stream: DeliveryStream) -> Callable[[Event, Landing | None], str | None]:
+    def putter(self, stream: DeliveryStream) -> Putter:
         """``put`` for one registered stream, its settings bound once (the router calls it
         for every record)."""
         found = self._putters.get(stream.arn)
@@ -165,17 +171,18 @@ class FirehoseSink:
         keep = self.objects.keep_bodies
         records_put = self.records_put
         gate = self.gates.get(arn)
+        # Keys hold the hour and the buffering window from the milliseconds: ms // (1000 * n)
+        # is seconds // n, one division less per record
+        window_ms = window * 1000
 
-        def put(event: Event, landing: Landing | None) -> str | None:
+        def put(event: Event, landing: Landing | None = None) -> str | None:
             ms = event.ms
-            seconds = ms // 1000
             if static:
                 # The common case: the prefix is known from the hour, no expression to evaluate.
-                hour = seconds // 3600
-                key: tuple[Any, ...] = (arn, hour, seconds // window)
+                key: tuple[Any, ...] = (arn, ms // _HOUR_MS, ms // window_ms)
                 buffer = buffers.get(key)
                 if buffer is None:
-                    evaluated = prefix + _hour_path(hour) if appends else prefix
+                    evaluated = prefix + _hour_path(key[1]) if appends else prefix
                     if gate is not None:
                         refused = gate(evaluated, ms)
                         if refused is not None:
@@ -185,7 +192,7 @@ class FirehoseSink:
                 evaluated = None
                 if memoize:
                     configuration_set = event.message.configuration_set
-                    memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, seconds // 3600)
+                    memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, ms // _HOUR_MS)
                     evaluated = memo.get(memo_key)
                 if evaluated is None:
                     evaluated = self._evaluate(stream, target, event, landing)
@@ -195,7 +202,7 @@ class FirehoseSink:
                         if len(memo) >= 4096:
                             memo.clear()
                         memo[memo_key] = evaluated
-                key = (arn, evaluated, seconds // window)
+                key = (arn, evaluated, ms // window_ms)
                 buffer = buffers.get(key)
                 if buffer is None:
                     if gate is not None:
@@ -203,7 +210,7 @@ class FirehoseSink:
                         if refused is not None:
                             return refused
                     buffer = buffers[key] = _Buffer(_datetime(ms), evaluated)
-            data = event.encoded
+            data = event.record_bytes or event.encoded  # encoded by the first stream to receive it
             if keep:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
             buffer.size += len(data) + 1
@@ -397,6 +404,9 @@ def _hourly(prefix: str) -> bool:
 
 def _datetime(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+_HOUR_MS = 3_600_000
 
 
 @lru_cache(maxsize=1024)
