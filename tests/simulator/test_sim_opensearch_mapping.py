@@ -106,6 +106,8 @@ def test_the_all_keyword_object_shortcut_is_only_taken_where_it_applies():
     assert EXPLICIT.root.children["headers"].keyword_keys == frozenset({"name", "value"})
     assert EXPLICIT.root.children["mixed"].keyword_keys is None  # a date among its children
     assert EXPLICIT.root.children["labels"].keyword_keys is None  # no children: the template maps its keys
+    assert EXPLICIT.root.children["labels"].keyword_template and SES.root.children["mail"].children["tags"].keyword_template
+    assert not EXPLICIT.root.children["counts"].keyword_template  # its template maps a long
 
 
 @pytest.mark.parametrize("document", [
@@ -171,6 +173,17 @@ def test_arrays_of_objects_whose_every_child_is_a_keyword(headers):
 ])
 def test_objects_templates_nulls_and_empty_arrays(document):
     fast, plain = both(document, EXPLICIT.fields, EXPLICIT)
+    assert fast == plain
+
+
+@pytest.mark.parametrize("labels", [
+    {"a": None, "b": [], "c": [None], "d": ["x", None], "e": [1], "f": ["x", IMMENSE], "g": "x", "h": 5, "i": {"x": 1}},
+    {"j": [["x"]], "k": [{"x": 1}], "l": True, "m": "é" * (opensearch_mapping.MAX_TERM_BYTES // 2)},
+    {"team": ["x"], "owner": "y"}, {"team": ["5"], "owner": 5}, {"team": None, "owner": []},
+])
+@pytest.mark.parametrize("known", [{}, {"labels.team": "keyword"}, {"labels.team": "long", "labels.owner": "date"}])
+def test_keys_a_keyword_template_maps(labels, known):
+    fast, plain = both({"labels": labels}, {**EXPLICIT.fields, **known}, EXPLICIT)
     assert fast == plain
 
 

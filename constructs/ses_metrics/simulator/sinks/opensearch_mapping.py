@@ -68,6 +68,7 @@ class ObjectMapping:
     template: str | None = None
     paths: dict[str, str] = field(default_factory=dict)  # key -> dotted path, a cache
     keyword_keys: frozenset[str] | None = None  # when every child is a keyword and no template adds any: their keys
+    keyword_template: bool = False  # no children, and a template maps every key as a keyword (mail.tags)
 
 
 @dataclass
@@ -109,6 +110,7 @@ def compile_mapping(mappings: dict[str, Any]) -> CompiledMapping:
                     unknown.append(f"{child_path} ({kind})")
         if node.enabled and node.template is None and node.children and all(kind == "keyword" for kind in node.children.values()):
             node.keyword_keys = frozenset(node.children)
+        node.keyword_template = node.enabled and node.template == "keyword" and not node.children
         return node
 
     return CompiledMapping(build("", mappings), fields, templates, unknown)
@@ -267,6 +269,26 @@ class _Walk:
         elif spec.enabled:
             self.mapped_object(spec, value)
 
+    def keyword_map(self, node: ObjectMapping, value: dict[str, Any]) -> None:
+        """An object whose every key a dynamic template maps as a keyword (``mail.tags``): a key
+        the index knows as a keyword, or new, whose value is a short string or an array of
+        them, is judged here; any other key as ``mapped_object`` judges it."""
+        paths, mapping, added = node.paths, self.mapping, self.added
+        for key, item in value.items():
+            if item is None:
+                continue  # OpenSearch maps no field for a null, nor checks it
+            path = paths.get(key) or _path(node, key)
+            if (mapping.get(path) or added.get(path) or self.unlisted(node, key, item)) == "keyword":
+                if item.__class__ is list:
+                    for one in item:
+                        if one.__class__ is not str or len(one) > _SHORT:
+                            break
+                    else:
+                        continue
+                elif item.__class__ is str and len(item) <= _SHORT:
+                    continue
+            self.mapped_object(node, {key: item})
+
     def mapped_object(self, node: ObjectMapping, value: dict[str, Any]) -> None:
         """Each key of an object the explicit mapping lists as ``node``. The values an event
         record holds (a short string in a keyword field, a timestamp in a date field, a
@@ -311,7 +333,9 @@ class _Walk:
                 continue
             elif kind is dict:
                 if spec.__class__ is ObjectMapping:
-                    if spec.enabled:
+                    if spec.keyword_template:
+                        self.keyword_map(spec, item)
+                    elif spec.enabled:
                         self.mapped_object(spec, item)
                     continue
             elif kind is bool:  # bool before int: True is an int, not a number to OpenSearch
