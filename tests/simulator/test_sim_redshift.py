@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from simkit import simple
 
-from ses_metrics.simulator import Simulator
+from ses_metrics.simulator import Scenario, Simulator
+from ses_metrics.simulator.scenario import ScenarioSend
 from ses_metrics.simulator.sinks.redshift import CopyCommand, _BadValue, _load_value, column_spec, parse_ddl
 
 WAREHOUSE_COLUMNS = ["message_id", "event_type", "sending_account_id", "timestamp", "destination", "configuration_set", "bounce_type", "bounce_sub_type", "campaign"]
@@ -161,3 +162,17 @@ def test_json_auto_into_a_schema_qualified_table(example_template):
     simulator.send_email(**simple())
     simulator.flush()
     assert simulator.redshift.query("SELECT eventtype FROM public.ses ORDER BY 1") == [("Delivery",), ("Send",)]
+
+
+def test_streaming_says_redshift_and_opensearch_loads_are_unknown(example_template):
+    streaming = Simulator(example_template, keep_events=False, keep_payloads=False)
+    list(streaming.stream(Scenario([ScenarioSend(simple())])))
+    unfollowed = [w for w in streaming.warnings if "not followed" in w]
+    assert len(unfollowed) == 1 and "events-warehouse" in unfollowed[0] and "events-search" in unfollowed[0]
+    assert "unknown" in unfollowed[0]
+
+
+def test_a_run_that_keeps_records_follows_them_and_does_not_warn(example_template):
+    kept = Simulator(example_template)
+    kept.run(Scenario([ScenarioSend(simple())]))
+    assert not [w for w in kept.warnings if "not followed" in w]

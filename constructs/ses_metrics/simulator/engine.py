@@ -128,7 +128,20 @@ class Simulator:
 
     @property
     def warnings(self) -> list[str]:
-        return self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings + self.opensearch.warnings
+        """What the run could not decide or had to assume, the template's own warnings first."""
+        return (self.topology.warnings + self.router.notes + self.firehose.warnings + self.redshift.warnings + self.opensearch.warnings
+                + self._unfollowed())
+
+    def _unfollowed(self) -> list[str]:
+        """Without payloads, Redshift COPYs and OpenSearch indexing are not run: whether those
+        records load is unknown, and said so (a delivery to the stream is not a row or a document)."""
+        if self.s3.keep_bodies:
+            return []
+        names = sorted(s.name for s in self.topology.streams.values() if s.kind in ("redshift", "opensearch"))
+        if not names:
+            return []
+        return [f"delivery stream(s) {', '.join(names)}: records were not followed into Redshift or OpenSearch (streaming keeps no "
+                "record), so whether they load is unknown here; --format json or --out DIR follows them"]
 
     def sink_counts(self) -> dict[str, Any]:
         """What the sinks received so far (Redshift and OpenSearch only when payloads are kept:

@@ -216,6 +216,3 @@ def _print_sinks(sim: Any, console: Any) -> None:
             sinks.add_row("[red]OpenSearch documents rejected[/red]", escape(index), f"{n:,}")
     if sinks.row_count:
         console.print(sinks)
-    if not sim.s3.keep_bodies and any(s.kind in ("redshift", "opensearch") for s in sim.topology.streams.values()):
-        console.print("[dim]Redshift COPYs and OpenSearch indexing are followed with --format json or --out DIR (they keep every record)[/dim]",
-                      soft_wrap=True)

@@ -53,6 +53,7 @@ from ses_metrics.simulator.codec import decode, encode
 from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.firehose import staged_object_key
+from ses_metrics.simulator.sinks.redshift_rows import Getter, Row, bracket_getter, compile_row, path_getter
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
 
@@ -254,6 +255,24 @@ def compile_jsonpath(path: str) -> Path:
     return find
 
 
+def compile_copy_row(command: CopyCommand, specs: list[ColumnSpec], paths: list[Path], jsonpaths: list[str] | None) -> Row:
+    """A COPY's record -> row function (``redshift_rows.compile_row``) for columns ``specs``
+    read by ``paths``, compiled from the JSONPaths file's ``jsonpaths`` (bracket notation
+    becomes direct subscripts) or, for 'auto' (None), from the column names. It loads
+    what ``_load_value`` loads and raises ``_BadValue`` where it does."""
+    getters: list[Getter] = []
+    for index, (spec, path) in enumerate(zip(specs, paths, strict=True)):
+        if jsonpaths is None:
+            getters.append(path_getter(path) if command.ignorecase else bracket_getter((spec.name,), path))
+            continue
+        try:
+            getters.append(bracket_getter(parse_jsonpath(jsonpaths[index]), path))
+        except ValueError:  # dot notation: jsonpath-ng's evaluator
+            getters.append(path_getter(path))
+    return compile_row(list(zip(getters, specs, strict=True)), lambda spec, value: _load_value(spec, value, command), _dumps,
+                       command.blanks_as_null)
+
+
 @dataclass
 class _Table:
     name: str
@@ -272,6 +291,7 @@ class RedshiftSink:
         self._tables: dict[str, _Table] = {}
         self._commands: dict[str, CopyCommand] = {}
         self._paths: dict[str, list[Path] | str] = {}  # stream arn -> evaluators, or why there are none
+        self._rows: dict[str, Row] = {}  # stream arn -> its records' common case, compiled (redshift_rows)
         self.load_errors: list[LoadError] = []
         self.loads: list[dict[str, Any]] = []  # one per COPY: stream, table, file, rows, errors, status
         self.rows_loaded: Counter[str] = Counter()  # per table
@@ -387,6 +407,7 @@ class RedshiftSink:
         known = {c.name for c in table.columns}
         missing = [c for c in targets if c not in known]
         result: list[Path] | str
+        texts: list[str] | None = None  # the JSONPaths file's paths ('auto': none)
         if missing:
             result = f"column {missing[0]!r} of DataTableColumns is not in table {table.name}"
         elif command.auto:
@@ -407,6 +428,10 @@ class RedshiftSink:
                         result = [compile_jsonpath(p) for p in paths]
                     except ValueError as error:
                         result = f"the JSONPaths file {command.jsonpaths_url}: {error}"
+                    texts = paths
+        if not isinstance(result, str):
+            by_name = {c.name: c for c in table.columns}
+            self._rows[stream.arn] = compile_copy_row(command, [by_name[name] for name in targets], result, texts)
         self._paths[stream.arn] = result
         return result
 
@@ -429,6 +454,7 @@ class RedshiftSink:
         good: list[tuple[Any, ...]] = []
         good_lines: list[int] = []
         errors: list[LoadError] = []
+        row = self._rows[stream.arn]
         for line_number, raw in enumerate(records, start=1):
             try:
                 record = decode(raw)
@@ -437,20 +463,12 @@ class RedshiftSink:
             except ValueError as error:
                 errors.append(self._error(stream, table, filename, line_number, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
                 continue
-            row: list[Any] = []
-            bad = False
-            for spec, path in zip(specs, paths, strict=True):
-                found, value = path(record)
-                try:
-                    row.append(_load_value(spec, value if found else None, command))
-                except _BadValue as problem:
-                    raw_value = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-                    errors.append(self._error(stream, table, filename, line_number, spec.name, spec.type, raw, raw_value, problem.code, problem.reason))
-                    bad = True
-                    break  # Redshift reports a record's first bad field
-            if not bad:
-                good.append(tuple(row))
-                good_lines.append(line_number)
+            try:
+                good.append(row(record))
+            except _BadValue:  # the reference reading reports the record's first bad field
+                errors.append(self._bad_record(stream, command, table, specs, paths, filename, line_number, raw, record))
+                continue
+            good_lines.append(line_number)
         self.load_errors.extend(errors)
         failed = len(errors) > command.max_error
         status = "failed" if failed else "loaded"
@@ -468,7 +486,11 @@ class RedshiftSink:
                   if failed else None)
         self.loads.append({"stream": stream.name, "table": table.name, "file": filename, "status": status,
                            "rows": 0 if failed else len(good), "errors": len(errors), **({"manifest": manifest} if manifest else {})})
-        if landings is not None and len(landings) == len(records):
+        if landings is not None and len(landings) == len(records) and not errors and _plain(specs):
+            # every line loaded, in order, and its values are JSON already (what _jsonable would return)
+            for landing, loaded_row in zip(landings, good, strict=True):
+                landing.redshift = {"table": table.name, "row": dict(zip(targets, loaded_row, strict=True))}
+        elif landings is not None and len(landings) == len(records):
             loaded = dict(zip(good_lines, good, strict=True)) if not failed else {}
             errors_by_line = {e.line_number: e for e in errors}
             for line_number, landing in enumerate(landings, start=1):
@@ -482,6 +504,18 @@ class RedshiftSink:
                     if manifest:
                         entry["manifest"] = manifest
                 landing.redshift = entry
+
+    def _bad_record(self, stream: DeliveryStream, command: CopyCommand, table: _Table, specs: list[ColumnSpec], paths: list[Path],
+                    filename: str, line_number: int, raw: bytes, record: dict[str, Any]) -> LoadError:
+        """The load error of a record the compiled row refused, read the reference way: its first bad field."""
+        for spec, path in zip(specs, paths, strict=True):
+            found, value = path(record)
+            try:
+                _load_value(spec, value if found else None, command)
+            except _BadValue as problem:
+                raw_value = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+                return self._error(stream, table, filename, line_number, spec.name, spec.type, raw, raw_value, problem.code, problem.reason)
+        raise AssertionError(f"line {line_number}: the compiled row refused a record the reference loads")
 
     def _error(self, stream: DeliveryStream, table: _Table, filename: str, line: int, colname: str, type_: str, raw: bytes,
                value: str, code: int, reason: str) -> LoadError:
@@ -513,6 +547,14 @@ class RedshiftSink:
 def _dumps(value: Any) -> str:
     """The JSON text Redshift would see for a nested value."""
     return encode(value).decode()
+
+
+# Column types whose loaded values are JSON scalars already (no Decimal, date or datetime).
+_PLAIN_TYPES = frozenset({"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "BOOLEAN", "DOUBLE", "REAL"})
+
+
+def _plain(specs: list[ColumnSpec]) -> bool:
+    return all(spec.duck_type in _PLAIN_TYPES for spec in specs)
 
 
 def _auto_path(name: str, ignorecase: bool) -> Path:
