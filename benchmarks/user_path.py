@@ -27,6 +27,7 @@ Results: benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -78,6 +79,7 @@ def in_process(template: str, scenario: Path, path: str) -> tuple[float, int, li
     from ses_metrics.simulator.scenario_stream import open_scenario
 
     loaded = open_scenario(scenario)
+    gc.collect()  # the previous measure's garbage is not this one's to collect: a command's process starts without it
     started = time.perf_counter()
     if path == "stream":
         sim = Simulator(template, keep_events=False, keep_payloads=False)

@@ -127,6 +127,39 @@ def test_a_run_pauses_the_cyclic_garbage_collector_and_restores_it(enabled_befor
     assert after is enabled_before
 
 
+def many_sends(count: int = 200) -> Scenario:
+    return Scenario([ScenarioSend(simple()) for _ in range(count)])
+
+
+def test_what_a_run_keeps_is_not_left_for_the_young_collections_to_rescan() -> None:
+    result = Simulator(base()).run(many_sends())
+    kept = {id(send) for send in result.sends}
+    young = {id(o) for o in gc.get_objects(generation=0) + gc.get_objects(generation=1)}
+    assert len(kept) == 200 and not kept & young
+
+
+def test_a_run_leaves_objects_the_program_froze_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        Simulator(base()).run(many_sends(20))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_cycles_a_run_leaves_are_still_collected() -> None:
+    import weakref
+
+    sim = Simulator(base())
+    result = sim.run(many_sends(20))
+    gone = weakref.ref(result.sends[0])
+    sim.observers.append(lambda event, held=sim: None)  # a cycle through the simulator: only the collector frees it
+    del sim, result
+    gc.collect()
+    assert gone() is None
+
+
 def test_the_json_document_is_built_with_the_collector_paused_and_restored(monkeypatch: pytest.MonkeyPatch) -> None:
     from ses_metrics.simulator.outcomes import SendResult
 

@@ -55,13 +55,22 @@ def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector. Everything a run keeps (events, deliveries,
     objects) lives until the run ends, and the collector re-scanning it took half of a long
     run's time (benchmarks/RESULTS.md); reference counting still frees the rest, and the
-    collector resumes when the run ends."""
+    collector resumes when the run ends.
+
+    On resuming, what the run allocated is placed in the oldest generation (``gc.freeze``
+    then ``gc.unfreeze``, which moves objects without scanning them): left in the youngest,
+    the first young collections after the run re-scanned every object it kept, 0.26 s then
+    0.35 s for 20,000 sends. Cycles among them are still found by the next full collection.
+    Skipped when the program has frozen objects of its own, which unfreezing would release."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
