@@ -4,6 +4,7 @@ reused dimension values, cached tag checks."""
 from __future__ import annotations
 
 import gc
+import weakref
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -149,8 +150,6 @@ def test_a_run_leaves_objects_the_program_froze_frozen() -> None:
 
 
 def test_cycles_a_run_leaves_are_still_collected() -> None:
-    import weakref
-
     sim = Simulator(base())
     result = sim.run(many_sends(20))
     gone = weakref.ref(result.sends[0])
