@@ -1,11 +1,14 @@
 """`simulate --format table|json|ndjson` and `check --format`: the same events, three shapes."""
 
 import json
+import re
 
 import pytest
-from simkit import base, cloudwatch, destination, with_firehose, with_sns
+from simkit import base, cloudwatch, destination, simple, with_firehose, with_sns
 
-from ses_metrics.cli import main
+from ses_metrics.cli import build_parser, main
+from ses_metrics.simulator import Simulator
+from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 
 SCENARIO = """
 defaults: {FromEmailAddress: news@example.com, ConfigurationSetName: marketing}
@@ -114,3 +117,18 @@ def test_check_accepts_text_for_table_and_streams_ndjson(capsys, files):
     assert [line["status"] for line in lines[:-1]] == ["passed", "passed"]
     assert lines[0]["expectation"] == "the Send of send 'spring' is filtered at alerts because 'not send'"
     assert lines[-1]["summary"] == {"passed": 2, "failed": 0, "error": 0}
+
+
+
+REQUIRED = {"simulate": ["--scenario", "s.yaml"], "replay": ["--profile", "p.yaml"]}
+
+
+def test_the_unfollowed_records_warning_names_options_the_commands_have(example_template):
+    streaming = Simulator(example_template, keep_events=False, keep_payloads=False)
+    list(streaming.stream(Scenario([ScenarioSend(simple())])))
+    [warning] = [w for w in streaming.warnings if "not followed" in w]
+    named = re.findall(r"`(\w+) (--[\w-]+) (\w+)`", warning)
+    assert [(command, option) for command, option, _ in named] == [("simulate", "--format"), ("simulate", "--out"), ("replay", "--out")]
+    for command, option, value in named:
+        args = build_parser().parse_args([command, "cdk.out", *REQUIRED[command], option, value.lower()])
+        assert getattr(args, option.lstrip("-")) == value.lower()

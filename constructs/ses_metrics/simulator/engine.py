@@ -150,7 +150,8 @@ class Simulator:
         if not names:
             return []
         return [f"delivery stream(s) {', '.join(names)}: records were not followed into Redshift or OpenSearch (streaming keeps no "
-                "record), so whether they load is unknown here; --format json or --out DIR follows them"]
+                "record), so whether they load is unknown here; `simulate --format json`, `simulate --out DIR` and `replay --out DIR` "
+                "follow them"]
 
     def sink_counts(self) -> dict[str, Any]:
         """What the sinks received so far (Redshift and OpenSearch only when payloads are kept:
