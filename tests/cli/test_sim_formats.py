@@ -119,7 +119,6 @@ def test_check_accepts_text_for_table_and_streams_ndjson(capsys, files):
     assert lines[-1]["summary"] == {"passed": 2, "failed": 0, "error": 0}
 
 
-
 REQUIRED = {"simulate": ["--scenario", "s.yaml"], "replay": ["--profile", "p.yaml"]}
 
 
