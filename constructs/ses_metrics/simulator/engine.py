@@ -38,6 +38,7 @@ from ses_metrics.simulator.router import Router
 from ses_metrics.simulator.scenario import Scenario, ScenarioSend
 from ses_metrics.simulator.sends import Ids, MessageFactory, SimulationOptions, to_ms, validate_request
 from ses_metrics.simulator.sinks.cloudwatch import MetricStore
+from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
 from ses_metrics.simulator.sinks.firehose import FirehoseSink
 from ses_metrics.simulator.sinks.opensearch import OpenSearchSink
@@ -98,8 +99,9 @@ class Simulator:
         self.s3 = ObjectStore(keep_bodies=keep_payloads)
         self.firehose = FirehoseSink(self.s3, self.ids)
         # Where Redshift and OpenSearch streams' records end up (loaded when objects are written).
-        self.redshift = RedshiftSink(self.s3, self.ids, redshift_database)
-        self.opensearch = OpenSearchSink(self.s3, self.ids, opensearch_client)
+        decoder = BufferDecoder()  # streams of the same records flush the same buffers: decoded once
+        self.redshift = RedshiftSink(self.s3, self.ids, redshift_database, decoder)
+        self.opensearch = OpenSearchSink(self.s3, self.ids, opensearch_client, decoder)
         self.firehose.destinations.update(redshift=self.redshift, opensearch=self.opensearch)
         self.sns = TopicSink(self.ids, keep_messages=keep_payloads)
         env = self.topology.environment

@@ -49,6 +49,7 @@ from typing import Any
 from ses_metrics.rules.firehose import index_rotation_suffix, time_prefix
 from ses_metrics.simulator.codec import decode
 from ses_metrics.simulator.outcomes import Landing
+from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.opensearch_mapping import (
     CompiledMapping,
@@ -69,7 +70,15 @@ def _parse(raw: bytes) -> dict[str, Any]:
     try:
         document = decode(raw)
     except ValueError as error:
-        raise MappingConflict("mapper_parsing_exception", f"failed to parse: {error}") from None
+        document = error
+    return _document(document)
+
+
+def _document(decoded: Any) -> dict[str, Any]:
+    """A record decoded (or the ``ValueError`` decoding raised) as the document OpenSearch indexes."""
+    if isinstance(decoded, ValueError):
+        raise MappingConflict("mapper_parsing_exception", f"failed to parse: {decoded}")
+    document = decoded
     if not isinstance(document, dict):
         raise MappingConflict("mapper_parsing_exception", "failed to parse: the document is not a JSON object")
     return document
@@ -102,13 +111,15 @@ def _field(document: Any, path: str) -> list[Any]:
 class OpenSearchSink:
     """Every Firehose-to-OpenSearch stream's indexes, in memory."""
 
-    def __init__(self, objects: ObjectStore, ids: Any, client: Any = None):
+    def __init__(self, objects: ObjectStore, ids: Any, client: Any = None, decoder: BufferDecoder | None = None):
         """``client``: an ``opensearchpy.OpenSearch`` to index into a real cluster instead, whose
         answer per document decides what is indexed and what is backed up (default: the
-        in-memory index, mapped by the stream's index template and dynamically)."""
+        in-memory index, mapped by the stream's index template and dynamically). ``decoder``:
+        shared with the other sinks that read the same buffers (default: one of its own)."""
         self.objects = objects
         self.ids = ids
         self.client = client
+        self.decoder = decoder or BufferDecoder()
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}  # index -> id -> document
         self._mappings: dict[str, dict[str, str]] = {}
         self._explicit: dict[str, CompiledMapping | None] = {}  # index -> the template mapping it was created with
@@ -230,9 +241,9 @@ class OpenSearchSink:
             mapping = self._mappings[index] = dict(template[2].fields) if template is not None and matches else {}
         explicit = self._explicit[index]
         verdicts: list[_Verdict] = []
-        for document_id, raw in zip(ids, records, strict=True):
+        for document_id, decoded in zip(ids, self.decoder.decode(records, keeps=True), strict=True):
             try:
-                document = _parse(raw)
+                document = _document(decoded)
                 mapping.update(map_document(document, mapping, document_id, explicit))
             except MappingConflict as failure:
                 verdicts.append((document_id, None, failure))

@@ -49,9 +49,10 @@ from typing import Any
 
 from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
-from ses_metrics.simulator.codec import decode, encode
+from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
+from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import staged_object_key
 from ses_metrics.simulator.sinks.redshift_rows import Getter, Row, bracket_getter, compile_row, path_getter
 from ses_metrics.simulator.sinks.s3 import ObjectStore
@@ -283,10 +284,12 @@ class _Table:
 class RedshiftSink:
     """Every Firehose-to-Redshift stream's COPY, into one embedded DuckDB database."""
 
-    def __init__(self, objects: ObjectStore, ids: Any, database: Database | None = None):
-        """``database``: where rows go (default an in-memory DuckDB; ``PostgresDatabase`` for a real one)."""
+    def __init__(self, objects: ObjectStore, ids: Any, database: Database | None = None, decoder: BufferDecoder | None = None):
+        """``database``: where rows go (default an in-memory DuckDB; ``PostgresDatabase`` for a real one).
+        ``decoder``: shared with the other sinks that read the same buffers (default: one of its own)."""
         self.objects = objects
         self.ids = ids
+        self.decoder = decoder or BufferDecoder()
         self.database: Any = database or DuckDatabase()
         self._tables: dict[str, _Table] = {}
         self._commands: dict[str, CopyCommand] = {}
@@ -455,12 +458,9 @@ class RedshiftSink:
         good_lines: list[int] = []
         errors: list[LoadError] = []
         row = self._rows[stream.arn]
-        for line_number, raw in enumerate(records, start=1):
-            try:
-                record = decode(raw)
-                if not isinstance(record, dict):
-                    raise ValueError("not a JSON object")
-            except ValueError as error:
+        for line_number, (raw, record) in enumerate(zip(records, self.decoder.decode(records, keeps=False), strict=True), start=1):
+            if not isinstance(record, dict):
+                error = record if isinstance(record, ValueError) else "not a JSON object"
                 errors.append(self._error(stream, table, filename, line_number, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
                 continue
             try:
