@@ -12,7 +12,9 @@ median of ``--repeat`` runs, pinned to one core:
 2. **command, table** (the default) and **command, json**, the same way;
 3. **in process, stream**: ``Simulator.stream`` with ``write_ndjson`` to /dev/null (the
    code path of 1 without start-up), and **in process, run**: ``Simulator.run`` of the same
-   scenario (what tests and ``check`` use, every result kept);
+   scenario (what tests and ``check`` use, every result kept); each timed inside a fresh
+   process of its own (``--measure``), as a command or a CI job runs it: measures that share
+   one process collect each other's garbage;
 4. **json.dumps floor**: the standard library encoding the objects the ndjson output writes
    (one per line), and orjson encoding them;
 5. **moto**: moto's in-process Firehose ``put_record_batch`` ingest of the same records
@@ -79,7 +81,7 @@ def in_process(template: str, scenario: Path, path: str) -> tuple[float, int, li
     from ses_metrics.simulator.scenario_stream import open_scenario
 
     loaded = open_scenario(scenario)
-    gc.collect()  # the previous measure's garbage is not this one's to collect: a command's process starts without it
+    gc.collect()  # every measure starts from a collected heap (no earlier garbage to collect inside it)
     started = time.perf_counter()
     if path == "stream":
         sim = Simulator(template, keep_events=False, keep_payloads=False)
@@ -92,6 +94,13 @@ def in_process(template: str, scenario: Path, path: str) -> tuple[float, int, li
         elapsed = time.perf_counter() - started
         return elapsed, sim.event_count, [o.to_json() for o in result.events()]
     return time.perf_counter() - started, sim.event_count, lines
+
+
+def fresh(template: str, scenario: Path, path: str, cpu: int) -> float:
+    """``in_process`` timed in a new Python process (pinned to ``cpu``), as a command runs it."""
+    argv = [sys.executable, __file__, "--template", template, "--measure", path, "--scenario", str(scenario), "--cpu", str(cpu)]
+    done = subprocess.run(argv, check=True, capture_output=True, text=True)
+    return float(done.stdout.split()[-1])
 
 
 def encode_seconds(objects: list[dict], encoder) -> float:
@@ -112,9 +121,14 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=200_000, help="sends of the memory measurement (0: skip it)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cpu", type=int, default=1, help="the core to pin to (-1: do not pin)")
+    parser.add_argument("--measure", choices=["stream", "run"], help="time one in-process path on --scenario and print its seconds")
+    parser.add_argument("--scenario", type=Path, help="with --measure: the scenario file")
     args = parser.parse_args()
     if args.cpu >= 0:
         os.sched_setaffinity(0, {args.cpu})
+    if args.measure:
+        print(f"{in_process(args.template, args.scenario, args.measure)[0]:.4f}")
+        return
     import orjson
 
     small, scenario = write_scenario(1), write_scenario(args.sends)
@@ -132,13 +146,13 @@ def main() -> None:
     for fmt in ("ndjson", "table", "json"):
         runs = [command(args.template, scenario, fmt, args.cpu)[0] - startup for _ in range(args.repeat)]
         rows.append((f"command `simulate --format {fmt}`", median(runs), runs))
-    stream = [in_process(args.template, scenario, "stream")[0] for _ in range(args.repeat)]
+    stream, runs = [], []
+    for _ in range(args.repeat):  # alternated: a burst of load from elsewhere falls on both
+        stream.append(fresh(args.template, scenario, "stream", args.cpu))
+        runs.append(fresh(args.template, scenario, "run", args.cpu))
     rows.append(("in process: `Simulator.stream` + `write_ndjson`", median(stream), stream))
-    runs, objects = [], []
-    for _ in range(args.repeat):
-        seconds, _, objects = in_process(args.template, scenario, "run")
-        runs.append(seconds)
     rows.append(("in process: `Simulator.run` (every result kept)", median(runs), runs))
+    objects = in_process(args.template, scenario, "run")[2]
     stdlib = median([encode_seconds(objects, lambda o: json.dumps(o, separators=(",", ":"))) for _ in range(args.repeat)])
     fast = median([encode_seconds(objects, orjson.dumps) for _ in range(args.repeat)])
     records = [orjson.dumps(o["record"]) for o in objects[:20_000]]
