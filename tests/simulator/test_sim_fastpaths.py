@@ -4,6 +4,7 @@ reused dimension values, cached tag checks."""
 from __future__ import annotations
 
 import gc
+import tracemalloc
 import weakref
 from datetime import UTC, datetime, timedelta
 
@@ -223,3 +224,17 @@ def test_the_factory_stops_comparing_requests_that_never_repeat() -> None:
         sim.process(ScenarioSend(simple(tags={"campaign": f"c{i}"})))
     assert sim.messages._repeated.comparing is False
     assert sim.event_count == 2 * 4097
+
+
+def test_an_events_encoded_record_holds_memory_of_its_own_size() -> None:
+    event = Simulator(base()).send_email(**simple()).events[0].event
+    event.record_bytes = None
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        encoded = event.encoded
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(encoded) > 1000
+    assert held < 2 * len(encoded)  # orjson's own output keeps its write buffer: four times this record
