@@ -35,6 +35,8 @@ from typing import Any
 
 import yaml
 
+from ses_metrics.files.collector import collector_paused
+
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -90,14 +92,16 @@ def read_document(path: str | os.PathLike[str], *, loader: type[yaml.SafeLoader]
 
 
 def parse_document(text: str, source: str = "<document>", *, loader: type[yaml.SafeLoader] = SafeLoader, limits: Limits = LIMITS) -> Any:
-    """The parsed document of YAML or JSON text; raises ``DocumentError``."""
-    if text.lstrip().startswith("{"):
-        return _parse_json(text, source, limits)
-    node, constructor = compose_yaml(text, source, loader=loader, limits=limits)
-    try:
-        return construct_yaml(node, constructor, source)
-    finally:
-        constructor.dispose()
+    """The parsed document of YAML or JSON text; raises ``DocumentError``. Parsed with the
+    cyclic collector paused (``files.collector``)."""
+    with collector_paused():
+        if text.lstrip().startswith("{"):
+            return _parse_json(text, source, limits)
+        node, constructor = compose_yaml(text, source, loader=loader, limits=limits)
+        try:
+            return construct_yaml(node, constructor, source)
+        finally:
+            constructor.dispose()
 
 
 def compose_yaml(text: str, source: str = "<document>", *, loader: type[yaml.SafeLoader] = SafeLoader,

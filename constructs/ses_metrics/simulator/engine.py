@@ -20,13 +20,12 @@ the number of sends (what ``ses-metrics simulate`` prints from).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ses_metrics.files.collector import collector_paused
 from ses_metrics.simulator import content
 from ses_metrics.simulator.account_metrics import AccountMetrics
 from ses_metrics.simulator.errors import SendError, client_error
@@ -49,30 +48,6 @@ from ses_metrics.simulator.summary import Summary
 from ses_metrics.simulator.suppression import SuppressionList
 from ses_metrics.simulator.topology import Topology, build_topology
 from ses_metrics.simulator.verification import Verification
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector. Everything a run keeps (events, deliveries,
-    objects) lives until the run ends, and the collector re-scanning it took half of a long
-    run's time (benchmarks/RESULTS.md); reference counting still frees the rest, and the
-    collector resumes when the run ends.
-
-    On resuming, what the run allocated is placed in the oldest generation (``gc.freeze``
-    then ``gc.unfreeze``, which moves objects without scanning them): left in the youngest,
-    the first young collections after the run re-scanned every object it kept, 0.26 s then
-    0.35 s for 20,000 sends. Cycles among them are still found by the next full collection.
-    Skipped when the program has frozen objects of its own, which unfreezing would release."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 class Simulator:
@@ -210,9 +185,9 @@ class Simulator:
     def run(self, scenario: Scenario) -> SimulationResult:
         """Every send of a scenario (failed sends are recorded, not raised), then a flush;
         every result is kept. Python's cyclic garbage collector is paused meanwhile (see
-        ``_collector_paused``)."""
+        ``files.collector``)."""
         groups: list[list[SendResult]] = []
-        with _collector_paused():
+        with collector_paused():
             for send in self._start(scenario):
                 groups.append(self._keep(*self._results(send, collect=True)))
             self.flush()
@@ -223,7 +198,7 @@ class Simulator:
         and then forgotten (failed sends are results too), then a flush: memory does not
         grow with the number of sends. A Firehose delivery learns its object key when the
         object is written: one whose buffer is still open when it is yielded has none yet."""
-        with _collector_paused():
+        with collector_paused():
             for send in self._start(scenario):
                 results = self._results(send, collect=True)
                 results.reverse()
@@ -364,7 +339,7 @@ class SimulationResult:
     def to_json(self) -> dict[str, Any]:
         """The document of ``simulate --format json`` (built with the collector paused, as
         ``run`` is: the new objects all live until the document is encoded)."""
-        with _collector_paused():
+        with collector_paused():
             return self._document()
 
     def _document(self) -> dict[str, Any]:

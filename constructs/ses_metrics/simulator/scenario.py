@@ -60,6 +60,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ses_metrics import rules
 from ses_metrics.files import documents
+from ses_metrics.files.collector import collector_paused
 from ses_metrics.rules import Problem
 from ses_metrics.rules.defaults import check_time
 from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
@@ -236,15 +237,17 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
-    """A scenario from an already-parsed document."""
+    """A scenario from an already-parsed document (its sends read with the cyclic collector
+    paused: ``files.collector``)."""
     document = parse_header(data, source)
     reader = SendReader(document.defaults)
     problems: list[Problem] = []
     sends = []
-    for index, raw in enumerate(document.sends):
-        send = reader.read(raw, index, problems)
-        if send is not None:
-            sends.append(send)
+    with collector_paused():
+        for index, raw in enumerate(document.sends):
+            send = reader.read(raw, index, problems)
+            if send is not None:
+                sends.append(send)
     if problems:
         raise ScenarioError(source, problems)
     return Scenario(sends, document.template_map(), _utc(document.start), list(document.expect), source, document.account_settings(),
