@@ -74,11 +74,9 @@ class Event:
 
     @property
     def encoded(self) -> bytes:
-        """The record as SES publishes it to Firehose, SNS and EventBridge (encoded once), in
-        bytes of their own size: orjson's output keeps its whole write buffer, ~8 KiB of
-        memory for a 1.3 KB record, which buffers and kept events would hold (RESULTS.md)."""
+        """The record as SES publishes it to Firehose, SNS and EventBridge (encoded once)."""
         if self.record_bytes is None:
-            self.record_bytes = memoryview(encode(self.record)).tobytes()
+            self.record_bytes = encode(self.record)
         return self.record_bytes
 
 
