@@ -21,6 +21,10 @@ median of ``--repeat`` runs, pinned to one core:
    (500 per batch), as benchmarks/simulate.py measures it;
 6. **memory**: peak RSS (``ru_maxrss`` of the child) of command 1 on a ``--big``-send scenario.
 
+``--measure write|outcomes|summary|lines --scenario FILE`` times the stream path in parts
+(the sinks written without outcomes; the outcomes built; counted; encoded as lines), and
+``--measure stream|run`` one in-process path, in this process, and prints the seconds.
+
 Prints a Markdown table; warns when a figure misses issue 19's targets (ndjson >= 100,000
 events/s and within 3x of json.dumps; run within 2x of stream; table < 2 s; big <= 300 MiB).
 Results: benchmarks/RESULTS.md.
@@ -83,17 +87,54 @@ def in_process(template: str, scenario: Path, path: str) -> tuple[float, int, li
     loaded = open_scenario(scenario)
     gc.collect()  # every measure starts from a collected heap (no earlier garbage to collect inside it)
     started = time.perf_counter()
+    lines: list[dict] = []
     if path == "stream":
         sim = Simulator(template, keep_events=False, keep_payloads=False)
         with open(os.devnull, "wb") as devnull:
             write_ndjson(sim.stream(loaded), devnull)
-        lines: list[dict] = []
+    elif path in PARTS:
+        sim = Simulator(template, keep_events=False, keep_payloads=False)
+        PARTS[path](sim, loaded)
     else:
         sim = Simulator(template)
         result = sim.run(loaded)
         elapsed = time.perf_counter() - started
         return elapsed, sim.event_count, [o.to_json() for o in result.events()]
     return time.perf_counter() - started, sim.event_count, lines
+
+
+def _outcomes(sim, loaded) -> None:
+    for _ in sim.stream(loaded):
+        pass
+
+
+def _summary(sim, loaded) -> None:
+    from ses_metrics.simulator.summary import Summary
+
+    counted = Summary()
+    for result in sim.stream(loaded):
+        counted.add(result)
+
+
+def _lines(sim, loaded) -> None:
+    from ses_metrics.simulator.summary import Summary
+
+    counted = Summary()
+    for result in sim.stream(loaded):
+        counted.add(result)
+        for outcome in result.events:
+            outcome.encoded_line()
+
+
+def _write(sim, loaded) -> None:
+    for send in loaded.sends:
+        sim.process(send)
+    sim.flush()
+
+
+# The stream path in parts, each the previous one and one step more (--measure PART):
+# the sinks written without outcomes, the outcomes built, counted, encoded as lines.
+PARTS = {"write": _write, "outcomes": _outcomes, "summary": _summary, "lines": _lines}
 
 
 def fresh(template: str, scenario: Path, path: str, cpu: int) -> float:
@@ -121,7 +162,7 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=200_000, help="sends of the memory measurement (0: skip it)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cpu", type=int, default=1, help="the core to pin to (-1: do not pin)")
-    parser.add_argument("--measure", choices=["stream", "run"], help="time one in-process path on --scenario and print its seconds")
+    parser.add_argument("--measure", choices=["stream", "run", *PARTS], help="time one in-process path (or part of the stream path) on --scenario and print its seconds")
     parser.add_argument("--scenario", type=Path, help="with --measure: the scenario file")
     args = parser.parse_args()
     if args.cpu >= 0:
