@@ -2,8 +2,10 @@
 on: parsing a document, a simulation run.
 
 Such work makes the collector re-scan everything it has built so far, again and again, and
-none of it is garbage: parsing a 6 MB scenario took 0.25 s with the collector running and
-0.04 s without it, and a simulation run spent half of its time in it (benchmarks/RESULTS.md).
+none of it is garbage: ``json.loads`` of a 6 MB scenario took 0.10 s with the collector
+running and 0.04 s without it (0.25 s in ``simulate``'s process, whose imports make every
+full collection longer), and a simulation run spent half of its time in it
+(benchmarks/RESULTS.md).
 Reference counting still frees what the work drops meanwhile.
 """
 
