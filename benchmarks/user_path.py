@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,22 +109,15 @@ def _outcomes(sim, loaded) -> None:
         pass
 
 
-def _summary(sim, loaded) -> None:
+def _summary(sim, loaded, lines: bool = False) -> None:
     from ses_metrics.simulator.summary import Summary
 
     counted = Summary()
     for result in sim.stream(loaded):
         counted.add(result)
-
-
-def _lines(sim, loaded) -> None:
-    from ses_metrics.simulator.summary import Summary
-
-    counted = Summary()
-    for result in sim.stream(loaded):
-        counted.add(result)
-        for outcome in result.events:
-            outcome.encoded_line()
+        if lines:
+            for outcome in result.events:
+                outcome.encoded_line()
 
 
 def _write(sim, loaded) -> None:
@@ -134,7 +128,7 @@ def _write(sim, loaded) -> None:
 
 # The stream path in parts, each the previous one and one step more (--measure PART):
 # the sinks written without outcomes, the outcomes built, counted, encoded as lines.
-PARTS = {"write": _write, "outcomes": _outcomes, "summary": _summary, "lines": _lines}
+PARTS = {"write": _write, "outcomes": _outcomes, "summary": _summary, "lines": partial(_summary, lines=True)}
 
 
 def fresh(template: str, scenario: Path, path: str, cpu: int) -> float:

@@ -12,7 +12,6 @@ Redshift COPY keeps immutable values) shares.
 
 from __future__ import annotations
 
-from operator import is_
 from typing import Any
 
 from ses_metrics.simulator.codec import decode
@@ -33,10 +32,6 @@ class BufferDecoder:
     def decode(self, records: list[bytes], *, keeps: bool) -> list[Any]:
         """Each record decoded, or the ``ValueError`` it raised. ``keeps``: the caller keeps the
         values (they are then its own, not another keeper's); by default they are read only."""
-        if len(records) == len(self._records) and all(map(is_, records, self._records)) and not (keeps and any(self._owned)):
-            if keeps:  # the same buffer again, as streams of the same events write it
-                self._owned = [True] * len(records)
-            return self._values
         position = {id(raw): i for i, raw in enumerate(self._records)}
         values, owned = [], []
         for raw in records:
