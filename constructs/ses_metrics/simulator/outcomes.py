@@ -76,7 +76,7 @@ class Drop:
         return self._encoded if self._encoded is not None else _remember(self)
 
 
-def _remember(outcome: Filtered | Drop) -> bytes:
+def _remember(outcome: Filtered | Drop | CloudWatchDelivery | FirehoseDelivery) -> bytes:
     encoded = encode(outcome.to_json())
     object.__setattr__(outcome, "_encoded", encoded)  # frozen: a cache of its own value, not a change
     return encoded
@@ -92,6 +92,11 @@ class Delivery:
     def to_json(self) -> dict[str, Any]:
         return {"eventDestination": self.destination, "type": self.kind.config}
 
+    @property
+    def encoded(self) -> bytes:
+        """``to_json()`` encoded (NDJSON lines splice it)."""
+        return encode(self.to_json())
+
 
 @dataclass(frozen=True, slots=True)
 class CloudWatchDelivery(Delivery):
@@ -100,6 +105,7 @@ class CloudWatchDelivery(Delivery):
     kind: ClassVar[DestinationKind] = DestinationKind.CLOUDWATCH
     metric_name: str
     dimension_values: tuple[tuple[str, str], ...]
+    _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def namespace(self) -> str:
@@ -112,6 +118,12 @@ class CloudWatchDelivery(Delivery):
     def to_json(self) -> dict[str, Any]:
         return {"eventDestination": self.destination, "type": "cloudwatch", "namespace": METRIC_NAMESPACE, "metricName": self.metric_name,
                 "dimensions": dict(self.dimension_values)}
+
+    @property
+    def encoded(self) -> bytes:
+        """``to_json()`` encoded, once per value: the router hands out one delivery per
+        destination, metric and dimension values."""
+        return self._encoded if self._encoded is not None else _remember(self)
 
 
 @dataclass(slots=True)
@@ -127,6 +139,11 @@ class Landing:
     error: str | None = None
     redshift: dict[str, Any] | None = None
     opensearch: dict[str, Any] | None = None
+
+    @property
+    def open(self) -> bool:
+        """Whether only the bucket and prefix are known: the record's buffer is not written yet."""
+        return self.key is None and self.error is None and self.redshift is None and self.opensearch is None
 
     def to_json(self, out: dict[str, Any] | None = None) -> dict[str, Any]:
         """The fields known so far, in this order, added to ``out`` (default a new dict)."""
@@ -157,6 +174,7 @@ class FirehoseDelivery(Delivery):
     delivery_stream: str
     target: str | None = None
     landing: Landing | None = field(default=None, compare=False)
+    _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"eventDestination": self.destination, "type": "firehose", "deliveryStream": self.delivery_stream}
@@ -165,6 +183,15 @@ class FirehoseDelivery(Delivery):
         if self.landing is not None:
             self.landing.to_json(out)
         return out
+
+    @property
+    def encoded(self) -> bytes:
+        """``to_json()`` encoded, remembered while the landing is open (records of one
+        buffer share a delivery when they are not followed): its key, an error or what
+        Redshift or OpenSearch made of the record come later and are encoded anew."""
+        if self.landing is not None and not self.landing.open:
+            return encode(self.to_json())
+        return self._encoded if self._encoded is not None else _remember(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,29 +279,26 @@ class EventOutcome:
 
     def to_json(self) -> dict[str, Any]:
         out = self._json_head()
+        out["record"] = self.event.record
+        out["deliveries"] = [d.to_json() for d in self.deliveries]
         out["filtered"] = [f.to_json() for f in self.filtered]
         out["drops"] = [d.to_json() for d in self.drops]
         return out
 
     def encoded_line(self) -> bytes:
-        """``encode(self.to_json())`` and a newline, the same bytes, made faster: the filters'
-        and drops' encodings (the same values for every event of a set and type) are spliced
-        in, not rebuilt per event (NDJSON output; benchmarks/user_path.py)."""
+        """``encode(self.to_json())`` and a newline, the same bytes, made faster: the record's
+        encoding (made once per event, as Firehose, SNS and EventBridge receive it) and the
+        deliveries', filters' and drops' (remembered per value) are spliced in, not rebuilt
+        per event (NDJSON output; benchmarks/user_path.py)."""
         head = encode(self._json_head())
-        return b"".join((head[:-1], b',"filtered":[', b",".join([f.encoded for f in self.filtered]),
-                         b'],"drops":[', b",".join([d.encoded for d in self.drops]), b"]}\n"))
+        return b"".join((head[:-1], b',"record":', self.event.encoded, b',"deliveries":[', b",".join([d.encoded for d in self.deliveries]),
+                         b'],"filtered":[', b",".join([f.encoded for f in self.filtered]), b'],"drops":[', b",".join([d.encoded for d in self.drops]),
+                         b"]}\n"))
 
     def _json_head(self) -> dict[str, Any]:
-        """``to_json()`` up to the deliveries."""
+        """``to_json()`` up to the record."""
         event = self.event
-        return {
-            "eventType": event.type.record,
-            "messageId": event.message.message_id,
-            "configurationSet": self.configuration_set,
-            "timestamp": self.timestamp,
-            "record": event.record,
-            "deliveries": [d.to_json() for d in self.deliveries],
-        }
+        return {"eventType": event.type.record, "messageId": event.message.message_id, "configurationSet": self.configuration_set, "timestamp": self.timestamp}
 
 
 @dataclass(slots=True, weakref_slot=True)

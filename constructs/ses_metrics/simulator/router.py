@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from ses_metrics import rules
 from ses_metrics.rules import DestinationKind, DimensionSource, EventType
@@ -65,7 +65,7 @@ from ses_metrics.simulator.outcomes import (
 )
 from ses_metrics.simulator.sinks.cloudwatch import DimensionKey, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
-from ses_metrics.simulator.sinks.firehose import FirehoseSink, evaluate_prefix, staged_object_key
+from ses_metrics.simulator.sinks.firehose import SHARED, FirehoseSink, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
 
@@ -286,67 +286,56 @@ class Router:
     def _cloudwatch(self, d: EventDestination) -> _Route:
         # Dimensions in name order: the store's key needs no sort per event.
         dimensions = sorted(d.dimensions, key=lambda dim: dim.name)
-        count = self.metrics.count
         name = d.name
+        points = self.metrics.points
+        # Per metric and dimension values: the store's minute buckets, looked up once, and
+        # the delivery every event counted there gets (one frozen value, encoded once)
+        known: dict[tuple[str, DimensionKey], tuple[dict[int, float], CloudWatchDelivery]] = {}
+
+        def first(metric: tuple[str, DimensionKey]) -> tuple[dict[int, float], CloudWatchDelivery]:
+            found = known[metric] = (points(*metric), CloudWatchDelivery(name, *metric))
+            return found
 
         if all(dim.source is DimensionSource.MESSAGE_TAG for dim in dimensions):
             defaults = [(dim.name, dim.default) for dim in dimensions]
 
-            def values(event: Event) -> tuple[tuple[str, str], ...]:
+            def deliver(event: Event, collect: bool) -> Delivery | None:
                 # The event's own record: a Delivery's carries the outgoing auto-tags the
                 # message's other records do not.
                 tags = event.record["mail"]["tags"]
-                return tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults])
-
-            # The store's minute buckets per metric and dimension values, looked up once
-            buckets: dict[tuple[str, DimensionKey], dict[int, float]] = {}
-            points = self.metrics.points
-
-            def write(event: Event) -> str | None:
-                # ``values`` and ``count`` inlined: two calls less per event of a long replay
-                tags = event.record["mail"]["tags"]
                 metric = (event.type.metric_name, tuple([(n, tags[n][0]) if n in tags else (n, default) for n, default in defaults]))
-                minutes = buckets.get(metric)
-                if minutes is None:
-                    minutes = buckets[metric] = points(*metric)
-                minutes[event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds, as ``count`` buckets
-                return None
-
-        else:
-
-            def values(event: Event) -> tuple[tuple[str, str], ...]:
-                out = []
-                for dim in dimensions:
-                    if dim.source is DimensionSource.MESSAGE_TAG:
-                        found = event.record["mail"]["tags"].get(dim.name)
-                    elif dim.source is DimensionSource.LINK_TAG:
-                        found = (event.link_tags or {}).get(dim.name)
-                    else:
-                        header = _header(event.message.headers, dim.name)
-                        if header is not None and not rules.is_metric_header_value(header):
-                            raise _Drop(
-                                f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'"
-                            )
-                        found = [header] if header is not None else None
-                    out.append((dim.name, found[0] if found else dim.default))
-                return tuple(out)
+                found = known.get(metric) or first(metric)
+                found[0][event.ms // 60_000 * 60] += 1.0  # the minute's epoch seconds, as ``MetricStore.count`` buckets
+                return found[1]
 
             def write(event: Event) -> str | None:
-                try:
-                    count(event.type.metric_name, values(event), event.ms // 1000)
-                except _Drop as drop:  # a header value SES refuses
-                    return str(drop)
+                deliver(event, False)  # no drop: message tags always give a value
                 return None
 
-        def deliver(event: Event, collect: bool) -> Delivery | None:
-            key = values(event)
-            metric = event.type.metric_name
-            count(metric, key, event.ms // 1000)
-            if not collect:
-                return None
-            return CloudWatchDelivery(name, metric, key)
+            return _Route(d, deliver, writer=write)
 
-        return _Route(d, deliver, writer=write)
+        def values(event: Event) -> tuple[tuple[str, str], ...]:
+            out = []
+            for dim in dimensions:
+                if dim.source is DimensionSource.MESSAGE_TAG:
+                    found = event.record["mail"]["tags"].get(dim.name)
+                elif dim.source is DimensionSource.LINK_TAG:
+                    found = (event.link_tags or {}).get(dim.name)
+                else:
+                    header = _header(event.message.headers, dim.name)
+                    if header is not None and not rules.is_metric_header_value(header):
+                        raise _Drop(f"header {dim.name} is {header!r}: SES publishes no metric for header values outside A-Z, a-z, 0-9, '_', '@', '-', '.'")
+                    found = [header] if header is not None else None
+                out.append((dim.name, found[0] if found else dim.default))
+            return tuple(out)
+
+        def count(event: Event, collect: bool) -> Delivery | None:
+            metric = (event.type.metric_name, values(event))
+            found = known.get(metric) or first(metric)
+            found[0][event.ms // 60_000 * 60] += 1.0
+            return found[1]
+
+        return _Route(d, count)
 
     # -- Firehose --------------------------------------------------------------------
 
@@ -425,22 +414,31 @@ class Router:
 
         put = firehose.putter(stream)
         prefix = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
+        # Records not followed past S3 (no payload kept) differ only by their buffer: they
+        # share its landing, and consecutive records of one buffer share a delivery.
+        shared = not firehose.objects.keep_bodies
+        previous: FirehoseDelivery | None = None
 
         def deliver(event: Event, collect: bool) -> Delivery | None:
+            nonlocal previous
             if not collect:
                 refused = put(event, None)
                 if refused is not None:
-                    raise _Drop(prefix + refused)
+                    raise _Drop(prefix + str(refused))
                 return None
-            landing = Landing()
-            refused = put(event, landing)
-            if refused is not None:
-                raise _Drop(prefix + refused)
-            return FirehoseDelivery(name, stream.name, stream.kind, landing)
+            landing = put(event, SHARED if shared else Landing())
+            if landing.__class__ is str:
+                raise _Drop(prefix + str(landing))
+            if previous is not None and previous.landing is landing:
+                return previous
+            delivery = FirehoseDelivery(name, stream.name, stream.kind, cast(Landing, landing))
+            if shared:
+                previous = delivery
+            return delivery
 
         action = self._gated(deliver, checks)
-        # Not gated per second: ``write`` calls the sink's putter itself
-        return _Route(d, action, notes=notes, writer=put if action is deliver else None, lead=prefix)
+        # Not gated per second: ``write`` calls the sink's putter itself (asked for no landing, it returns none)
+        return _Route(d, action, notes=notes, writer=cast(Writer, put) if action is deliver else None, lead=prefix)
 
     def _stream_problem(self, stream: DeliveryStream, checks: list[tuple[Timed, Any]], cs: ConfigurationSet,
                         d: EventDestination) -> tuple[NeverReceives, str] | None:

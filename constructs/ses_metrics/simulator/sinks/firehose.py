@@ -102,7 +102,13 @@ class Destination(Protocol):
 class Putter(Protocol):
     """``FirehoseSink.put`` for one stream."""
 
-    def __call__(self, event: Event, landing: Landing | None = None) -> str | None: ...
+    def __call__(self, event: Event, landing: Landing | None = None) -> str | Landing | None: ...
+
+
+# Asked for as a put's landing: the record gets the one landing every record of its buffer
+# shares (records not followed past S3 differ only by it), or its own when it goes to the
+# error output; ``put`` returns the one it got.
+SHARED = Landing()
 
 
 def staged_object_key(prefix: str, stream: str, moment: datetime, uuid: str, extension: str = "") -> str:
@@ -118,6 +124,14 @@ class _Buffer:
     landings: list[Landing] = field(default_factory=list)
     size: int = 0
     count: int = 0  # records (kept or not)
+    shared: Landing | None = None  # the landing of records put with ``SHARED``, in ``landings`` once
+
+    def share(self, bucket: str) -> Landing:
+        """The landing every record of this buffer put with ``SHARED`` gets."""
+        if self.shared is None:
+            self.shared = Landing(bucket, self.prefix)
+            self.landings.append(self.shared)
+        return self.shared
 
 
 class FirehoseSink:
@@ -147,10 +161,11 @@ class FirehoseSink:
         # every object the stream writes (or, when it ``stages`` nothing, would write).
         self.destinations: dict[str, Destination] = {}
 
-    def put(self, stream: DeliveryStream, event: Event, landing: Landing | None) -> str | None:
+    def put(self, stream: DeliveryStream, event: Event, landing: Landing | None) -> str | Landing | None:
         """Accept one event's record (arriving at ``event.ms``); ``landing`` (if any) gets
-        its ``bucket``/``prefix`` now and its ``key`` when the object is written. Returns
-        why the record cannot be written (the stream's gate refused its prefix), else None."""
+        its ``bucket``/``prefix`` now and its ``key`` when the object is written (``SHARED``:
+        the record shares its buffer's). Returns why the record cannot be written (the
+        stream's gate refused its prefix), else the record's landing (None if none)."""
         return self.putter(stream)(event, landing)
 
     @property
@@ -183,7 +198,7 @@ class FirehoseSink:
         # is seconds // n, one division less per record
         window_ms = window * 1000
 
-        def put(event: Event, landing: Landing | None = None) -> str | None:
+        def put(event: Event, landing: Landing | None = None) -> str | Landing | None:
             ms = event.ms
             if static:
                 # The common case: the prefix is known from the hour, no expression to evaluate.
@@ -203,9 +218,11 @@ class FirehoseSink:
                     memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, ms // _HOUR_MS)
                     evaluated = memo.get(memo_key)
                 if evaluated is None:
+                    if landing is SHARED:
+                        landing = Landing()  # its own: an error output's key is the record's
                     evaluated = self._evaluate(stream, target, event, landing)
                     if evaluated is None:
-                        return None  # written under the error prefix
+                        return landing  # written under the error prefix
                     if memoize:
                         if len(memo) >= 4096:
                             memo.clear()
@@ -230,13 +247,15 @@ class FirehoseSink:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
             buffer.size += len(data) + 1
             buffer.count += 1  # summed by records_put: a Counter's += costs six times as much
-            if landing is not None:
+            if landing is SHARED:
+                landing = buffer.share(target.bucket)
+            elif landing is not None:
                 buffer.landings.append(landing)
                 landing.bucket = target.bucket
                 landing.prefix = buffer.prefix
             if buffer.size >= limit:
                 self._write(stream, target, buffers.pop(key))
-            return None
+            return landing
 
         self._putters[arn] = put
         return put
