@@ -127,6 +127,32 @@ class _Route:
     lead: str = ""
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What ``route`` does with an event of one configuration set and type: the actions of
+    the destinations that receive it (with their positions among the set's destinations),
+    and the filters and drops every such event gets, decided when the router was built."""
+
+    actions: tuple[tuple[int, EventDestination, Action], ...]
+    filtered: tuple[Filtered, ...]
+    drops: tuple[Drop, ...]
+    positions: tuple[int, ...]  # of ``drops``
+
+    @classmethod
+    def of(cls, configuration_set: ConfigurationSet, entries: list[tuple[EventDestination, Entry]]) -> _Plan:
+        if not configuration_set.destinations:
+            reason = f"configuration set {configuration_set.name} has no event destinations"
+            return cls((), (Filtered(None, None, FilterReason.NO_DESTINATIONS, reason),), (), ())
+        drops = [(i, entry) for i, (_, entry) in enumerate(entries) if isinstance(entry, Drop)]
+        return cls(tuple((i, d, entry) for i, (d, entry) in enumerate(entries) if callable(entry)),
+                   tuple(entry for _, entry in entries if isinstance(entry, Filtered)),
+                   tuple(drop for _, drop in drops), tuple(i for i, _ in drops))
+
+    def with_drops(self, dropped: list[tuple[int, Drop]]) -> tuple[Drop, ...]:
+        """The plan's drops and those its actions raised, in the order of the set's destinations."""
+        return tuple(drop for _, drop in sorted([*zip(self.positions, self.drops, strict=True), *dropped], key=lambda item: item[0]))
+
+
 def _writer(action: Action) -> Writer:
     """``action`` as a ``Writer``, for a route without a writer of its own."""
 
@@ -162,6 +188,7 @@ class Router:
         self.write_drops: Counter[tuple[str, str, str]] = Counter()
         # keyed by EventType.cfn: str hashes are cached, Enum.__hash__ runs Python code
         self._tables: dict[str, dict[str, list[tuple[EventDestination, Entry]]]] = {}
+        self._plans: dict[str, dict[str, _Plan]] = {}  # what ``route`` does, from the same tables
         self._verdicts: list[DestinationVerdict] = []
         # What ``write`` runs: per set and event type only the destinations that deliver,
         # as (destination name, writer, what precedes its drop reasons).
@@ -206,26 +233,17 @@ class Router:
         configuration_set = event.message.configuration_set
         if configuration_set is None:
             return EventOutcome(event, filtered=(_NO_SET,))
-        if not configuration_set.destinations:
-            reason = f"configuration set {configuration_set.name} has no event destinations"
-            return EventOutcome(event, filtered=(Filtered(None, None, FilterReason.NO_DESTINATIONS, reason),))
-        deliveries: list[Delivery] = []
-        filtered: list[Filtered] = []
-        drops: list[Drop] = []
-        for destination, entry in self._tables[configuration_set.name][event.type.cfn]:
-            if isinstance(entry, Filtered):
-                filtered.append(entry)
-            elif isinstance(entry, Drop):
-                drops.append(entry)
-            else:
-                try:
-                    delivery = entry(event, True)
-                except _Drop as drop:
-                    drops.append(Drop(destination.name, destination.kind, str(drop)))
-                else:
-                    assert delivery is not None  # collect=True: every action returns its delivery
-                    deliveries.append(delivery)
-        return EventOutcome(event, tuple(deliveries), tuple(filtered), tuple(drops))
+        plan = self._plans[configuration_set.name][event.type.cfn]
+        deliveries: list[Delivery | None] = []
+        dropped: list[tuple[int, Drop]] | None = None
+        for position, destination, action in plan.actions:
+            try:
+                deliveries.append(action(event, True))  # collect=True: every action returns its delivery
+            except _Drop as drop:
+                dropped = dropped or []
+                dropped.append((position, Drop(destination.name, destination.kind, str(drop))))
+        drops = plan.drops if dropped is None else plan.with_drops(dropped)
+        return EventOutcome(event, cast(tuple[Delivery, ...], tuple(deliveries)), plan.filtered, drops)
 
     # -- tables ----------------------------------------------------------------------
 
@@ -237,6 +255,7 @@ class Router:
             self.notes += [f"{configuration_set.name}/{route.destination.name}: {n}" for n in route.notes]
         table: dict[str, list[tuple[EventDestination, Entry]]] = {}
         writers = self._writers[configuration_set.name] = {}
+        plans = self._plans[configuration_set.name] = {}
         for event_type in EventType:
             entries: list[tuple[EventDestination, Entry]] = []
             for route, verdict in zip(routes, verdicts, strict=True):
@@ -253,6 +272,7 @@ class Router:
                     entry = route.action
                 entries.append((d, entry))
             table[event_type.cfn] = entries
+            plans[event_type.cfn] = _Plan.of(configuration_set, entries)
             writers[event_type.cfn] = [
                 (route.destination.name, route.writer or _writer(entry), route.lead) for route, (_, entry) in zip(routes, entries, strict=True) if callable(entry)
             ]
@@ -416,11 +436,13 @@ class Router:
         prefix = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
         # Records not followed past S3 (no payload kept) differ only by their buffer: they
         # share its landing, and consecutive records of one buffer share a delivery.
+        # Records not followed past S3 (no payload kept) differ only by their buffer: they
+        # share its landing, and its delivery (by the landing's id: each entry keeps its
+        # landing alive, so no other object has that id meanwhile).
         shared = not firehose.objects.keep_bodies
-        previous: FirehoseDelivery | None = None
+        made: dict[int, FirehoseDelivery] = {}
 
         def deliver(event: Event, collect: bool) -> Delivery | None:
-            nonlocal previous
             if not collect:
                 refused = put(event, None)
                 if refused is not None:
@@ -429,11 +451,13 @@ class Router:
             landing = put(event, SHARED if shared else Landing())
             if landing.__class__ is str:
                 raise _Drop(prefix + str(landing))
-            if previous is not None and previous.landing is landing:
-                return previous
-            delivery = FirehoseDelivery(name, stream.name, stream.kind, cast(Landing, landing))
-            if shared:
-                previous = delivery
+            delivery = made.get(id(landing))
+            if delivery is None:
+                delivery = FirehoseDelivery(name, stream.name, stream.kind, cast(Landing, landing))
+                if shared:
+                    if len(made) >= 256:  # landings of buffers written long ago
+                        made.clear()
+                    made[id(landing)] = delivery
             return delivery
 
         action = self._gated(deliver, checks)
