@@ -244,14 +244,30 @@ class EventBridgeDelivery(Delivery):
                 "rules": [r.to_json() for r in self.rules]}
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class RouteShape:
+    """What every event of one type and configuration set gets when no destination drops
+    it: the destinations that receive it (name and kind), its filters and its drops. One
+    value per set and type, compared by identity: counting outcomes is counting shapes."""
+
+    event_type: str  # the record's eventType
+    configuration_set: str | None
+    delivered: tuple[tuple[str, DestinationKind | None], ...]
+    filtered: tuple[Filtered, ...]
+    drops: tuple[Drop, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class EventOutcome:
-    """An event and, for each destination of its set, a delivery, a filter or a drop."""
+    """An event and, for each destination of its set, a delivery, a filter or a drop.
+    ``shape``: what these are, when the router knows it (no destination dropped the event
+    on its own): the deliveries are to ``shape.delivered``, in that order."""
 
     event: Event
     deliveries: tuple[Delivery, ...] = ()
     filtered: tuple[Filtered, ...] = ()
     drops: tuple[Drop, ...] = ()
+    shape: RouteShape | None = field(default=None, repr=False, compare=False)
 
     @property
     def event_type(self) -> EventType:

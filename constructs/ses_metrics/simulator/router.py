@@ -60,6 +60,7 @@ from ses_metrics.simulator.outcomes import (
     FilterReason,
     FirehoseDelivery,
     Landing,
+    RouteShape,
     RuleMatch,
     SnsDelivery,
 )
@@ -131,22 +132,32 @@ class _Route:
 class _Plan:
     """What ``route`` does with an event of one configuration set and type: the actions of
     the destinations that receive it (with their positions among the set's destinations),
-    and the filters and drops every such event gets, decided when the router was built."""
+    and what every such event gets when no action drops it (``shape``), decided when the
+    router was built."""
 
     actions: tuple[tuple[int, EventDestination, Action], ...]
-    filtered: tuple[Filtered, ...]
-    drops: tuple[Drop, ...]
-    positions: tuple[int, ...]  # of ``drops``
+    shape: RouteShape
+    positions: tuple[int, ...]  # of ``shape.drops`` among the set's destinations
+
+    @property
+    def filtered(self) -> tuple[Filtered, ...]:
+        return self.shape.filtered
+
+    @property
+    def drops(self) -> tuple[Drop, ...]:
+        return self.shape.drops
 
     @classmethod
-    def of(cls, configuration_set: ConfigurationSet, entries: list[tuple[EventDestination, Entry]]) -> _Plan:
+    def of(cls, configuration_set: ConfigurationSet, event_type: EventType, entries: list[tuple[EventDestination, Entry]]) -> _Plan:
+        name = configuration_set.name
         if not configuration_set.destinations:
-            reason = f"configuration set {configuration_set.name} has no event destinations"
-            return cls((), (Filtered(None, None, FilterReason.NO_DESTINATIONS, reason),), (), ())
+            reason = f"configuration set {name} has no event destinations"
+            return cls((), RouteShape(event_type.record, name, (), (Filtered(None, None, FilterReason.NO_DESTINATIONS, reason),), ()), ())
+        actions = tuple((i, d, entry) for i, (d, entry) in enumerate(entries) if callable(entry))
         drops = [(i, entry) for i, (_, entry) in enumerate(entries) if isinstance(entry, Drop)]
-        return cls(tuple((i, d, entry) for i, (d, entry) in enumerate(entries) if callable(entry)),
-                   tuple(entry for _, entry in entries if isinstance(entry, Filtered)),
-                   tuple(drop for _, drop in drops), tuple(i for i, _ in drops))
+        shape = RouteShape(event_type.record, name, tuple((d.name, d.kind) for _, d, _ in actions),
+                           tuple(entry for _, entry in entries if isinstance(entry, Filtered)), tuple(drop for _, drop in drops))
+        return cls(actions, shape, tuple(i for i, _ in drops))
 
     def with_drops(self, dropped: list[tuple[int, Drop]]) -> tuple[Drop, ...]:
         """The plan's drops and those its actions raised, in the order of the set's destinations."""
@@ -232,7 +243,7 @@ class Router:
         each destination of its configuration set."""
         configuration_set = event.message.configuration_set
         if configuration_set is None:
-            return EventOutcome(event, filtered=(_NO_SET,))
+            return EventOutcome(event, (), _NO_SET, (), _NO_SET_SHAPES[event.type.cfn])
         plan = self._plans[configuration_set.name][event.type.cfn]
         deliveries: list[Delivery | None] = []
         dropped: list[tuple[int, Drop]] | None = None
@@ -242,8 +253,10 @@ class Router:
             except _Drop as drop:
                 dropped = dropped or []
                 dropped.append((position, Drop(destination.name, destination.kind, str(drop))))
-        drops = plan.drops if dropped is None else plan.with_drops(dropped)
-        return EventOutcome(event, cast(tuple[Delivery, ...], tuple(deliveries)), plan.filtered, drops)
+        delivered = cast(tuple[Delivery, ...], tuple(deliveries))
+        if dropped is None:
+            return EventOutcome(event, delivered, plan.filtered, plan.drops, plan.shape)
+        return EventOutcome(event, delivered, plan.filtered, plan.with_drops(dropped))
 
     # -- tables ----------------------------------------------------------------------
 
@@ -272,7 +285,7 @@ class Router:
                     entry = route.action
                 entries.append((d, entry))
             table[event_type.cfn] = entries
-            plans[event_type.cfn] = _Plan.of(configuration_set, entries)
+            plans[event_type.cfn] = _Plan.of(configuration_set, event_type, entries)
             writers[event_type.cfn] = [
                 (route.destination.name, route.writer or _writer(entry), route.lead) for route, (_, entry) in zip(routes, entries, strict=True) if callable(entry)
             ]
@@ -647,4 +660,6 @@ def _header(headers: list[dict[str, str]], name: str) -> str | None:
     return None
 
 
-_NO_SET = Filtered(None, None, FilterReason.NO_CONFIGURATION_SET, "the send has no configuration set: SES publishes no events and ignores its tags")
+# What an event whose send has no configuration set gets, per EventType.cfn
+_NO_SET = (Filtered(None, None, FilterReason.NO_CONFIGURATION_SET, "the send has no configuration set: SES publishes no events and ignores its tags"),)
+_NO_SET_SHAPES = {t.cfn: RouteShape(t.record, None, (), _NO_SET, ()) for t in EventType}

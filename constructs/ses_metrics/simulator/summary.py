@@ -10,11 +10,12 @@ and dropped, each filter and drop reason with its number of events; ``to_json(si
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ses_metrics.rules import DestinationKind
-from ses_metrics.simulator.outcomes import EventOutcome, SendResult
+from ses_metrics.simulator.outcomes import Drop, EventOutcome, Filtered, RouteShape, SendResult
 
 NO_SET = "-"  # the configuration set (and destination) of events no destination can receive
 
@@ -41,40 +42,73 @@ class Summary:
     def __init__(self) -> None:
         self.sends = 0
         self.failed: Counter[str] = Counter()  # error code -> sends
-        self.events: Counter[str] = Counter()  # record eventType -> events
-        self.routes: dict[tuple[str, str], RouteCount] = {}
+        self._events: Counter[str] = Counter()  # record eventType -> events
+        self._routes: dict[tuple[str, str], RouteCount] = {}
         self._by_set: dict[str, dict[str, RouteCount]] = {}  # the same routes, per configuration set
+        # Outcomes whose shape the router knew, counted per shape and added to the routes
+        # when they are read: one count per event, not one per destination
+        self._shapes: Counter[RouteShape] = Counter()
+
+    @property
+    def events(self) -> Counter[str]:
+        """Events per record eventType."""
+        self._fold()
+        return self._events
+
+    @property
+    def routes(self) -> dict[tuple[str, str], RouteCount]:
+        """Per (configuration set, event destination): its events, by what happened to them."""
+        self._fold()
+        return self._routes
 
     def add(self, result: SendResult) -> None:
         """Count one send's result."""
         self.sends += 1
         if result.error is not None:
             self.failed[result.error.code] += 1
+        shapes = self._shapes
         for outcome in result.events:
-            self.add_event(outcome)
+            if outcome.shape is not None:
+                shapes[outcome.shape] += 1
+            else:
+                self._count(outcome)
 
     def add_event(self, outcome: EventOutcome) -> None:
+        if outcome.shape is not None:
+            self._shapes[outcome.shape] += 1
+        else:
+            self._count(outcome)
+
+    def _count(self, outcome: EventOutcome) -> None:
         event = outcome.event
-        self.events[event.type.record] += 1
         configuration_set = event.message.configuration_set
-        name = configuration_set.name if configuration_set is not None else NO_SET
-        # Its routes by destination, looked up without building a key per destination
-        # (half the cost of counting; benchmarks/user_path.py)
-        routes = self._by_set.get(name)
+        self._add(event.type.record, configuration_set.name if configuration_set is not None else NO_SET,
+                  [(d.destination, d.kind) for d in outcome.deliveries], outcome.filtered, outcome.drops, 1)
+
+    def _fold(self) -> None:
+        for shape, n in self._shapes.items():
+            name = shape.configuration_set if shape.configuration_set is not None else NO_SET
+            self._add(shape.event_type, name, shape.delivered, shape.filtered, shape.drops, n)
+        self._shapes.clear()
+
+    def _add(self, event_type: str, configuration_set: str, delivered: Iterable[tuple[str, DestinationKind | None]], filtered: Iterable[Filtered],
+             drops: Iterable[Drop], n: int) -> None:
+        """``n`` events of one type and set, delivered to, filtered and dropped at these destinations."""
+        self._events[event_type] += n
+        routes = self._by_set.get(configuration_set)
         if routes is None:
-            routes = self._by_set[name] = {}
-        for delivery in outcome.deliveries:
-            found = routes.get(delivery.destination)
-            (found or self._route(routes, name, delivery.destination, delivery.kind)).delivered += 1
-        for filtered in outcome.filtered:
-            found = routes.get(filtered.destination or NO_SET)
-            (found or self._route(routes, name, filtered.destination or NO_SET, filtered.kind)).filtered[filtered.reason] += 1
-        for drop in outcome.drops:
-            found = routes.get(drop.destination)
-            (found or self._route(routes, name, drop.destination, drop.kind)).dropped[drop.reason] += 1
+            routes = self._by_set[configuration_set] = {}
+        for destination, kind in delivered:
+            self._route(routes, configuration_set, destination, kind).delivered += n
+        for filter_ in filtered:
+            self._route(routes, configuration_set, filter_.destination or NO_SET, filter_.kind).filtered[filter_.reason] += n
+        for drop in drops:
+            self._route(routes, configuration_set, drop.destination, drop.kind).dropped[drop.reason] += n
 
     def _route(self, routes: dict[str, RouteCount], configuration_set: str, destination: str, kind: DestinationKind | None) -> RouteCount:
-        found = routes[destination] = self.routes[(configuration_set, destination)] = RouteCount(configuration_set, destination, kind)
+        found = routes.get(destination)
+        if found is None:
+            found = routes[destination] = self._routes[(configuration_set, destination)] = RouteCount(configuration_set, destination, kind)
         return found
 
     @property
