@@ -255,6 +255,19 @@ class RouteShape:
     delivered: tuple[tuple[str, DestinationKind | None], ...]
     filtered: tuple[Filtered, ...]
     drops: tuple[Drop, ...]
+    _tail: bytes | None = field(default=None, init=False, repr=False)
+
+    @property
+    def tail(self) -> bytes:
+        """The end of an NDJSON line from its filters on (``EventOutcome.encoded_line``), made once."""
+        if self._tail is None:
+            object.__setattr__(self, "_tail", _tail(self.filtered, self.drops))  # frozen: a cache of its own value
+        assert self._tail is not None
+        return self._tail
+
+
+def _tail(filtered: tuple[Filtered, ...], drops: tuple[Drop, ...]) -> bytes:
+    return b"".join((b'],"filtered":[', b",".join([f.encoded for f in filtered]), b'],"drops":[', b",".join([d.encoded for d in drops]), b"]}\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,10 +319,11 @@ class EventOutcome:
         encoding (made once per event, as Firehose, SNS and EventBridge receive it) and the
         deliveries', filters' and drops' (remembered per value) are spliced in, not rebuilt
         per event (NDJSON output; benchmarks/user_path.py)."""
-        head = encode(self._json_head())
-        return b"".join((head[:-1], b',"record":', self.event.encoded, b',"deliveries":[', b",".join([d.encoded for d in self.deliveries]),
-                         b'],"filtered":[', b",".join([f.encoded for f in self.filtered]), b'],"drops":[', b",".join([d.encoded for d in self.drops]),
-                         b"]}\n"))
+        shape = self.shape
+        known = shape is not None and shape.filtered is self.filtered and shape.drops is self.drops
+        tail = shape.tail if known and shape is not None else _tail(self.filtered, self.drops)
+        return b"".join((encode(self._json_head())[:-1], b',"record":', self.event.encoded, b',"deliveries":[',
+                         b",".join([d.encoded for d in self.deliveries]), tail))
 
     def _json_head(self) -> dict[str, Any]:
         """``to_json()`` up to the record."""
