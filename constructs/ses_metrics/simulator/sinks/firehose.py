@@ -218,11 +218,11 @@ class FirehoseSink:
                     memo_key = (arn, event.type.cfn, configuration_set.name if configuration_set else None, ms // _HOUR_MS)
                     evaluated = memo.get(memo_key)
                 if evaluated is None:
-                    if landing is SHARED:
-                        landing = Landing()  # its own: an error output's key is the record's
-                    evaluated = self._evaluate(stream, target, event, landing)
-                    if evaluated is None:
-                        return landing  # written under the error prefix
+                    # A record written under the error prefix has a landing of its own
+                    found = self._evaluate(stream, target, event, None if landing is SHARED else landing)
+                    if isinstance(found, Landing):
+                        return found if landing is not None else None
+                    evaluated = found
                     if memoize:
                         if len(memo) >= 4096:
                             memo.clear()
@@ -260,15 +260,17 @@ class FirehoseSink:
         self._putters[arn] = put
         return put
 
-    def _evaluate(self, stream: DeliveryStream, target: S3Target, event: Event, landing: Landing | None) -> str | None:
-        """The prefix of a record of a stream with expressions in its prefix, or None when
-        its partitioning query fails (the record is then written under the error prefix)."""
+    def _evaluate(self, stream: DeliveryStream, target: S3Target, event: Event, landing: Landing | None) -> str | Landing:
+        """The prefix of a record of a stream with expressions in its prefix, or when its
+        partitioning query fails, the record's landing (``landing``, else a new one) under
+        the error prefix it was written to."""
         keys = None
         if target.dynamic_partitioning:
             keys, error = self._partition_keys(target, event.record)
             if error is not None:
-                self._write_error(stream, target, event.encoded, _datetime(event.ms), "partitioning-failed", error, landing or Landing())
-                return None
+                landing = landing or Landing()
+                self._write_error(stream, target, event.encoded, _datetime(event.ms), "partitioning-failed", error, landing)
+                return landing
         return self._prefix(target, keys, event.ms)
 
     def flush(self, before_ms: int | None = None) -> int:
