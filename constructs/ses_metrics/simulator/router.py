@@ -66,7 +66,7 @@ from ses_metrics.simulator.outcomes import (
 )
 from ses_metrics.simulator.sinks.cloudwatch import DimensionKey, MetricStore
 from ses_metrics.simulator.sinks.eventbridge import EventBusSink
-from ses_metrics.simulator.sinks.firehose import SHARED, FirehoseSink, evaluate_prefix, staged_object_key
+from ses_metrics.simulator.sinks.firehose import SHARED, FirehoseSink, Putter, evaluate_prefix, staged_object_key
 from ses_metrics.simulator.sinks.sns import TopicSink, receivers
 from ses_metrics.simulator.topology import ConfigurationSet, DeliveryStream, EventDestination, Topology
 
@@ -447,12 +447,17 @@ class Router:
 
         put = firehose.putter(stream)
         prefix = f"delivery stream {stream.name} accepts the record but cannot deliver it: "
-        # Records not followed past S3 (no payload kept) differ only by their buffer: they
-        # share its landing, and consecutive records of one buffer share a delivery.
-        # Records not followed past S3 (no payload kept) differ only by their buffer: they
-        # share its landing, and its delivery (by the landing's id: each entry keeps its
-        # landing alive, so no other object has that id meanwhile).
-        shared = not firehose.objects.keep_bodies
+        deliver = self._putting(name, stream, put, prefix)
+        action = self._gated(deliver, checks)
+        # Not gated per second: ``write`` calls the sink's putter itself (asked for no landing, it returns none)
+        return _Route(d, action, notes=notes, writer=cast(Writer, put) if action is deliver else None, lead=prefix)
+
+    def _putting(self, name: str, stream: DeliveryStream, put: Putter, prefix: str) -> Action:
+        """The action of a Firehose destination whose stream is followed to S3: ``put``, and
+        the record's delivery. Records not followed past S3 (no payload kept) differ only by
+        their buffer: they share its landing, and its delivery (found by the landing's id:
+        each entry keeps its landing alive, so no other object has that id meanwhile)."""
+        shared = not self.firehose.objects.keep_bodies
         made: dict[int, FirehoseDelivery] = {}
 
         def deliver(event: Event, collect: bool) -> Delivery | None:
@@ -473,9 +478,7 @@ class Router:
                     made[id(landing)] = delivery
             return delivery
 
-        action = self._gated(deliver, checks)
-        # Not gated per second: ``write`` calls the sink's putter itself (asked for no landing, it returns none)
-        return _Route(d, action, notes=notes, writer=cast(Writer, put) if action is deliver else None, lead=prefix)
+        return deliver
 
     def _stream_problem(self, stream: DeliveryStream, checks: list[tuple[Timed, Any]], cs: ConfigurationSet,
                         d: EventDestination) -> tuple[NeverReceives, str] | None:

@@ -126,12 +126,17 @@ class _Buffer:
     count: int = 0  # records (kept or not)
     shared: Landing | None = None  # the landing of records put with ``SHARED``, in ``landings`` once
 
-    def share(self, bucket: str) -> Landing:
-        """The landing every record of this buffer put with ``SHARED`` gets."""
-        if self.shared is None:
-            self.shared = Landing(bucket, self.prefix)
-            self.landings.append(self.shared)
-        return self.shared
+    def land(self, landing: Landing, bucket: str) -> Landing:
+        """``landing`` of a record put here (``SHARED``: the buffer's one landing), with the
+        bucket and prefix; it gets its key when the buffer is written."""
+        if landing is SHARED:
+            if self.shared is None:
+                self.shared = Landing(bucket, self.prefix)
+                self.landings.append(self.shared)
+            return self.shared
+        self.landings.append(landing)
+        landing.bucket, landing.prefix = bucket, self.prefix
+        return landing
 
 
 class FirehoseSink:
@@ -247,12 +252,8 @@ class FirehoseSink:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
             buffer.size += len(data) + 1
             buffer.count += 1  # summed by records_put: a Counter's += costs six times as much
-            if landing is SHARED:
-                landing = buffer.share(target.bucket)
-            elif landing is not None:
-                buffer.landings.append(landing)
-                landing.bucket = target.bucket
-                landing.prefix = buffer.prefix
+            if landing is not None:
+                landing = buffer.land(landing, target.bucket)
             if buffer.size >= limit:
                 self._write(stream, target, buffers.pop(key))
             return landing
