@@ -320,8 +320,10 @@ class EventOutcome:
         deliveries', filters' and drops' (remembered per value) are spliced in, not rebuilt
         per event (NDJSON output; benchmarks/user_path.py)."""
         shape = self.shape
-        known = shape is not None and shape.filtered is self.filtered and shape.drops is self.drops
-        tail = shape.tail if known and shape is not None else _tail(self.filtered, self.drops)
+        if shape is not None and shape.filtered is self.filtered and shape.drops is self.drops:
+            tail = shape.tail
+        else:
+            tail = _tail(self.filtered, self.drops)
         return b"".join((encode(self._json_head())[:-1], b',"record":', self.event.encoded, b',"deliveries":[',
                          b",".join([d.encoded for d in self.deliveries]), tail))
 

@@ -139,14 +139,6 @@ class _Plan:
     shape: RouteShape
     positions: tuple[int, ...]  # of ``shape.drops`` among the set's destinations
 
-    @property
-    def filtered(self) -> tuple[Filtered, ...]:
-        return self.shape.filtered
-
-    @property
-    def drops(self) -> tuple[Drop, ...]:
-        return self.shape.drops
-
     @classmethod
     def of(cls, configuration_set: ConfigurationSet, event_type: EventType, entries: list[tuple[EventDestination, Entry]]) -> _Plan:
         name = configuration_set.name
@@ -161,7 +153,7 @@ class _Plan:
 
     def with_drops(self, dropped: list[tuple[int, Drop]]) -> tuple[Drop, ...]:
         """The plan's drops and those its actions raised, in the order of the set's destinations."""
-        return tuple(drop for _, drop in sorted([*zip(self.positions, self.drops, strict=True), *dropped], key=lambda item: item[0]))
+        return tuple(drop for _, drop in sorted([*zip(self.positions, self.shape.drops, strict=True), *dropped], key=lambda item: item[0]))
 
 
 def _writer(action: Action) -> Writer:
@@ -253,10 +245,10 @@ class Router:
             except _Drop as drop:
                 dropped = dropped or []
                 dropped.append((position, Drop(destination.name, destination.kind, str(drop))))
-        delivered = cast(tuple[Delivery, ...], tuple(deliveries))
+        delivered, shape = cast(tuple[Delivery, ...], tuple(deliveries)), plan.shape
         if dropped is None:
-            return EventOutcome(event, delivered, plan.filtered, plan.drops, plan.shape)
-        return EventOutcome(event, delivered, plan.filtered, plan.with_drops(dropped))
+            return EventOutcome(event, delivered, shape.filtered, shape.drops, shape)
+        return EventOutcome(event, delivered, shape.filtered, plan.with_drops(dropped))
 
     # -- tables ----------------------------------------------------------------------
 

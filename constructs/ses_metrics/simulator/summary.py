@@ -66,14 +66,11 @@ class Summary:
         self.sends += 1
         if result.error is not None:
             self.failed[result.error.code] += 1
-        shapes = self._shapes
         for outcome in result.events:
-            if outcome.shape is not None:
-                shapes[outcome.shape] += 1
-            else:
-                self._count(outcome)
+            self.add_event(outcome)
 
     def add_event(self, outcome: EventOutcome) -> None:
+        """Count one event's outcome (by its shape when it has one)."""
         if outcome.shape is not None:
             self._shapes[outcome.shape] += 1
         else:
