@@ -9,6 +9,7 @@ characters, never fewer than the bytes Redshift counts, so every checked row fit
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -41,12 +42,19 @@ def _column_sql(columns: Sequence[tuple[str, str, bool]]) -> str:
 
 
 class DuckDatabase:
-    """An in-memory DuckDB, connected on first use (no import without a Redshift stream)."""
+    """An in-memory DuckDB, connected on first use (no import without a Redshift stream).
+
+    Rows whose every column is VARCHAR (SES records into text columns, the usual COPY) are
+    inserted as NumPy object arrays when NumPy is installed (``ses-metrics[fast]``), which
+    DuckDB reads faster than unnested lists (benchmarks/RESULTS.md). Any other table takes
+    the lists: DuckDB types an object array from a sample of its values, which can be
+    narrower than the column (a BIGINT's first values fit an INTEGER, a later one not)."""
 
     dialect = "duckdb"
 
     def __init__(self) -> None:
         self._connection: Any = None
+        self._text_columns: dict[str, frozenset[str]] = {}  # per table created here
 
     @property
     def connection(self) -> Any:
@@ -60,17 +68,43 @@ class DuckDatabase:
         if _schema(name):  # public.ses: Redshift's schema becomes a DuckDB schema
             self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{_schema(name)}"')
         self.connection.execute(f"CREATE TABLE {quote_table(name)} ({_column_sql(columns)})")
+        self._text_columns[name] = frozenset(column for column, type_, _ in columns if type_ == "VARCHAR")
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        numpy = _numpy()
+        # (a table named as the arrays would be read in their stead: its inserts take the lists)
+        if numpy is not None and _ROWS not in self._text_columns and self._text_columns.get(table, frozenset()).issuperset(columns):
+            self._insert_text(numpy, table, names, rows)
+            return
         # One INSERT of unnested column lists: ~30x faster than executemany in DuckDB.
         lists = [list(values) for values in zip(*rows, strict=True)]
-        names = ", ".join(f'"{c}"' for c in columns)
         selects = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
         self.connection.execute(f"INSERT INTO {quote_table(table)} ({names}) SELECT {selects}", lists)
+
+    def _insert_text(self, numpy: Any, table: str, names: str, rows: list[tuple[Any, ...]]) -> None:
+        """Rows of str or None, one object array per column, read by DuckDB's replacement scan
+        of the local ``_ses_metrics_rows`` (a third faster than ``register``-ing them)."""
+        _ses_metrics_rows = {f"c{i}": numpy.array(values, dtype=object) for i, values in enumerate(zip(*rows, strict=True))}
+        selects = ", ".join(f"c{i}" for i in range(len(rows[0])))
+        self.connection.execute(f"INSERT INTO {quote_table(table)} ({names}) SELECT {selects} FROM {_ROWS}")
 
     def query(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = self.connection.execute(sql, list(parameters or [])).fetchall()
         return rows
+
+
+_ROWS = "_ses_metrics_rows"  # the name DuckDatabase._insert_text's rows go by in its INSERT
+
+
+@functools.cache
+def _numpy() -> Any:
+    """NumPy, imported on the first insert (not at start-up), or None when it is not installed."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover - depends on the installation
+        return None
+    return numpy
 
 
 class PostgresDatabase:
