@@ -55,11 +55,19 @@ def test_a_record_written_under_the_error_prefix_has_a_landing_of_its_own() -> N
     assert len(shared) == 1
 
 
-def test_followed_records_each_have_a_landing_of_their_own() -> None:
+def test_in_a_run_the_records_of_a_stream_with_only_s3_behind_it_share_their_buffers_landing() -> None:
     sim = Simulator(BY_CAMPAIGN)
     result = sim.run(Scenario([ScenarioSend(simple(tags={"campaign": "a"}))] * 3))
     landings = [d.landing for d in firehose_deliveries(list(result.events()))]
-    assert len({id(landing) for landing in landings}) == len(landings) == 6
+    assert len(landings) == 6 and len({id(landing) for landing in landings}) == 1
+    assert landings[0] is not None and landings[0].key is not None and landings[0].key.startswith("campaign=a/")
+
+
+def test_records_followed_into_redshift_or_opensearch_each_have_a_landing_of_their_own(example_result) -> None:
+    followed = [d for d in firehose_deliveries(list(example_result.events())) if d.target in ("redshift", "opensearch")]
+    assert {d.target for d in followed} == {"redshift", "opensearch"}
+    assert len({id(d.landing) for d in followed}) == len(followed)
+    assert all(d.landing is not None and (d.landing.redshift or d.landing.opensearch) for d in followed)
 
 
 def test_a_line_encoded_again_after_its_buffer_is_written_shows_the_object_key() -> None:

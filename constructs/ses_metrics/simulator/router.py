@@ -446,10 +446,11 @@ class Router:
 
     def _putting(self, name: str, stream: DeliveryStream, put: Putter, prefix: str) -> Action:
         """The action of a Firehose destination whose stream is followed to S3: ``put``, and
-        the record's delivery. Records not followed past S3 (no payload kept) differ only by
-        their buffer: they share its landing, and its delivery (found by the landing's id:
-        each entry keeps its landing alive, so no other object has that id meanwhile)."""
-        shared = not self.firehose.objects.keep_bodies
+        the record's delivery. Records not followed past S3 (no payload kept, or a stream
+        with no Redshift or OpenSearch behind it) differ only by their buffer: they share its
+        landing, and its delivery (found by the landing's id: each entry keeps its landing
+        alive, so no other object has that id meanwhile)."""
+        shared = not self.firehose.objects.keep_bodies or stream.kind not in self.firehose.destinations
         made: dict[int, FirehoseDelivery] = {}
 
         def deliver(event: Event, collect: bool) -> Delivery | None:
