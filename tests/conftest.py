@@ -10,6 +10,9 @@ from pathlib import Path
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 # boto3 calls in tests never look for credentials on an instance metadata endpoint
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+# Every event record the simulator hands Redshift and OpenSearch as a value, instead of its
+# bytes decoded, is checked against those bytes (ses_metrics/simulator/sinks/decoded.py)
+os.environ.setdefault("SES_METRICS_VERIFY_RECORDS", "1")
 
 import aws_cdk as cdk
 import pytest

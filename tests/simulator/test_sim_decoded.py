@@ -13,6 +13,7 @@ from simkit import simple
 from ses_metrics.simulator import Simulator, load_scenario
 from ses_metrics.simulator.sinks import decoded
 from ses_metrics.simulator.sinks.decoded import BufferDecoder
+from ses_metrics.simulator.sinks.firehose import FirehoseSink
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _document
 
 RECORDS = [b'{"eventType":"Send","mail":{"tags":{"campaign":["c0"]}}}', b'{"eventType":"Delivery"}']
@@ -94,11 +95,87 @@ def test_redshift_reports_a_line_that_is_not_json_as_load_error_1216(example_tem
     assert sim.redshift.loads[-1]["status"] == "failed"  # MAXERROR 0: the good line is not loaded either
 
 
-def test_the_example_apps_warehouse_and_search_records_are_decoded_once(example_template: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The records ``sinks.decoded`` decodes from now on (without the test suite's verification)."""
+    calls: list[bytes] = []
+    monkeypatch.setenv(decoded.VERIFY_ENV, "0")
     monkeypatch.setattr(decoded, "decode", lambda raw: calls.append(raw) or orjson.loads(raw))
-    sim = Simulator(example_template)
-    sim.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
+    return calls
+
+
+def followed(template: dict, *, hand_over: bool = True) -> Simulator:
+    """The example scenario run; ``hand_over``: Firehose hands the sinks each record's value."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FirehoseSink, "hand_over_values", hand_over)
+        sim = Simulator(template)
+        sim.run(load_scenario(ROOT / "examples" / "scenario.yaml"))
+    return sim
+
+
+def test_the_example_apps_warehouse_and_search_records_are_not_decoded(example_template: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_decodes(monkeypatch)
+    sim = followed(example_template)
+    assert sum(sim.redshift.rows_loaded.values()) > sum(sim.opensearch.indexed.values()) > 0
+    assert calls == []
+
+
+def test_without_values_handed_over_each_record_is_decoded_once(example_template: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_decodes(monkeypatch)
+    sim = followed(example_template, hand_over=False)
     loaded, indexed = sum(sim.redshift.rows_loaded.values()), sum(sim.opensearch.indexed.values())
     assert loaded > indexed > 0  # the search stream takes fewer event types than the warehouse
     assert len(calls) == len({id(raw) for raw in calls}) == loaded
+
+
+def test_rows_and_documents_are_the_same_whether_values_are_handed_over_or_decoded(example_template: dict) -> None:
+    handed, decoded_ = followed(example_template), followed(example_template, hand_over=False)
+    [table] = handed.redshift.tables
+    sql = f"SELECT * FROM {table} ORDER BY ALL"
+    assert handed.redshift.query(sql) == decoded_.redshift.query(sql) != []
+    [index] = handed.opensearch.indexes
+    assert handed.opensearch.documents(index) == decoded_.opensearch.documents(index) != []
+    assert handed.opensearch.mapping(index) == decoded_.opensearch.mapping(index)
+
+
+KNOWN = [orjson.loads(raw) for raw in RECORDS]
+
+
+def test_a_reader_gets_the_known_values_themselves() -> None:
+    values = BufferDecoder(verify=False).decode([b"not read"] * 2, keeps=False, known=KNOWN)
+    assert all(a is b for a, b in zip(values, KNOWN, strict=True))
+
+
+def test_the_first_keeper_owns_the_known_values_and_a_second_gets_them_decoded() -> None:
+    decoder = BufferDecoder(verify=False)
+    first = decoder.decode(RECORDS, keeps=True, known=KNOWN)
+    second = decoder.decode(RECORDS, keeps=True, known=KNOWN)
+    assert all(a is b for a, b in zip(first, KNOWN, strict=True))
+    assert second == KNOWN and not any(a is b for a, b in zip(second, KNOWN, strict=True))
+
+
+def test_verification_refuses_a_known_value_that_is_not_its_records_json() -> None:
+    known = [{"eventType": "Send", "mail": {"tags": {"campaign": ("c0",)}}}, KNOWN[1]]  # a tuple encodes as a list
+    with pytest.raises(AssertionError, match="record 0 of a buffer is not the JSON of the value it was encoded from"):
+        BufferDecoder(verify=True).decode(RECORDS, keeps=False, known=known)
+
+
+def test_verification_is_on_when_the_environment_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(decoded.VERIFY_ENV, "1")
+    assert BufferDecoder().verify
+    monkeypatch.setenv(decoded.VERIFY_ENV, "0")
+    assert not BufferDecoder().verify
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ({"a": 1, "b": 2}, {"b": 2, "a": 1}),  # key order: the record's bytes differ
+    ([1], [1.0]),
+    ([1], (1,)),
+    ({"a": True}, {"a": 1}),
+    ({"a": None}, {}),
+])
+def test_same_json_tells_values_of_different_json_apart(a: object, b: object) -> None:
+    assert not decoded.same_json(a, b)
+
+
+def test_same_json_holds_for_a_record_and_its_decoded_bytes() -> None:
+    assert all(decoded.same_json(orjson.loads(raw), value) for raw, value in zip(RECORDS, KNOWN, strict=True))

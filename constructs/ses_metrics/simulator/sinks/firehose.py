@@ -95,8 +95,9 @@ class Destination(Protocol):
         """Whether the stream writes each buffer to its S3 configuration as an object."""
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                landings: list[Landing] | None, arrival: datetime) -> None:
-        """One buffer's records (and where each landed, when every record has a ``Landing``)."""
+                landings: list[Landing] | None, arrival: datetime, values: list[Any] | None = None) -> None:
+        """One buffer's records (and where each landed, when every record has a ``Landing``;
+        the value each record encodes, when the events were at hand: ``BufferDecoder``)."""
 
 
 class Putter(Protocol):
@@ -121,6 +122,7 @@ class _Buffer:
     first_arrival: datetime
     prefix: str
     records: list[bytes] = field(default_factory=list)
+    values: list[Any] = field(default_factory=list)  # the records' values, for a stream followed past S3
     landings: list[Landing] = field(default_factory=list)
     size: int = 0
     count: int = 0  # records (kept or not)
@@ -141,6 +143,10 @@ class _Buffer:
 
 class FirehoseSink:
     """The S3 side of every delivery stream in the topology."""
+
+    # Hand a followed stream's sinks each record's value with its bytes (else they decode the
+    # bytes): read when a stream's putter is made
+    hand_over_values = True
 
     def __init__(self, objects: ObjectStore, ids: Ids):
         self.objects = objects
@@ -198,6 +204,7 @@ class FirehoseSink:
         memo = self._partition_prefixes
         buffers = self._buffers
         keep = self.objects.keep_bodies
+        follow = keep and self.hand_over_values and stream.kind in self.destinations
         gate = self.gates.get(arn)
         # Keys hold the hour and the buffering window from the milliseconds: ms // (1000 * n)
         # is seconds // n, one division less per record
@@ -250,6 +257,8 @@ class FirehoseSink:
                     data = event.record_bytes = memoryview(data).tobytes()
             if keep:
                 buffer.records.append(data)  # newline-joined when written: no copy per record
+                if follow:
+                    buffer.values.append(event.record)
             buffer.size += len(data) + 1
             buffer.count += 1  # summed by records_put: a Counter's += costs six times as much
             if landing is not None:
@@ -322,7 +331,8 @@ class FirehoseSink:
         if destination is not None and self.objects.keep_bodies:
             # Landings line up with records only when every record was routed with one.
             landings = buffer.landings if len(buffer.landings) == len(buffer.records) else None
-            destination.deliver(stream, target.bucket, key, buffer.records, landings, buffer.first_arrival)
+            values = buffer.values if len(buffer.values) == len(buffer.records) else None
+            destination.deliver(stream, target.bucket, key, buffer.records, landings, buffer.first_arrival, values)
 
     def _write_error(self, stream: DeliveryStream, target: S3Target, data: bytes, arrival: datetime, error_type: str, message: str,
                      landing: Landing) -> None:

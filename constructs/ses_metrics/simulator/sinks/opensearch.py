@@ -174,8 +174,9 @@ class OpenSearchSink:
         return str(stream.properties.get("S3BackupMode") or "FailedDocumentsOnly") == "AllDocuments"
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                landings: list[Landing] | None, arrival: datetime) -> None:
-        """Index one buffer (a bulk request); back up the documents OpenSearch rejects."""
+                landings: list[Landing] | None, arrival: datetime, values: list[Any] | None = None) -> None:
+        """Index one buffer (a bulk request; ``values``, when given, what the records encode);
+        back up the documents OpenSearch rejects."""
         props = stream.properties
         base = str(props.get("IndexName") or "")
         index = base + index_rotation_suffix(str(props.get("IndexRotationPeriod") or "OneDay"), arrival)
@@ -188,7 +189,7 @@ class OpenSearchSink:
         if self.client is not None:
             verdicts = self._index_remotely(index, ids, records, firehose_ids, template)
         else:
-            verdicts = self._index_locally(index, ids, records, template)
+            verdicts = self._index_locally(index, ids, records, template, values)
         ms = int(arrival.timestamp() * 1000)
         failures: list[tuple[int, dict[str, Any]]] = []
         for position, (raw, (document_id, document, failure)) in enumerate(zip(records, verdicts, strict=True)):
@@ -230,7 +231,7 @@ class OpenSearchSink:
         return self._templates[stream.arn]
 
     def _index_locally(self, index: str, ids: list[str], records: list[bytes],
-                       template: tuple[str, dict[str, Any], CompiledMapping] | None) -> list[_Verdict]:
+                       template: tuple[str, dict[str, Any], CompiledMapping] | None, values: list[Any] | None) -> list[_Verdict]:
         """Each record against the index's mapping, as OpenSearch would judge it: the one the
         matching index template gave the index when it was created, then dynamic."""
         mapping = self._mappings.get(index)
@@ -241,7 +242,7 @@ class OpenSearchSink:
             mapping = self._mappings[index] = dict(template[2].fields) if template is not None and matches else {}
         explicit = self._explicit[index]
         verdicts: list[_Verdict] = []
-        for document_id, decoded in zip(ids, self.decoder.decode(records, keeps=True), strict=True):
+        for document_id, decoded in zip(ids, self.decoder.decode(records, keeps=True, known=values), strict=True):
             try:
                 document = _document(decoded)
                 mapping.update(map_document(document, mapping, document_id, explicit))

@@ -339,8 +339,9 @@ class RedshiftSink:
         return True  # Redshift COPY reads the staged object, so it is always written
 
     def deliver(self, stream: DeliveryStream, bucket: str, key: str | None, records: list[bytes],
-                landings: list[Landing] | None, arrival: datetime) -> None:
-        """COPY one staged object (``records`` are its lines) into the stream's table."""
+                landings: list[Landing] | None, arrival: datetime, values: list[Any] | None = None) -> None:
+        """COPY one staged object (``records`` are its lines; ``values``, when given, what they
+        encode) into the stream's table."""
         command = self._commands.get(stream.arn)
         if command is None:
             self.register(stream)
@@ -362,7 +363,7 @@ class RedshiftSink:
             self._fail_copy(stream, command, filename, records, landings, arrival, problem)
             return
         assert table is not None and not isinstance(paths, str)
-        self._copy(stream, command, table, paths, filename, records, landings, arrival)
+        self._copy(stream, command, table, paths, filename, records, landings, arrival, values)
 
     # -- internals -------------------------------------------------------------------
 
@@ -450,7 +451,7 @@ class RedshiftSink:
         return f"the JSONPaths file {url} is neither in the templates' metadata nor in the simulated S3"
 
     def _copy(self, stream: DeliveryStream, command: CopyCommand, table: _Table, paths: list[Path], filename: str,
-              records: list[bytes], landings: list[Landing] | None, arrival: datetime) -> None:
+              records: list[bytes], landings: list[Landing] | None, arrival: datetime, values: list[Any] | None) -> None:
         targets = command.columns or [c.name for c in table.columns]
         by_name = {c.name: c for c in table.columns}
         specs = [by_name[name] for name in targets]
@@ -458,7 +459,7 @@ class RedshiftSink:
         good_lines: list[int] = []
         errors: list[LoadError] = []
         row = self._rows[stream.arn]
-        for line_number, (raw, record) in enumerate(zip(records, self.decoder.decode(records, keeps=False), strict=True), start=1):
+        for line_number, (raw, record) in enumerate(zip(records, self.decoder.decode(records, keeps=False, known=values), strict=True), start=1):
             if not isinstance(record, dict):
                 error = record if isinstance(record, ValueError) else "not a JSON object"
                 errors.append(self._error(stream, table, filename, line_number, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
