@@ -166,7 +166,9 @@ def _json_depth(text: str) -> int:
     """How deep valid JSON ``text`` nests: the most brackets open at once outside strings,
     counted by C loops (escapes dropped, everything but brackets and quotes dropped, then
     the strings); walking the parsed data in Python would take seconds at 16 MiB."""
-    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:  # most documents have no escape: two copies of a large document saved
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
     # Adjacent quotes go first: an empty string, or two strings with nothing outside them in
     # between (merged). Most strings hold no bracket, so the regular expression, a third of
     # a large document's read without this, is left few matches (benchmarks/user_path.py).
