@@ -196,16 +196,13 @@ class FirehoseSink:
         target = stream.s3
         assert target is not None
         arn, window, limit, static = stream.arn, target.window_seconds, target.buffer_bytes, target.static_prefix
-        prefix = target.prefix
-        appends = target.appends_hour_path
+        prefix, appends = target.prefix, target.appends_hour_path
         # Keys fixed by the event type and configuration set, an hourly prefix: the prefix is
         # evaluated once per type, set and hour.
         memoize = self._fixed_partitions.get(arn, False)
-        memo = self._partition_prefixes
-        buffers = self._buffers
+        memo, buffers, gate = self._partition_prefixes, self._buffers, self.gates.get(arn)
         keep = self.objects.keep_bodies
         follow = keep and self.hand_over_values and stream.kind in self.destinations
-        gate = self.gates.get(arn)
         # Keys hold the hour and the buffering window from the milliseconds: ms // (1000 * n)
         # is seconds // n, one division less per record
         window_ms = window * 1000
