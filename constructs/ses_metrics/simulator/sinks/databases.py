@@ -44,17 +44,20 @@ def _column_sql(columns: Sequence[tuple[str, str, bool]]) -> str:
 class DuckDatabase:
     """An in-memory DuckDB, connected on first use (no import without a Redshift stream).
 
-    Rows whose every column is VARCHAR (SES records into text columns, the usual COPY) are
+    Rows are inserted as unnested lists. Once ``ARRAYS_AFTER_ROWS`` rows have gone in, rows
+    whose every column is VARCHAR (SES records into text columns, the usual COPY) are
     inserted as NumPy object arrays when NumPy is installed (``ses-metrics[fast]``), which
-    DuckDB reads faster than unnested lists (benchmarks/RESULTS.md). Any other table takes
-    the lists: DuckDB types an object array from a sample of its values, which can be
-    narrower than the column (a BIGINT's first values fit an INTEGER, a later one not)."""
+    DuckDB reads ~2 us a row faster (benchmarks/RESULTS.md): NumPy's import (~0.03 s) pays
+    for itself only over that many rows. Any other table keeps the lists: DuckDB types an
+    object array from a sample of its values, which can be narrower than the column (a
+    BIGINT's first values fit an INTEGER, a later one not)."""
 
     dialect = "duckdb"
 
     def __init__(self) -> None:
         self._connection: Any = None
         self._text_columns: dict[str, frozenset[str]] = {}  # per table created here
+        self._rows_inserted = 0
 
     @property
     def connection(self) -> Any:
@@ -72,9 +75,10 @@ class DuckDatabase:
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
-        numpy = _numpy()
+        self._rows_inserted += len(rows)
         # (a table named as the arrays would be read in their stead: its inserts take the lists)
-        if numpy is not None and _ROWS not in self._text_columns and self._text_columns.get(table, frozenset()).issuperset(columns):
+        if (self._rows_inserted >= ARRAYS_AFTER_ROWS and _ROWS not in self._text_columns
+                and self._text_columns.get(table, frozenset()).issuperset(columns) and (numpy := _numpy()) is not None):
             self._insert_text(numpy, table, names, rows)
             return
         # One INSERT of unnested column lists: ~30x faster than executemany in DuckDB.
@@ -94,6 +98,7 @@ class DuckDatabase:
         return rows
 
 
+ARRAYS_AFTER_ROWS = 16_384  # DuckDatabase: rows inserted before text rows go in as arrays
 _ROWS = "_ses_metrics_rows"  # the name DuckDatabase._insert_text's rows go by in its INSERT
 
 
