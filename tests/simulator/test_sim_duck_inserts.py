@@ -71,3 +71,12 @@ def test_text_rows_load_as_given_beside_a_table_named_as_the_inserted_arrays(mon
         database.create_table(table, TEXT)
         database.insert(table, ["message_id", "campaign"], rows)
     assert (loaded(database, "_ses_metrics_rows"), loaded(database, "ses")) == (TEXT_ROWS[:2], TEXT_ROWS[-2:])
+
+
+@pytest.mark.parametrize("after", [0, 100])
+def test_no_rows_insert_nothing(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    monkeypatch.setattr(databases, "ARRAYS_AFTER_ROWS", after)
+    database = DuckDatabase()
+    database.create_table("ses", TEXT)
+    database.insert("ses", ["message_id", "campaign"], [])
+    assert loaded(database, "ses") == []

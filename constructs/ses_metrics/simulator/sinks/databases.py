@@ -74,6 +74,8 @@ class DuckDatabase:
         self._text_columns[name] = frozenset(column for column, type_, _ in columns if type_ == "VARCHAR")
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
         names = ", ".join(f'"{c}"' for c in columns)
         self._rows_inserted += len(rows)
         # (a table named as the arrays would be read in their stead: its inserts take the lists)
