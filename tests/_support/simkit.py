@@ -124,3 +124,8 @@ def simple(to: list[str] | str = "success@simulator.amazonses.com", *, html: str
 
 def raw(message: str, **extra: Any) -> dict[str, Any]:
     return {"Content": {"Raw": {"Data": message.replace("\n", "\r\n")}}, **extra}
+
+
+def warehouse(template: dict[str, Any]) -> dict[str, Any]:
+    """The Firehose-to-Redshift stream's resource in a template (the example app's warehouse)."""
+    return next(r for r in template["Resources"].values() if r["Type"] == "AWS::KinesisFirehose::DeliveryStream" and "RedshiftDestinationConfiguration" in r["Properties"])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from simkit import simple
+from simkit import simple, warehouse
 
 from ses_metrics.cli import main
 from ses_metrics.simulator import Simulator
@@ -84,7 +84,7 @@ def test_a_table_of_another_shape_fails_the_copy_with_postgresqls_reason(postgre
     with psycopg.connect(postgres) as connection:
         connection.execute("CREATE TABLE drifted (x integer)")
     template = copy.deepcopy(example_template)
-    stream = next(r for r in template["Resources"].values() if "RedshiftDestinationConfiguration" in r.get("Properties", {}))
+    stream = warehouse(template)
     stream["Properties"]["RedshiftDestinationConfiguration"]["CopyCommand"]["DataTableName"] = "drifted"
     stream["Metadata"]["ses-metrics"]["table"] = "drifted"
     simulator = Simulator(template, redshift_database=PostgresDatabase(postgres))

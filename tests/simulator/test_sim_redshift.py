@@ -7,18 +7,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from simkit import simple
+from simkit import simple, warehouse
 
 from ses_metrics.simulator import Scenario, Simulator
 from ses_metrics.simulator.scenario import ScenarioSend
 from ses_metrics.simulator.sinks.redshift import CopyCommand, _BadValue, _load_value, column_spec, parse_ddl
 
 WAREHOUSE_COLUMNS = ["message_id", "event_type", "sending_account_id", "timestamp", "destination", "configuration_set", "bounce_type", "bounce_sub_type", "campaign"]
-
-
-def warehouse(template: dict) -> dict:
-    """The warehouse stream's resource in a template."""
-    return next(r for r in template["Resources"].values() if r["Type"] == "AWS::KinesisFirehose::DeliveryStream" and "RedshiftDestinationConfiguration" in r["Properties"])
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -89,7 +90,10 @@ def evaluate_prefix(prefix: str, moment: datetime, *, keys: dict[str, str] | Non
 
 
 class Destination(Protocol):
-    """What a stream delivers to after S3 (Redshift's COPY, OpenSearch's bulk index)."""
+    """What a stream delivers to after S3 (Redshift's COPY, OpenSearch's bulk index).
+
+    One may also have ``batch()``, a context manager ``FirehoseSink.flush`` holds while it
+    writes its buffers (``RedshiftSink.batch``)."""
 
     def stages(self, stream: DeliveryStream) -> bool:
         """Whether the stream writes each buffer to its S3 configuration as an object."""
@@ -293,10 +297,15 @@ class FirehoseSink:
                 assert target is not None
                 if (key[-1] + 1) * target.window_seconds * 1000 <= before_ms:
                     buffers[key] = self._buffers.pop(key)
-        for key, buffer in sorted(buffers.items(), key=lambda item: item[1].first_arrival):
-            stream = self._streams[key[0]]
-            assert stream.s3 is not None
-            self._write(stream, stream.s3, buffer)
+        with ExitStack() as batches:
+            for destination in self.destinations.values():
+                batch = getattr(destination, "batch", None)  # a destination may settle its buffers together
+                if batch is not None:
+                    batches.enter_context(batch())
+            for key, buffer in sorted(buffers.items(), key=lambda item: item[1].first_arrival):
+                stream = self._streams[key[0]]
+                assert stream.s3 is not None
+                self._write(stream, stream.s3, buffer)
         return len(buffers)
 
     # -- internals -------------------------------------------------------------------
