@@ -17,6 +17,7 @@ from ses_metrics.rules import record_schema
 from ses_metrics.simulator.sinks import opensearch_mapping
 from ses_metrics.simulator.sinks.opensearch_mapping import (
     FIELDS_LIMIT,
+    AcceptedLists,
     MappingConflict,
     ObjectMapping,
     compile_mapping,
@@ -224,3 +225,59 @@ def test_ses_event_records_in_sequence(example_result):
             copied["mail"][key] = value
             changed.append(copied)
     assert in_sequence([*documents, *changed], SES) == {"added", "MappingConflict"}
+
+
+def remembering(documents: list[dict], explicit) -> list[tuple[str, Any]]:
+    """The verdicts of documents in sequence into one index whose accepted lists are remembered."""
+    mapping, accepted, verdicts = dict(explicit.fields), AcceptedLists(), []
+    for document in documents:
+        try:
+            added = map_document(document, mapping, "doc-1", explicit, accepted)
+        except MappingConflict as conflict:
+            verdicts.append(("MappingConflict", (conflict.type, conflict.reason, conflict.status)))
+        else:
+            mapping.update(added)
+            verdicts.append(("added", added))
+    return verdicts
+
+
+def forgetting(documents: list[dict], explicit) -> list[tuple[str, Any]]:
+    """The same, every list walked each time (``map_document`` without ``accepted``)."""
+    mapping, verdicts = dict(explicit.fields), []
+    for document in documents:
+        found = verdict(document, mapping, explicit)
+        if found[0] == "added":
+            mapping.update(found[1])
+        verdicts.append(found)
+    return verdicts
+
+
+SHARED_KEYS = st.sampled_from(["headers", "mixed", "hidden", "labels", "new"])
+
+
+@settings(derandomize=True, deadline=None, max_examples=300)
+@given(st.lists(st.lists(VALUES, max_size=3), min_size=1, max_size=3),
+       st.lists(st.tuples(st.dictionaries(KEYS, VALUES, max_size=4), SHARED_KEYS, st.integers(0, 2)), min_size=1, max_size=6))
+def test_documents_sharing_lists_get_the_verdicts_they_get_when_every_list_is_walked(pool, shaped):
+    documents = [{**document, key: pool[choice % len(pool)]} for document, key, choice in shaped]  # the very list objects, shared
+    for explicit in (EXPLICIT, SES):
+        assert remembering(documents, explicit) == forgetting(documents, explicit)
+
+
+def test_a_list_in_an_accepted_document_is_not_walked_again():
+    headers = [{"name": "From", "value": "a@example.com"}]
+    accepted = AcceptedLists()
+    map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-1", EXPLICIT, accepted)
+    headers.append({"name": "From", "value": {"deep": 1}})  # a record changed after it was indexed: the contract says never
+    assert map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-2", EXPLICIT, accepted) == {}
+    with pytest.raises(MappingConflict, match=r"failed to parse field \[headers.value\]"):
+        map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-2", EXPLICIT)
+
+
+def test_a_list_in_a_rejected_document_is_walked_again_and_maps_its_fields_then():
+    headers = [{"name": "From", "other": 1}]  # "other" is mapped dynamically, as a long
+    accepted, mapping = AcceptedLists(), dict(EXPLICIT.fields)
+    with pytest.raises(MappingConflict, match=r"failed to parse field \[n\]"):
+        map_document({"headers": headers, "n": "many"}, mapping, "doc-1", EXPLICIT, accepted)
+    assert map_document({"headers": headers}, mapping, "doc-2", EXPLICIT, accepted) == {"headers.other": "long"}
+

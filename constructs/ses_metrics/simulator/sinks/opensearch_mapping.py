@@ -179,11 +179,14 @@ def _immense(path: str, value: str) -> MappingConflict:
 
 
 def map_document(document: dict[str, Any], mapping: dict[str, str], document_id: str,
-                 explicit: CompiledMapping | None = None) -> dict[str, str]:
+                 explicit: CompiledMapping | None = None, accepted: AcceptedLists | None = None) -> dict[str, str]:
     """The fields ``document`` adds to ``mapping`` (field path -> type: the index's fields,
     the explicit ones included); ``MappingConflict`` if OpenSearch would reject it.
-    ``mapping`` itself is not changed."""
-    walk = _Walk(mapping, document_id, explicit.templates if explicit is not None else [])
+    ``mapping`` itself is not changed.
+
+    ``accepted``: the index's lists of objects in documents it accepted (by default none),
+    not walked again; this document's are added to it when it is accepted."""
+    walk = _Walk(mapping, document_id, explicit.templates if explicit is not None else [], accepted)
     if explicit is not None:
         walk.mapped_object(explicit.root, document)
     else:
@@ -191,7 +194,31 @@ def map_document(document: dict[str, Any], mapping: dict[str, str], document_id:
             walk.dynamic(key, item)
     if len(mapping) + len(walk.added) > FIELDS_LIMIT:
         raise MappingConflict("illegal_argument_exception", f"Limit of total fields [{FIELDS_LIMIT}] has been exceeded")
+    if accepted is not None and walk.walked:
+        accepted.add(walk.walked)
     return walk.added
+
+
+class AcceptedLists:
+    """Lists of objects (``mail.headers``) in documents an index accepted, per explicit
+    mapping node they were walked against. A list walked again against its node finds
+    nothing: the fields it maps were added to the index's mapping when its document was
+    accepted, and a field's type never changes. The event records Firehose hands over share
+    one headers list among every message of the same content, so it is walked once. The
+    lists are kept (no other object takes their id meanwhile), and never changed: the
+    simulator's records are read-only. Bounded."""
+
+    __slots__ = ("known",)
+
+    LIMIT = 1024
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int], list[Any]] = {}
+
+    def add(self, walked: list[tuple[tuple[int, int], list[Any]]]) -> None:
+        if len(self.known) + len(walked) > self.LIMIT:
+            self.known.clear()
+        self.known.update(walked)
 
 
 def _path(node: ObjectMapping, key: str) -> str:
@@ -207,11 +234,13 @@ def _path(node: ObjectMapping, key: str) -> str:
 class _Walk:
     """One document against an index's mapping: what it adds (``added``), or the conflict."""
 
-    __slots__ = ("added", "document_id", "mapping", "templates")
+    __slots__ = ("accepted", "added", "document_id", "mapping", "templates", "walked")
 
-    def __init__(self, mapping: dict[str, str], document_id: str, templates: list[tuple[str, str]]):
+    def __init__(self, mapping: dict[str, str], document_id: str, templates: list[tuple[str, str]], accepted: AcceptedLists | None = None):
         self.mapping, self.document_id, self.templates = mapping, document_id, templates
         self.added: dict[str, str] = {}
+        self.accepted = accepted.known if accepted is not None else None
+        self.walked: list[tuple[tuple[int, int], list[Any]]] = []  # lists walked here, for ``accepted``
 
     def leaf(self, path: str, mapped: str, value: Any) -> None:
         if value.__class__ is str and mapped == "keyword":
@@ -313,6 +342,12 @@ class _Walk:
                 elif spec == "date" and (_is_ses_time(item) or _is_date(item)):
                     continue
             elif kind is list:
+                accepted = self.accepted
+                if accepted is not None and spec.__class__ is ObjectMapping:
+                    known = (id(item), id(spec))
+                    if accepted.get(known) is item:
+                        continue
+                    self.walked.append((known, item))
                 for one in item:
                     if one.__class__ is str:
                         if spec == "keyword" and len(one) <= _SHORT:
