@@ -29,7 +29,7 @@ class ArchiveStore(ObjectStore):
     def put(self, bucket: str, key: str, body: bytes | LazyObject | None, *, size: int | None = None) -> None:
         self.objects_written[bucket] += 1
         if size is None:
-            size = len(body.content) if isinstance(body, LazyObject) else len(body or b"")
+            size = body.size if isinstance(body, LazyObject) else len(body or b"")
         self.bytes_written[bucket] += size
         if bucket in self.archived and body is not None:
             self._objects[bucket][key] = body.body if isinstance(body, LazyObject) else body

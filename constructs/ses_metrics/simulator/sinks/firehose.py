@@ -330,8 +330,8 @@ class FirehoseSink:
             if not self.objects.keep_bodies:
                 self.objects.put(target.bucket, key, None, size=buffer.size)
             else:
-                body = b"\n".join(buffer.records) + b"\n"  # Firehose objects: newline-terminated records
-                self.objects.put(target.bucket, key, LazyObject(body, partial(self._compress, target.compression, key=key)))
+                # Firehose objects: newline-terminated records
+                self.objects.put(target.bucket, key, LazyObject(buffer.records, partial(self._compress, target.compression, key=key)))
             for landing in buffer.landings:
                 landing.key = key
         if destination is not None and self.objects.keep_bodies:

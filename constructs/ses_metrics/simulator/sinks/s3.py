@@ -22,14 +22,26 @@ from typing import Any
 
 
 class LazyObject:
-    """An object body produced on first read: ``content`` compressed by ``compress``."""
+    """An object body produced on first read: ``records``, each newline-terminated, then
+    compressed by ``compress``. Until its content is read the object holds only the records
+    (the events' own bytes, shared): no copy of them."""
 
-    __slots__ = ("_body", "_compress", "content")
+    __slots__ = ("_body", "_compress", "_content", "_records", "size")
 
-    def __init__(self, content: bytes, compress: Callable[[bytes], bytes]):
-        self.content = content
+    def __init__(self, records: list[bytes], compress: Callable[[bytes], bytes]):
+        self._records: list[bytes] | None = records
         self._compress = compress
+        self._content: bytes | None = None
         self._body: bytes | None = None
+        self.size = sum(map(len, records)) + len(records)  # the content's length
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            assert self._records is not None
+            self._content = b"\n".join(self._records) + b"\n"
+            self._records = None
+        return self._content
 
     @property
     def body(self) -> bytes:
@@ -50,7 +62,7 @@ class ObjectStore:
         then its uncompressed length)."""
         self.objects_written[bucket] += 1
         if size is None:
-            size = len(body.content) if isinstance(body, LazyObject) else len(body or b"")
+            size = body.size if isinstance(body, LazyObject) else len(body or b"")
         self.bytes_written[bucket] += size
         if self.keep_bodies and body is not None:
             self._objects[bucket][key] = body
