@@ -1,7 +1,8 @@
-"""The compiled COPY row (redshift_rows) against the reference reading it replaces: every
+"""The compiled COPY rows (redshift_rows) against the reference reading they replace: every
 column through its JSONPath evaluator and ``_load_value``, on the values where the two
 could differ (missing keys, wrong container types, nested values, non-strings, lengths
-at the limits, EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS, NOT NULL, typed columns)."""
+at the limits, EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS, NOT NULL, typed columns), each
+record alone and all of them in one COPY (a column read at once, or value by value)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ses_metrics.simulator.sinks.redshift import (
     _BadValue,
     _load_value,
     column_spec,
-    compile_copy_row,
+    compile_copy_rows,
     compile_jsonpath,
 )
 
@@ -68,13 +69,30 @@ VALUES: list[Any] = [
 OPTIONS = ["", "truncatecolumns", "emptyasnull", "blanksasnull", "emptyasnull blanksasnull truncatecolumns"]
 
 
+def typed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return ("row", tuple((type(value).__name__, value) for value in row))
+
+
 def outcome(read: Any) -> tuple[Any, ...]:
     """What reading a record gives: the row (values with their types), or the load error."""
     try:
         row = read()
     except _BadValue as problem:
         return ("error", problem.code, problem.reason)
-    return ("row", tuple((type(value).__name__, value) for value in row))
+    return typed(row)
+
+
+def outcomes(rows: Any, records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What the compiled rows make of records read in one COPY: per record, its row or "refused"."""
+    loaded, refused = rows(records)
+    found = iter(loaded)
+    return [("refused",) if position in refused else typed(next(found)) for position in range(len(records))]
+
+
+def expected(command: CopyCommand, paths: list[Any], records: list[dict[str, Any]], specs: list[Any] = SPECS) -> list[tuple[Any, ...]]:
+    """The reference's outcome of each record, a load error as "refused" (its code is the reference's to give)."""
+    found = [outcome(lambda record=record: reference(command, paths, record, specs)) for record in records]
+    return [("refused",) if o[0] == "error" else o for o in found]
 
 
 def reference(command: CopyCommand, paths: list[Any], record: dict[str, Any], specs: list[Any] = SPECS) -> tuple[Any, ...]:
@@ -128,7 +146,7 @@ def compiled(options: str, notation: int) -> tuple[CopyCommand, list[Any], Any]:
     command = CopyCommand.parse({"DataTableName": "t", "CopyOptions": f"json 's3://b/jsonpaths.json' {options}"})
     texts = [column[notation] for column in COLUMNS]
     paths = [compile_jsonpath(text) for text in texts]
-    return command, paths, compile_copy_row(command, SPECS, paths, texts)
+    return command, paths, compile_copy_rows(command, SPECS, paths, texts)
 
 
 def test_the_records_reach_every_branch_of_the_reference():
@@ -144,26 +162,43 @@ def test_the_records_reach_every_branch_of_the_reference():
 
 @pytest.mark.parametrize("options", OPTIONS)
 @pytest.mark.parametrize("notation", [3, 4], ids=["bracket", "dot"])
-def test_the_compiled_row_reads_every_record_as_the_reference_does(options, notation):
-    command, paths, row = compiled(options, notation)
-    differences = []
-    for record in RECORDS:
-        expected = outcome(lambda record=record: reference(command, paths, record))
-        if outcome(lambda record=record: row(record)) != expected:
-            differences.append((record, expected))
+def test_the_compiled_rows_read_every_record_alone_as_the_reference_does(options, notation):
+    command, paths, rows = compiled(options, notation)
+    differences = [record for record in RECORDS if outcomes(rows, [record]) != expected(command, paths, [record])]
     assert differences == []
 
 
+@pytest.mark.parametrize("options", OPTIONS)
+@pytest.mark.parametrize("notation", [3, 4], ids=["bracket", "dot"])
+def test_the_compiled_rows_read_every_record_in_one_copy_as_the_reference_does(options, notation):
+    command, paths, rows = compiled(options, notation)
+    found, wanted = outcomes(rows, RECORDS), expected(command, paths, RECORDS)
+    assert [(record, f) for record, f, w in zip(RECORDS, found, wanted, strict=True) if f != w] == []
+
+
+def test_columns_of_short_strings_and_nulls_load_as_they_are_in_one_copy():
+    """The COPY the example app makes: every column's values taken at once (types, lengths, ASCII)."""
+    command, paths, rows = compiled("", 3)
+    records = [put(BASE, ["mail", "messageId"], f"0100-{n}") for n in range(3)] + [put(BASE, ["mail", "messageId"], MISSING)]
+    assert outcomes(rows, records) == expected(command, paths, records)
+    assert [row[1] for row in rows(records)[0]] == ["0100-0", "0100-1", "0100-2", None]
+
+
+def test_a_copy_of_no_records_has_no_rows():
+    _, _, rows = compiled("", 3)
+    assert rows([]) == ([], [])
+
+
 def test_truncatecolumns_cuts_an_over_long_string_at_a_character_boundary_in_both():
-    command, paths, row = compiled("truncatecolumns", 3)
+    command, paths, rows = compiled("truncatecolumns", 3)
     record = put(BASE, ["mail", "messageId"], "é" * 11)  # 22 bytes into VARCHAR(20)
     assert record is not None
-    assert row(record)[1] == reference(command, paths, record)[1] == "é" * 10
+    assert rows([record])[0][0][1] == reference(command, paths, record)[1] == "é" * 10
 
 
 def test_a_nested_value_loads_as_its_compact_json_text_in_both():
-    command, paths, row = compiled("", 3)
-    assert row(BASE)[4] == reference(command, paths, BASE)[4] == '["a@example.com","b@x.io"]'
+    command, paths, rows = compiled("", 3)
+    assert rows([BASE])[0][0][4] == reference(command, paths, BASE)[4] == '["a@example.com","b@x.io"]'
 
 
 AUTO_SPECS = [column_spec(name, "VARCHAR(16)") for name in ("eventtype", "count", "nested", "missing")] + [column_spec("required", "VARCHAR(4)", True)]
@@ -180,7 +215,8 @@ AUTO_RECORDS = [
 def test_auto_paths_read_every_record_as_the_reference_does(options):
     command = CopyCommand.parse({"DataTableName": "t", "CopyOptions": options})
     paths = [_auto_path(spec.name, command.ignorecase) for spec in AUTO_SPECS]
-    row = compile_copy_row(command, AUTO_SPECS, paths, None)
-    expected = [outcome(lambda r=r: reference(command, paths, r, AUTO_SPECS)) for r in AUTO_RECORDS]
-    assert [outcome(lambda r=r: row(r)) for r in AUTO_RECORDS] == expected
-    assert {o[0] for o in expected} == {"row", "error"}
+    rows = compile_copy_rows(command, AUTO_SPECS, paths, None)
+    wanted = expected(command, paths, AUTO_RECORDS, AUTO_SPECS)
+    assert outcomes(rows, AUTO_RECORDS) == wanted
+    assert [outcomes(rows, [record])[0] for record in AUTO_RECORDS] == wanted
+    assert {o[0] for o in wanted} == {"row", "refused"}

@@ -55,7 +55,7 @@ from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import staged_object_key
-from ses_metrics.simulator.sinks.redshift_rows import Getter, Row, bracket_getter, compile_row, path_getter
+from ses_metrics.simulator.sinks.redshift_rows import Reader, Rows, bracket_reader, compile_rows, path_reader
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
 
@@ -257,22 +257,22 @@ def compile_jsonpath(path: str) -> Path:
     return find
 
 
-def compile_copy_row(command: CopyCommand, specs: list[ColumnSpec], paths: list[Path], jsonpaths: list[str] | None) -> Row:
-    """A COPY's record -> row function (``redshift_rows.compile_row``) for columns ``specs``
-    read by ``paths``, compiled from the JSONPaths file's ``jsonpaths`` (bracket notation
-    becomes direct subscripts) or, for 'auto' (None), from the column names. It loads
-    what ``_load_value`` loads and raises ``_BadValue`` where it does."""
-    getters: list[Getter] = []
+def compile_copy_rows(command: CopyCommand, specs: list[ColumnSpec], paths: list[Path], jsonpaths: list[str] | None) -> Rows:
+    """A COPY's records -> rows function (``redshift_rows.compile_rows``) for columns
+    ``specs`` read by ``paths``, compiled from the JSONPaths file's ``jsonpaths`` (bracket
+    notation becomes ``dict.get`` chains) or, for 'auto' (None), from the column names. It
+    loads what ``_load_value`` loads, and names the records where it raises ``_BadValue``."""
+    readers: list[Reader] = []
     for index, (spec, path) in enumerate(zip(specs, paths, strict=True)):
         if jsonpaths is None:
-            getters.append(path_getter(path) if command.ignorecase else bracket_getter((spec.name,), path))
+            readers.append(path_reader(path) if command.ignorecase else bracket_reader((spec.name,), path))
             continue
         try:
-            getters.append(bracket_getter(parse_jsonpath(jsonpaths[index]), path))
+            readers.append(bracket_reader(parse_jsonpath(jsonpaths[index]), path))
         except ValueError:  # dot notation: jsonpath-ng's evaluator
-            getters.append(path_getter(path))
-    return compile_row(list(zip(getters, specs, strict=True)), lambda spec, value: _load_value(spec, value, command), _dumps,
-                       command.blanks_as_null)
+            readers.append(path_reader(path))
+    return compile_rows(list(zip(readers, specs, strict=True)), lambda spec, value: _load_value(spec, value, command), _dumps,
+                        command.blanks_as_null, _BadValue)
 
 
 @dataclass
@@ -318,7 +318,7 @@ class RedshiftSink:
         self._tables: dict[str, _Table] = {}
         self._commands: dict[str, CopyCommand] = {}
         self._paths: dict[str, list[Path] | str] = {}  # stream arn -> evaluators, or why there are none
-        self._rows: dict[str, Row] = {}  # stream arn -> its records' common case, compiled (redshift_rows)
+        self._rows: dict[str, Rows] = {}  # stream arn -> its records' common case, compiled (redshift_rows)
         self.load_errors: list[LoadError] = []
         self.loads: list[dict[str, Any]] = []  # one per COPY: stream, table, file, rows, errors, status
         self.rows_loaded: Counter[str] = Counter()  # per table
@@ -475,7 +475,7 @@ class RedshiftSink:
                     texts = paths
         if not isinstance(result, str):
             by_name = {c.name: c for c in table.columns}
-            self._rows[stream.arn] = compile_copy_row(command, [by_name[name] for name in targets], result, texts)
+            self._rows[stream.arn] = compile_copy_rows(command, [by_name[name] for name in targets], result, texts)
         self._paths[stream.arn] = result
         return result
 
@@ -495,21 +495,24 @@ class RedshiftSink:
         targets = command.columns or [c.name for c in table.columns]
         by_name = {c.name: c for c in table.columns}
         specs = [by_name[name] for name in targets]
-        good: list[tuple[Any, ...]] = []
-        good_lines: list[int] = []
+        decoded = self.decoder.decode(records, keeps=False, known=values)
+        objects = [position for position, record in enumerate(decoded) if isinstance(record, dict)]
+        rows, refused = self._rows[stream.arn](decoded if len(objects) == len(decoded) else [decoded[p] for p in objects])
         errors: list[LoadError] = []
-        row = self._rows[stream.arn]
-        for line_number, (raw, record) in enumerate(zip(records, self.decoder.decode(records, keeps=False, known=values), strict=True), start=1):
-            if not isinstance(record, dict):
-                error = record if isinstance(record, ValueError) else "not a JSON object"
-                errors.append(self._error(stream, table, filename, line_number, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
-                continue
-            try:
-                good.append(row(record))
-            except _BadValue:  # the reference reading reports the record's first bad field
-                errors.append(self._bad_record(stream, command, table, specs, paths, filename, line_number, raw, record))
-                continue
-            good_lines.append(line_number)
+        if len(objects) == len(decoded) and not refused:  # every record loads
+            good, good_lines = rows, list(range(1, len(records) + 1))
+        else:
+            good, good_lines = [], []
+            loaded, readable, bad = iter(rows), set(objects), {objects[p] for p in refused}
+            for position, (raw, record) in enumerate(zip(records, decoded, strict=True)):
+                if position not in readable:
+                    error = record if isinstance(record, ValueError) else "not a JSON object"
+                    errors.append(self._error(stream, table, filename, position + 1, "", "", raw, "", 1216, f"Invalid JSON object in input line: {error}"))
+                elif position in bad:  # the reference reading reports the record's first bad field
+                    errors.append(self._bad_record(stream, command, table, specs, paths, filename, position + 1, raw, record))
+                else:
+                    good.append(next(loaded))
+                    good_lines.append(position + 1)
         self.load_errors.extend(errors)
         read = _Read(stream, command, table, filename, records, landings, arrival, targets, specs, good, good_lines, errors)
         if read.failed:  # its manifest now, as its S3 object's neighbours are written

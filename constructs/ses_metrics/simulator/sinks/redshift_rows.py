@@ -1,19 +1,27 @@
-"""The Redshift COPY's common case, compiled once per stream: a record to its row.
+"""The Redshift COPY's common case, compiled once per stream: records to their rows, a
+column at a time.
 
 A COPY reads every record of a staged object through one JSONPath per column and loads
 each value by its column's rules (``redshift._load_value``). Done generically that is two
 function calls and a loop over the path per value. For what a COPY of SES records mostly
-reads (bracket paths of one to three keys and an optional index; short ASCII strings, and
-arrays, into VARCHAR columns; missing values into nullable ones) :func:`compile_row` does
-the same with direct subscripts and inline checks, and hands every other value (numbers,
-booleans, timestamps, empty, blank or long strings, NULL into NOT NULL, ...) to the
-reference loader. The compiled row raises whatever the loader raises: the caller then
-reads the record again the reference way, which reports the load error as it always did.
+reads (bracket paths of one to three keys and an optional index; short strings, and
+arrays, into VARCHAR columns; missing values into nullable ones) :func:`compile_rows`
+reads a column of every record at once, with one chain of ``dict.get`` per record, and
+takes it as it is when every value is a non-empty string that fits for certain (checked
+by C loops: their types, lengths and, when needed, ASCII). Any other column is loaded
+value by value with inline checks, handing every other value (numbers, booleans,
+timestamps, empty, blank or long strings, NULL into NOT NULL, ...) to the reference
+loader. A record one of whose values the loader refuses is left out of the rows and
+named: the caller reads it again the reference way, which reports the load error as it
+always did.
 
-Equivalences the fast getters rely on (records are decoded JSON: dict keys are strings):
-subscripting a dict by a missing key raises ``KeyError``, anything but a dict by a string
-raises ``TypeError``; an index step checks for a list (a string would give a character).
-A path missing from a record and a JSON null both load NULL, so getters return None for both.
+Equivalences the fast readers rely on (records are decoded JSON: dict keys are strings):
+``dict.get`` of a missing key is None; a step that is not an object (a list, a string, a
+number, null) has no ``get``, and then the column is read record by record with direct
+subscripts, where a dict subscripted by a missing key raises ``KeyError`` and anything
+but a dict by a string ``TypeError``; an index step checks for a list (a string would
+give a character). A path missing from a record and a JSON null both load NULL, so
+readers give None for both.
 """
 
 from __future__ import annotations
@@ -22,12 +30,16 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 Getter = Callable[[dict[str, Any]], Any]
+Reader = Callable[[list[dict[str, Any]]], list[Any]]
 Path = Callable[[Any], tuple[bool, Any]]
-Row = Callable[[dict[str, Any]], tuple[Any, ...]]
+# records -> the rows of those that load, and the positions of those that do not
+Rows = Callable[[list[dict[str, Any]]], tuple[list[tuple[Any, ...]], list[int]]]
+
+_NO_OBJECT: dict[str, Any] = {}  # what a missing step reads as (never changed)
 
 
 class Column(Protocol):
-    """What the compiled row reads of a column (``redshift.ColumnSpec``)."""
+    """What the compiled rows read of a column (``redshift.ColumnSpec``)."""
 
     @property
     def duck_type(self) -> str: ...
@@ -37,88 +49,132 @@ class Column(Protocol):
     def not_null(self) -> bool: ...
 
 
-def bracket_getter(parts: Sequence[str | int], path: Path) -> Getter:
-    """The value at ``parts`` (1-3 keys, then at most one index) by direct subscripts, None
-    when missing; any other shape reads through ``path`` (the reference evaluator)."""
+def bracket_reader(parts: Sequence[str | int], path: Path) -> Reader:
+    """The value at ``parts`` (1-3 keys, then at most one index) in each record, None when
+    missing; any other shape reads through ``path`` (the reference evaluator)."""
     index = parts[-1] if parts and isinstance(parts[-1], int) else None
     keys = [k for k in parts[: -1 if index is not None else None] if isinstance(k, str)]
     if not 1 <= len(keys) <= 3 or len(keys) + (index is not None) != len(parts):
-        return path_getter(path)
-    get_keys = _keys_getter(keys)
-    if index is None:
-        return get_keys
+        return path_reader(path)
+    chain, one = _chain(keys), _subscripts(keys)
 
-    def get_indexed(record: dict[str, Any]) -> Any:
-        value = get_keys(record)
-        return value[index] if isinstance(value, list) and index < len(value) else None
+    def read(records: list[dict[str, Any]]) -> list[Any]:
+        try:
+            values = chain(records)
+        except AttributeError:  # a step that is not an object: each record by subscripts
+            values = [one(record) for record in records]
+        if index is None:
+            return values
+        return [value[index] if isinstance(value, list) and index < len(value) else None for value in values]
 
-    return get_indexed
+    return read
 
 
-def _keys_getter(keys: list[str]) -> Getter:
+def _chain(keys: list[str]) -> Reader:
     if len(keys) == 1:
         (a,) = keys
-
-        def get1(record: dict[str, Any]) -> Any:
-            try:
-                return record[a]
-            except (KeyError, TypeError):
-                return None
-
-        return get1
+        return lambda records: [record.get(a) for record in records]
     if len(keys) == 2:
         a, b = keys
-
-        def get2(record: dict[str, Any]) -> Any:
-            try:
-                return record[a][b]
-            except (KeyError, TypeError):
-                return None
-
-        return get2
+        return lambda records: [record.get(a, _NO_OBJECT).get(b) for record in records]
     a, b, c = keys
+    return lambda records: [record.get(a, _NO_OBJECT).get(b, _NO_OBJECT).get(c) for record in records]
 
-    def get3(record: dict[str, Any]) -> Any:
+
+def _subscripts(keys: list[str]) -> Getter:
+    def get(record: dict[str, Any]) -> Any:
+        value: Any = record
         try:
-            return record[a][b][c]
+            for key in keys:
+                value = value[key]
         except (KeyError, TypeError):
             return None
+        return value
 
-    return get3
-
-
-def path_getter(path: Path) -> Getter:
-    """The value ``path`` finds, None when it finds nothing (any evaluator: 'auto', jsonpath-ng)."""
-    return lambda record: path(record)[1]
+    return get
 
 
-def compile_row(columns: Sequence[tuple[Getter, Column]], load: Callable[[Any, Any], Any], dumps: Callable[[Any], str],
-                blanks_as_null: bool) -> Row:
-    """A record -> its row. Into a VARCHAR, a non-empty string that fits for certain (at
-    most a quarter of the column's bytes in characters, or ASCII within them) loads as is,
-    and so does an object or array's JSON text (``dumps``); a None into a nullable column
-    loads NULL; any other value goes through ``load(column, value)``, which raises for a
-    load error. With BLANKSASNULL a string takes only the quarter rule (whether it is blank
-    is the loader's question)."""
+def path_reader(path: Path) -> Reader:
+    """The value ``path`` finds in each record, None when it finds nothing (any evaluator:
+    'auto', jsonpath-ng)."""
+    return lambda records: [path(record)[1] for record in records]
+
+
+def compile_rows(columns: Sequence[tuple[Reader, Column]], load: Callable[[Any, Any], Any], dumps: Callable[[Any], str],
+                 blanks_as_null: bool, refusal: type[Exception]) -> Rows:
+    """Records -> their rows, and the positions of the records whose values ``load``
+    refuses (raising ``refusal``). Into a VARCHAR, a non-empty string that fits for certain
+    (at most a quarter of the column's bytes in characters, or ASCII within them) loads as
+    is, and so does an object or array's JSON text (``dumps``); a None into a nullable
+    column loads NULL; any other value goes through ``load(column, value)``. With
+    BLANKSASNULL a string takes only the quarter rule (whether it is blank is the loader's
+    question)."""
     plan = []
-    for get, column in columns:
+    for read, column in columns:
         text = column.duck_type == "VARCHAR"
         size = (column.max_bytes if column.max_bytes is not None else 1 << 62) if text else -1
-        plan.append((get, size // 4 if text else -1, -1 if blanks_as_null else size, size, not column.not_null, column))
+        quarter, ascii_limit = (size // 4 if text else -1), (-1 if blanks_as_null else size)
+        plan.append((read, quarter, ascii_limit, not column.not_null, _converter(column, quarter, ascii_limit, size, load, dumps)))
 
-    def row(record: dict[str, Any]) -> tuple[Any, ...]:
-        out: list[Any] = []
-        for get, quarter, ascii_limit, size, nullable, column in plan:
-            value = get(record)
-            if value.__class__ is str and value and (len(value) <= quarter or (len(value) <= ascii_limit and value.isascii())):
-                out.append(value)
-            elif value is None and nullable:
-                out.append(None)
-            elif size >= 0 and (value.__class__ is list or value.__class__ is dict):
-                nested = dumps(value)
-                out.append(nested if len(nested) <= quarter or (len(nested) <= size and nested.isascii()) else load(column, value))
-            else:
-                out.append(load(column, value))
-        return tuple(out)
+    def rows(records: list[dict[str, Any]]) -> tuple[list[tuple[Any, ...]], list[int]]:
+        if not plan:
+            return [() for _ in records], []
+        refused: set[int] = set()
+        loaded = []
+        for read, quarter, ascii_limit, nullable, convert in plan:
+            values = read(records)
+            if quarter < 0 or not _as_they_are(values, quarter, ascii_limit, nullable):
+                values = _converted(values, convert, refusal, refused)
+            loaded.append(values)
+        out = list(zip(*loaded, strict=True))
+        if refused:
+            out = [row for position, row in enumerate(out) if position not in refused]
+        return out, sorted(refused)
 
-    return row
+    return rows
+
+
+def _as_they_are(values: list[Any], quarter: int, ascii_limit: int, nullable: bool) -> bool:
+    """Whether every value of a text column loads as it is: a non-empty string that fits
+    (see ``compile_rows``), or a None into a nullable column."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        strings = values
+    elif nullable and kinds <= {str, type(None)}:
+        strings = [value for value in values if value is not None]
+    else:
+        return False
+    if not strings:
+        return True
+    shortest, longest = min(map(len, strings)), max(map(len, strings))
+    return shortest > 0 and (longest <= quarter or (longest <= ascii_limit and "".join(strings).isascii()))
+
+
+def _converter(column: Column, quarter: int, ascii_limit: int, size: int, load: Callable[[Any, Any], Any],
+               dumps: Callable[[Any], str]) -> Callable[[Any], Any]:
+    """One value of ``column`` as it loads (``load`` raises for a load error)."""
+    nullable = not column.not_null
+
+    def convert(value: Any) -> Any:
+        if value.__class__ is str and value and (len(value) <= quarter or (len(value) <= ascii_limit and value.isascii())):
+            return value
+        if value is None and nullable:
+            return None
+        if size >= 0 and (value.__class__ is list or value.__class__ is dict):
+            nested = dumps(value)
+            return nested if len(nested) <= quarter or (len(nested) <= size and nested.isascii()) else load(column, value)
+        return load(column, value)
+
+    return convert
+
+
+def _converted(values: list[Any], convert: Callable[[Any], Any], refusal: type[Exception], refused: set[int]) -> list[Any]:
+    """Each value converted; where ``convert`` raises ``refusal``, None, and the position in ``refused``."""
+    out = []
+    for position, value in enumerate(values):
+        try:
+            out.append(convert(value))
+        except refusal:
+            refused.add(position)
+            out.append(None)
+    return out
