@@ -11,7 +11,7 @@ from simkit import simple, warehouse
 
 from ses_metrics.simulator import Scenario, Simulator
 from ses_metrics.simulator.scenario import ScenarioSend
-from ses_metrics.simulator.sinks.redshift import CopyCommand, _BadValue, _load_value, column_spec, parse_ddl
+from ses_metrics.simulator.sinks.redshift_copy import BadValue, CopyCommand, column_spec, load_value, parse_ddl
 
 WAREHOUSE_COLUMNS = ["message_id", "event_type", "sending_account_id", "timestamp", "destination", "configuration_set", "bounce_type", "bounce_sub_type", "campaign"]
 
@@ -81,10 +81,10 @@ def test_a_value_longer_than_its_varchar_is_load_error_1204_never_truncated(narr
 def test_varchar_lengths_count_utf8_bytes_not_characters(value, loads):
     spec, command = column_spec("c", "VARCHAR(5)"), CopyCommand.parse({"DataTableName": "t", "CopyOptions": "json 'auto'"})
     if loads:
-        assert _load_value(spec, value, command) == value
+        assert load_value(spec, value, command) == value
     else:
-        with pytest.raises(_BadValue, match="String length exceeds DDL length"):
-            _load_value(spec, value, command)
+        with pytest.raises(BadValue, match="String length exceeds DDL length"):
+            load_value(spec, value, command)
 
 
 def test_a_failed_copy_loads_nothing_from_its_object_and_writes_a_manifest_of_it(narrow):

@@ -1,5 +1,5 @@
 """The compiled COPY rows (redshift_rows) against the reference reading they replace: every
-column through its JSONPath evaluator and ``_load_value``, on the values where the two
+column through its JSONPath evaluator and ``load_value``, on the values where the two
 could differ (missing keys, wrong container types, nested values, non-strings, lengths
 at the limits, EMPTYASNULL/BLANKSASNULL/TRUNCATECOLUMNS, NOT NULL, typed columns), each
 record alone and all of them in one COPY (a column read at once, or value by value)."""
@@ -13,15 +13,8 @@ from typing import Any
 import pytest
 
 from ses_metrics.rules.redshift_columns import parse_jsonpath
-from ses_metrics.simulator.sinks.redshift import (
-    CopyCommand,
-    _auto_path,
-    _BadValue,
-    _load_value,
-    column_spec,
-    compile_copy_rows,
-    compile_jsonpath,
-)
+from ses_metrics.simulator.sinks.redshift import _auto_path, compile_copy_rows, compile_jsonpath
+from ses_metrics.simulator.sinks.redshift_copy import BadValue, CopyCommand, column_spec, load_value
 
 # (column, Redshift type, NOT NULL, bracket JSONPath, the same in dot notation)
 COLUMNS = [
@@ -77,7 +70,7 @@ def outcome(read: Any) -> tuple[Any, ...]:
     """What reading a record gives: the row (values with their types), or the load error."""
     try:
         row = read()
-    except _BadValue as problem:
+    except BadValue as problem:
         return ("error", problem.code, problem.reason)
     return typed(row)
 
@@ -96,11 +89,11 @@ def expected(command: CopyCommand, paths: list[Any], records: list[dict[str, Any
 
 
 def reference(command: CopyCommand, paths: list[Any], record: dict[str, Any], specs: list[Any] = SPECS) -> tuple[Any, ...]:
-    """The reading compile_copy_row replaces: each column's path, then _load_value."""
+    """The reading compile_copy_row replaces: each column's path, then load_value."""
     row = []
     for spec, path in zip(specs, paths, strict=True):
         found, value = path(record)
-        row.append(_load_value(spec, value if found else None, command))
+        row.append(load_value(spec, value if found else None, command))
     return tuple(row)
 
 

@@ -39,171 +39,33 @@ nothing is loaded (there are no records to load).
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
-from ses_metrics.simulator.codec import encode
 from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import staged_object_key
+from ses_metrics.simulator.sinks.redshift_copy import (
+    BadValue,
+    ColumnSpec,
+    CopyCommand,
+    column_spec,
+    json_text,
+    load_value,
+    parse_ddl,
+)
 from ses_metrics.simulator.sinks.redshift_rows import Reader, Rows, bracket_reader, compile_rows, path_reader
 from ses_metrics.simulator.sinks.s3 import ObjectStore
 from ses_metrics.simulator.topology import DeliveryStream
 
-# Redshift's default lengths: VARCHAR without n is VARCHAR(256), TEXT is VARCHAR(256), CHAR is CHAR(1).
-_TEXT_TYPES = {"VARCHAR": 256, "CHARACTER VARYING": 256, "NVARCHAR": 256, "TEXT": 256, "CHAR": 1, "CHARACTER": 1, "NCHAR": 1, "BPCHAR": 256}
-_DUCK_TYPES = {
-    "BIGINT": "BIGINT", "INT8": "BIGINT", "INTEGER": "INTEGER", "INT": "INTEGER", "INT4": "INTEGER", "SMALLINT": "SMALLINT",
-    "INT2": "SMALLINT", "BOOLEAN": "BOOLEAN", "BOOL": "BOOLEAN", "DOUBLE PRECISION": "DOUBLE", "FLOAT8": "DOUBLE",
-    "FLOAT": "DOUBLE", "REAL": "REAL", "FLOAT4": "REAL", "DATE": "DATE", "TIMESTAMP": "TIMESTAMP",
-    "TIMESTAMP WITHOUT TIME ZONE": "TIMESTAMP", "TIMESTAMPTZ": "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ",
-}
-_INT_RANGES = {"BIGINT": 2**63, "INTEGER": 2**31, "SMALLINT": 2**15}
-_IGNORED_OPTIONS = {"REGION", "TIMEFORMAT", "DATEFORMAT", "ACCEPTINVCHARS", "COMPUPDATE", "STATUPDATE", "ROUNDEC", "ACCEPTANYDATE"}
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\S+")
 MANIFEST_FOLDER = "errors/manifests/"
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """A table column: its Redshift type, the DuckDB type it loads into, its length in bytes
-    (text types) and whether it is NOT NULL."""
-
-    name: str
-    type: str
-    duck_type: str
-    max_bytes: int | None = None
-    not_null: bool = False
-
-
-def parse_ddl(ddl: str) -> tuple[str, list[ColumnSpec]]:
-    """``CREATE TABLE name (column type [NOT NULL], ...)`` -> the table and its columns;
-    ``ValueError`` naming what it cannot read (table constraints, ENCODE and the like
-    are skipped)."""
-    match = re.match(r"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)\s*\((.*)\)", ddl, re.S | re.I)
-    if match is None:
-        raise ValueError(f"not a CREATE TABLE statement: {ddl[:60]!r}")
-    parts, depth, current = [], 0, ""
-    for char in match.group(2):
-        depth += char == "("
-        depth -= char == ")"
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    columns = []
-    for part in (p.strip() for p in parts):
-        words = part.split()
-        if not words or words[0].upper() in ("PRIMARY", "UNIQUE", "FOREIGN", "CONSTRAINT", "CHECK"):
-            continue
-        definition = " ".join(words[1:])
-        not_null = bool(re.search(r"\bNOT\s+NULL\b", definition, re.I))
-        type_ = re.split(r"\s+(?:NOT\s+NULL|NULL|ENCODE|DEFAULT|DISTKEY|SORTKEY|PRIMARY|UNIQUE|REFERENCES|IDENTITY|COLLATE)\b", definition, maxsplit=1, flags=re.I)[0]
-        columns.append(column_spec(words[0].strip('"'), type_.strip(), not_null))
-    return match.group(1).strip('"'), columns
-
-
-def column_spec(name: str, type_: str, not_null: bool = False) -> ColumnSpec:
-    """A column of Redshift type ``type_`` (``VARCHAR(256)``, ``BIGINT``, ...)."""
-    match = re.fullmatch(r"([A-Za-z][A-Za-z0-9 ]*?)\s*(?:\(\s*(\d+|MAX)\s*(?:,\s*\d+\s*)?\))?", type_.strip(), re.I)
-    base = (match.group(1) if match else type_).upper()
-    if base in _TEXT_TYPES:
-        size = match.group(2) if match else None
-        length = 65535 if size and size.upper() == "MAX" else int(size) if size else _TEXT_TYPES[base]
-        return ColumnSpec(name, type_, "VARCHAR", length, not_null)
-    if base in ("DECIMAL", "NUMERIC"):
-        return ColumnSpec(name, type_, type_.upper(), None, not_null)
-    return ColumnSpec(name, type_, _DUCK_TYPES.get(base, "VARCHAR"), None, not_null)
-
-
-@dataclass
-class CopyCommand:
-    """A stream's ``CopyCommand``, parsed: table, columns, and what its options ask for."""
-
-    table: str
-    columns: list[str] | None
-    options: str
-    jsonpaths_url: str | None = None
-    auto: bool = False
-    ignorecase: bool = False
-    gzip: bool = False
-    max_error: int = 0
-    truncate: bool = False
-    empty_as_null: bool = False
-    blanks_as_null: bool = False
-    problems: list[str] = field(default_factory=list)  # make every COPY fail
-    warnings: list[str] = field(default_factory=list)
-
-    @classmethod
-    def parse(cls, copy_command: dict[str, Any]) -> CopyCommand:
-        columns = copy_command.get("DataTableColumns")
-        command = cls(
-            str(copy_command.get("DataTableName") or ""),
-            [c.strip().strip('"') for c in str(columns).split(",") if c.strip()] if columns else None,
-            str(copy_command.get("CopyOptions") or ""),
-        )
-        tokens = _TOKEN.findall(command.options)
-        index, fmt = 0, None
-        while index < len(tokens):
-            word = tokens[index].upper()
-            following = tokens[index + 1] if index + 1 < len(tokens) else None
-            if word == "FORMAT":
-                index += 2 if following and following.upper() == "AS" else 1
-                continue
-            if word == "JSON":
-                fmt = "json"
-                if following and following.startswith("'"):
-                    argument = following[1:-1].replace("''", "'")
-                    if argument.lower() in ("auto", "auto ignorecase"):
-                        command.auto, command.ignorecase = True, argument.lower() == "auto ignorecase"
-                    else:
-                        command.jsonpaths_url = argument
-                    index += 1
-                else:
-                    command.auto = True  # JSON without an argument is 'auto'
-            elif word == "GZIP":
-                command.gzip = True
-            elif word == "MAXERROR":
-                index += 1 if following and following.upper() == "AS" else 0
-                value = tokens[index + 1] if index + 1 < len(tokens) else ""
-                if not value.isdigit():
-                    command.problems.append(f"CopyOptions: MAXERROR needs a number, not {value!r}")
-                else:
-                    command.max_error = int(value)
-                index += 1
-            elif word == "TRUNCATECOLUMNS":
-                command.truncate = True
-            elif word == "EMPTYASNULL":
-                command.empty_as_null = True
-            elif word == "BLANKSASNULL":
-                command.blanks_as_null = True
-            elif word in _IGNORED_OPTIONS:
-                if following and following.startswith("'") or word == "REGION":
-                    index += 1
-            elif word in ("CSV", "AVRO", "PARQUET", "ORC", "DELIMITER", "FIXEDWIDTH", "SHAPEFILE"):
-                fmt = word.lower()
-            else:
-                command.warnings.append(f"CopyOptions: {tokens[index]!r} is not simulated (ignored)")
-            index += 1
-        if fmt != "json":
-            command.problems.append(
-                f"CopyOptions {command.options!r} do not load JSON ({fmt or 'pipe-delimited text'}): "
-                "the SES records Firehose stages are JSON lines, so every COPY would fail; add json 'auto' or json 's3://.../jsonpaths.json'"
-            )
-        if not command.table:
-            command.problems.append("CopyCommand has no DataTableName")
-        return command
 
 
 @dataclass
@@ -223,12 +85,6 @@ class LoadError:
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-class _BadValue(Exception):
-    def __init__(self, code: int, reason: str):
-        super().__init__(reason)
-        self.code, self.reason = code, reason
 
 
 Path = Callable[[Any], tuple[bool, Any]]
@@ -261,7 +117,7 @@ def compile_copy_rows(command: CopyCommand, specs: list[ColumnSpec], paths: list
     """A COPY's records -> rows function (``redshift_rows.compile_rows``) for columns
     ``specs`` read by ``paths``, compiled from the JSONPaths file's ``jsonpaths`` (bracket
     notation becomes ``dict.get`` chains) or, for 'auto' (None), from the column names. It
-    loads what ``_load_value`` loads, and names the records where it raises ``_BadValue``."""
+    loads what ``_load_value`` loads, and names the records where it raises ``BadValue``."""
     readers: list[Reader] = []
     for index, (spec, path) in enumerate(zip(specs, paths, strict=True)):
         if jsonpaths is None:
@@ -271,8 +127,8 @@ def compile_copy_rows(command: CopyCommand, specs: list[ColumnSpec], paths: list
             readers.append(bracket_reader(parse_jsonpath(jsonpaths[index]), path))
         except ValueError:  # dot notation: jsonpath-ng's evaluator
             readers.append(path_reader(path))
-    return compile_rows(list(zip(readers, specs, strict=True)), lambda spec, value: _load_value(spec, value, command), _dumps,
-                        command.blanks_as_null, _BadValue)
+    return compile_rows(list(zip(readers, specs, strict=True)), lambda spec, value: load_value(spec, value, command), json_text,
+                        command.blanks_as_null, BadValue)
 
 
 @dataclass
@@ -603,8 +459,8 @@ class RedshiftSink:
         for spec, path in zip(specs, paths, strict=True):
             found, value = path(record)
             try:
-                _load_value(spec, value if found else None, command)
-            except _BadValue as problem:
+                load_value(spec, value if found else None, command)
+            except BadValue as problem:
                 raw_value = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
                 return self._error(stream, table, filename, line_number, spec.name, spec.type, raw, raw_value, problem.code, problem.reason)
         raise AssertionError(f"line {line_number}: the compiled row refused a record the reference loads")
@@ -636,11 +492,6 @@ class RedshiftSink:
         return f"s3://{target.bucket}/{key}"
 
 
-def _dumps(value: Any) -> str:
-    """The JSON text Redshift would see for a nested value."""
-    return encode(value).decode()
-
-
 # Column types whose loaded values are JSON scalars already (no Decimal, date or datetime).
 _PLAIN_TYPES = frozenset({"VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "BOOLEAN", "DOUBLE", "REAL"})
 
@@ -660,62 +511,6 @@ def _auto_path(name: str, ignorecase: bool) -> Path:
         return False, None
 
     return find
-
-
-def _load_value(spec: ColumnSpec, value: Any, command: CopyCommand) -> Any:
-    """A JSON value as Redshift's COPY loads it into ``spec``; ``_BadValue`` for a load error."""
-    if type(value) is str and value and spec.duck_type == "VARCHAR" and (spec.max_bytes is None or len(value) * 4 <= spec.max_bytes):
-        return value  # the common case: UTF-8 takes at most 4 bytes a character, so it fits
-    if isinstance(value, str) and ((command.empty_as_null and value == "") or (command.blanks_as_null and value.strip() == "" and value)):
-        value = None
-    if value is None:
-        if spec.not_null:
-            raise _BadValue(1213, "Missing data for not-null field")
-        return None
-    duck = spec.duck_type
-    if duck == "VARCHAR":
-        text = value if isinstance(value, str) else _dumps(value)
-        encoded = text.encode("utf-8")
-        if spec.max_bytes is not None and len(encoded) > spec.max_bytes:
-            if not command.truncate:
-                raise _BadValue(1204, "String length exceeds DDL length")
-            text = encoded[: spec.max_bytes].decode("utf-8", "ignore")  # TRUNCATECOLUMNS cuts at a character boundary
-        return text
-    if duck in _INT_RANGES:
-        number = value if isinstance(value, int) and not isinstance(value, bool) else None
-        if number is None and isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            number = int(value)
-        if number is None:
-            raise _BadValue(1207, f"Invalid digit, Value '{str(value)[:1]}', Pos 0, Type: {duck.title()}")
-        if not -_INT_RANGES[duck] <= number < _INT_RANGES[duck]:
-            raise _BadValue(1204, f"Overflow, Value '{number}' out of range for type {duck.title()}")
-        return number
-    if duck == "BOOLEAN":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in ("true", "t", "1", "yes", "y", "on"):
-            return True
-        if text in ("false", "f", "0", "no", "n", "off"):
-            return False
-        raise _BadValue(1210, f"Invalid boolean value '{value}'")
-    if duck in ("DOUBLE", "REAL") or duck.startswith(("DECIMAL", "NUMERIC")):
-        try:
-            return float(value) if duck in ("DOUBLE", "REAL") else Decimal(str(value))
-        except (TypeError, ValueError, InvalidOperation):
-            raise _BadValue(1208 if duck in ("DOUBLE", "REAL") else 1209, f"Invalid numeric value '{value}'") from None
-    if duck == "DATE":
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError:
-            raise _BadValue(1205, f"Invalid Date Format - length must be 10 or more: '{value}'") from None
-    if duck in ("TIMESTAMP", "TIMESTAMPTZ"):
-        try:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            raise _BadValue(1206, f"Invalid timestamp format or value: '{value}'") from None
-        return moment if duck == "TIMESTAMPTZ" else moment.replace(tzinfo=None)
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
 def _jsonable(row: tuple[Any, ...]) -> list[Any]:

@@ -2,7 +2,7 @@
 column at a time.
 
 A COPY reads every record of a staged object through one JSONPath per column and loads
-each value by its column's rules (``redshift._load_value``). Done generically that is two
+each value by its column's rules (``redshift_copy.load_value``). Done generically that is two
 function calls and a loop over the path per value. For what a COPY of SES records mostly
 reads (bracket paths of one to three keys and an optional index; short strings, and
 arrays, into VARCHAR columns; missing values into nullable ones) :func:`compile_rows`
@@ -39,7 +39,7 @@ _NO_OBJECT: dict[str, Any] = {}  # what a missing step reads as (never changed)
 
 
 class Column(Protocol):
-    """What the compiled rows read of a column (``redshift.ColumnSpec``)."""
+    """What the compiled rows read of a column (``redshift_copy.ColumnSpec``)."""
 
     @property
     def duck_type(self) -> str: ...
