@@ -117,7 +117,7 @@ def compile_copy_rows(command: CopyCommand, specs: list[ColumnSpec], paths: list
     """A COPY's records -> rows function (``redshift_rows.compile_rows``) for columns
     ``specs`` read by ``paths``, compiled from the JSONPaths file's ``jsonpaths`` (bracket
     notation becomes ``dict.get`` chains) or, for 'auto' (None), from the column names. It
-    loads what ``_load_value`` loads, and names the records where it raises ``BadValue``."""
+    loads what ``load_value`` loads, and names the records where it raises ``BadValue``."""
     readers: list[Reader] = []
     for index, (spec, path) in enumerate(zip(specs, paths, strict=True)):
         if jsonpaths is None:
@@ -371,7 +371,7 @@ class RedshiftSink:
                     good_lines.append(position + 1)
         self.load_errors.extend(errors)
         read = _Read(stream, command, table, filename, records, landings, arrival, targets, specs, good, good_lines, errors)
-        if read.failed:  # its manifest now, as its S3 object's neighbours are written
+        if read.failed:  # its manifest now: its id drawn where it always was, between its neighbours' object keys
             read.manifest = self._write_manifest(stream, filename, arrival)
         if self._batch is not None:
             self._batch.append(read)
