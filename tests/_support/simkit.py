@@ -129,3 +129,11 @@ def raw(message: str, **extra: Any) -> dict[str, Any]:
 def warehouse(template: dict[str, Any]) -> dict[str, Any]:
     """The Firehose-to-Redshift stream's resource in a template (the example app's warehouse)."""
     return next(r for r in template["Resources"].values() if r["Type"] == "AWS::KinesisFirehose::DeliveryStream" and "RedshiftDestinationConfiguration" in r["Properties"])
+
+
+def with_narrow_campaign(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the example app whose warehouse table's campaign column is VARCHAR(5) (its DDL drifted from the tags sent)."""
+    changed = copy.deepcopy(template)
+    metadata = warehouse(changed)["Metadata"]["ses-metrics"]
+    metadata["ddl"] = metadata["ddl"].replace("campaign VARCHAR(256)", "campaign VARCHAR(5)")
+    return changed

@@ -3,12 +3,11 @@ each COPY loads, refuses and reports stays what it would be alone."""
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from simkit import simple, warehouse
+from simkit import simple, with_narrow_campaign
 
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.sinks.databases import DatabaseError, DuckDatabase
@@ -58,10 +57,7 @@ def one_refused(example_template):
 @pytest.fixture(scope="module")
 def one_too_long(example_template):
     """The table's campaign column is VARCHAR(5): the middle buffer's COPY has a load error (MAXERROR 0)."""
-    template = copy.deepcopy(example_template)
-    metadata = warehouse(template)["Metadata"]["ses-metrics"]
-    metadata["ddl"] = metadata["ddl"].replace("campaign VARCHAR(256)", "campaign VARCHAR(5)")
-    simulator = Simulator(template)
+    simulator = Simulator(with_narrow_campaign(example_template))
     hours(simulator, ["a", "spring", "c"])
     return simulator
 

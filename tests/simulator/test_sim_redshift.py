@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from simkit import simple, warehouse
+from simkit import simple, warehouse, with_narrow_campaign
 
 from ses_metrics.simulator import Scenario, Simulator
 from ses_metrics.simulator.scenario import ScenarioSend
@@ -24,10 +24,7 @@ def sim(example_result):
 @pytest.fixture(scope="module")
 def narrow(example_template):
     """The example app, but its table's campaign column is VARCHAR(5): the DDL drifted from the tags sent."""
-    template = copy.deepcopy(example_template)
-    metadata = warehouse(template)["Metadata"]["ses-metrics"]
-    metadata["ddl"] = metadata["ddl"].replace("campaign VARCHAR(256)", "campaign VARCHAR(5)")
-    simulator = Simulator(template)
+    simulator = Simulator(with_narrow_campaign(example_template))
     short = simulator.send_email(**simple(tags={"campaign": "sale"}))
     simulator.flush()
     long = simulator.send_email(**simple(tags={"campaign": "spring"}), at=datetime(2026, 1, 1, 1, tzinfo=UTC))  # 6 bytes: too long
