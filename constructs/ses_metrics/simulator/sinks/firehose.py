@@ -330,7 +330,7 @@ class FirehoseSink:
             if not self.objects.keep_bodies:
                 self.objects.put(target.bucket, key, None, size=buffer.size)
             else:
-                # Firehose objects: newline-terminated records
+                # Firehose objects are newline-terminated records, joined when first read
                 self.objects.put(target.bucket, key, LazyObject(buffer.records, partial(self._compress, target.compression, key=key)))
             for landing in buffer.landings:
                 landing.key = key
