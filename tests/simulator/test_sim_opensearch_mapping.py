@@ -255,7 +255,7 @@ def forgetting(documents: list[dict], explicit) -> list[tuple[str, Any]]:
 SHARED_KEYS = st.sampled_from(["headers", "mixed", "hidden", "labels", "new"])
 
 
-@settings(derandomize=True, deadline=None, max_examples=300)
+@settings(derandomize=True, deadline=None, max_examples=150)  # each against two mappings
 @given(st.lists(st.lists(VALUES, max_size=3), min_size=1, max_size=3),
        st.lists(st.tuples(st.dictionaries(KEYS, VALUES, max_size=4), SHARED_KEYS, st.integers(0, 2)), min_size=1, max_size=6))
 def test_documents_sharing_lists_get_the_verdicts_they_get_when_every_list_is_walked(pool, shaped):
