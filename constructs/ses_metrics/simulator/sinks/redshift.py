@@ -155,6 +155,7 @@ class _Read:
     good_lines: list[int]
     errors: list[LoadError]
     manifest: str | None = None  # a failed COPY's
+    refused: str | None = None  # why the database refused its rows, if it did
 
     @property
     def failed(self) -> bool:
@@ -376,7 +377,8 @@ class RedshiftSink:
         if self._batch is not None:
             self._batch.append(read)
         else:
-            self._finish(read, self._insert(read))
+            read.refused = self._insert(read)
+            self._finish(read)
 
     def _insert(self, read: _Read) -> str | None:
         """A COPY's rows into the database; the database's refusal, if it refuses them."""
@@ -403,26 +405,23 @@ class RedshiftSink:
                 group = gathering[read.table.name] = []
                 groups.append(group)
             group.append(read)
-        refusals: dict[int, str] = {}
         for group in groups:
             first = group[0]
             try:
                 self.database.insert(first.table.name, first.targets, [row for read in group for row in read.good])
             except DatabaseError:
                 for read in group:
-                    refused = self._insert(read)
-                    if refused is not None:
-                        refusals[id(read)] = refused
+                    read.refused = self._insert(read)
         for read in batch:
-            self._finish(read, refusals.get(id(read)))
+            self._finish(read)
 
-    def _finish(self, read: _Read, refused: str | None) -> None:
-        """A read COPY's outcome, ``refused`` its rows or not: its load (or the COPY's
-        failure, when the database refused them), and each landing's row or load error."""
+    def _finish(self, read: _Read) -> None:
+        """A read COPY's outcome: its load (or the COPY's failure, when the database refused
+        its rows), and each landing's row or load error."""
         stream, command, table, filename, records, landings = read.stream, read.command, read.table, read.filename, read.records, read.landings
         good, errors, failed, targets = read.good, read.errors, read.failed, read.targets
-        if refused is not None:
-            self._fail_copy(stream, command, filename, records, landings, read.arrival, f"the database refused the rows: {refused}")
+        if read.refused is not None:
+            self._fail_copy(stream, command, filename, records, landings, read.arrival, f"the database refused the rows: {read.refused}")
             return
         if not failed:
             self.rows_loaded[table.name] += len(good)
