@@ -53,7 +53,9 @@ def parse_checked_scenario(data: Any, source: str = "<scenario>") -> CheckedScen
     except ScenarioError as error:
         scenario, problems = None, list(error.problems)
     raw = data.get("expect") if isinstance(data, dict) else None
-    expect, expect_problems = parse_expectations(raw if isinstance(raw, list) else [], send_names(data))
+    items = raw if isinstance(raw, list) else []
+    # the sends' names are read only for expectations to refer to (a send each otherwise)
+    expect, expect_problems = parse_expectations(items, send_names(data) if items else [])
     problems += expect_problems
     if problems or scenario is None:
         raise ScenarioError(source, problems)
