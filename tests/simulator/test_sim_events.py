@@ -123,6 +123,13 @@ def test_delivery_carries_the_outgoing_ip_auto_tag_and_send_does_not(sim):
     assert delivery["mail"]["tags"]["ses:outgoing-ip"] == ["198.51.100.20"]
 
 
+def test_deliveries_of_requests_sent_again_carry_their_own_message_tags(sim):
+    campaigns = ["a", "b", "a", "b", "a"]  # each request sent again, its messages' tags shared
+    deliveries = [sim.send_email(**simple(tags={"campaign": c})).events[1].event.record for c in campaigns]
+    assert [d["mail"]["tags"]["campaign"] for d in deliveries] == [[c] for c in campaigns]
+    assert all(d["mail"]["tags"]["ses:outgoing-ip"] == ["198.51.100.20"] for d in deliveries)
+
+
 def test_opens_and_clicks_only_for_html(sim):
     result = sim.send_email(**simple(text="plain"), engagement=Engagement(opens="all", clicks="all"))
     assert events_of(result) == ["Send", "Delivery"]

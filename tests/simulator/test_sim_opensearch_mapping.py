@@ -17,7 +17,7 @@ from ses_metrics.rules import record_schema
 from ses_metrics.simulator.sinks import opensearch_mapping
 from ses_metrics.simulator.sinks.opensearch_mapping import (
     FIELDS_LIMIT,
-    AcceptedLists,
+    AcceptedObjects,
     MappingConflict,
     ObjectMapping,
     compile_mapping,
@@ -229,7 +229,7 @@ def test_ses_event_records_in_sequence(example_result):
 
 def remembering(documents: list[dict], explicit) -> list[tuple[str, Any]]:
     """The verdicts of documents in sequence into one index whose accepted lists are remembered."""
-    mapping, accepted, verdicts = dict(explicit.fields), AcceptedLists(), []
+    mapping, accepted, verdicts = dict(explicit.fields), AcceptedObjects(), []
     for document in documents:
         try:
             added = map_document(document, mapping, "doc-1", explicit, accepted)
@@ -256,17 +256,17 @@ SHARED_KEYS = st.sampled_from(["headers", "mixed", "hidden", "labels", "new"])
 
 
 @settings(derandomize=True, deadline=None, max_examples=150)  # each against two mappings
-@given(st.lists(st.lists(VALUES, max_size=3), min_size=1, max_size=3),
+@given(st.lists(st.one_of(st.lists(VALUES, max_size=3), st.dictionaries(KEYS, VALUES, max_size=4)), min_size=1, max_size=3),
        st.lists(st.tuples(st.dictionaries(KEYS, VALUES, max_size=4), SHARED_KEYS, st.integers(0, 2)), min_size=1, max_size=6))
-def test_documents_sharing_lists_get_the_verdicts_they_get_when_every_list_is_walked(pool, shaped):
-    documents = [{**document, key: pool[choice % len(pool)]} for document, key, choice in shaped]  # the very list objects, shared
+def test_documents_sharing_lists_and_objects_get_the_verdicts_they_get_when_each_is_walked(pool, shaped):
+    documents = [{**document, key: pool[choice % len(pool)]} for document, key, choice in shaped]  # the very objects, shared
     for explicit in (EXPLICIT, SES):
         assert remembering(documents, explicit) == forgetting(documents, explicit)
 
 
 def test_a_list_in_an_accepted_document_is_not_walked_again():
     headers = [{"name": "From", "value": "a@example.com"}]
-    accepted = AcceptedLists()
+    accepted = AcceptedObjects()
     map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-1", EXPLICIT, accepted)
     headers.append({"name": "From", "value": {"deep": 1}})  # a record changed after it was indexed: the contract says never
     assert map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-2", EXPLICIT, accepted) == {}
@@ -274,9 +274,27 @@ def test_a_list_in_an_accepted_document_is_not_walked_again():
         map_document({"headers": headers}, dict(EXPLICIT.fields), "doc-2", EXPLICIT)
 
 
+def test_tags_of_an_accepted_document_are_not_walked_again():
+    labels = {"team": "a"}
+    accepted = AcceptedObjects()
+    map_document({"labels": labels}, dict(EXPLICIT.fields), "doc-1", EXPLICIT, accepted)
+    labels["team"] = {"deep": 1}  # a record changed after it was indexed: the contract says never
+    assert map_document({"labels": labels}, dict(EXPLICIT.fields), "doc-2", EXPLICIT, accepted) == {}
+    with pytest.raises(MappingConflict, match=r"labels.team"):
+        map_document({"labels": labels}, dict(EXPLICIT.fields), "doc-2", EXPLICIT)
+
+
+def test_tags_of_a_rejected_document_are_walked_again_and_map_their_keys_then():
+    labels = {"team": "a"}
+    accepted, mapping = AcceptedObjects(), dict(EXPLICIT.fields)
+    with pytest.raises(MappingConflict, match=r"failed to parse field \[n\]"):
+        map_document({"labels": labels, "n": "many"}, mapping, "doc-1", EXPLICIT, accepted)
+    assert map_document({"labels": labels}, mapping, "doc-2", EXPLICIT, accepted) == {"labels.team": "keyword"}
+
+
 def test_a_list_in_a_rejected_document_is_walked_again_and_maps_its_fields_then():
     headers = [{"name": "From", "other": 1}]  # "other" is mapped dynamically, as a long
-    accepted, mapping = AcceptedLists(), dict(EXPLICIT.fields)
+    accepted, mapping = AcceptedObjects(), dict(EXPLICIT.fields)
     with pytest.raises(MappingConflict, match=r"failed to parse field \[n\]"):
         map_document({"headers": headers, "n": "many"}, mapping, "doc-1", EXPLICIT, accepted)
     assert map_document({"headers": headers}, mapping, "doc-2", EXPLICIT, accepted) == {"headers.other": "long"}

@@ -88,6 +88,9 @@ class EventFactory:
         self.account = options.environment.account
         # shared by every Delivery record (records are read-only)
         self._outgoing = {AutoTag.OUTGOING_TLS_VERSION: [options.outgoing_tls_version], AutoTag.OUTGOING_IP: [options.outgoing_ip]}
+        # A message's tags plus the outgoing auto-tags, per tags dict: messages sent again
+        # share their tags (sends.stamp), so their Delivery records share these too
+        self._with_outgoing: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 
     def mail(self, message: Message, *, full: bool = True, extra_tags: dict[str, list[str]] | None = None) -> dict[str, Any]:
         mail: dict[str, Any] = {
@@ -137,7 +140,7 @@ class EventFactory:
             events.append(Event(_BOUNCE, at, self._bounce(notified, (bounce_type, subtype), bounced, at, mta), message))
         if message.tags:
             delivery_mail = mail.copy()  # tags stay the last key, as in ``mail``
-            delivery_mail["tags"] = {**message.tags, **self._outgoing}
+            delivery_mail["tags"] = self._delivery_tags(message.tags)
         else:
             delivery_mail = mail
         for recipient, at in plan.delivered:
@@ -169,6 +172,16 @@ class EventFactory:
         return events, notes
 
     # -- records ---------------------------------------------------------------------
+
+    def _delivery_tags(self, tags: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A Delivery record's tags: the message's, then the outgoing auto-tags. One dict per
+        tags dict (by its id, which the entry keeps alive; records are read-only), bounded."""
+        found = self._with_outgoing.get(id(tags))
+        if found is None:
+            if len(self._with_outgoing) >= 4096:
+                self._with_outgoing.clear()
+            found = self._with_outgoing[id(tags)] = (tags, {**tags, **self._outgoing})
+        return found[1]
 
     def _bounce(self, mail: dict[str, Any], kind: tuple[str, str], bounced: list[dict[str, Any]], at: int, mta: str | None) -> dict[str, Any]:
         bounce: dict[str, Any] = {

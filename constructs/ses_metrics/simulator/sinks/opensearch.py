@@ -52,7 +52,7 @@ from ses_metrics.simulator.outcomes import Landing
 from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import compress, staged_object_key
 from ses_metrics.simulator.sinks.opensearch_mapping import (
-    AcceptedLists,
+    AcceptedObjects,
     CompiledMapping,
     MappingConflict,
     compile_mapping,
@@ -123,7 +123,7 @@ class OpenSearchSink:
         self.decoder = decoder or BufferDecoder()
         self._documents: dict[str, dict[str, dict[str, Any]]] = {}  # index -> id -> document
         self._mappings: dict[str, dict[str, str]] = {}
-        self._accepted: dict[str, AcceptedLists] = {}  # per index: the lists of the documents it accepted (opensearch_mapping)
+        self._accepted: dict[str, AcceptedObjects] = {}  # per index: the shared lists and tags of the documents it accepted (opensearch_mapping)
         self._explicit: dict[str, CompiledMapping | None] = {}  # index -> the template mapping it was created with
         self._templates: dict[str, tuple[str, dict[str, Any], CompiledMapping] | None] = {}  # stream ARN -> its template
         self._applied: set[str] = set()  # templates put into the client's cluster
@@ -243,8 +243,8 @@ class OpenSearchSink:
             self._explicit[index] = template[2] if template is not None and matches else None
             mapping = self._mappings[index] = dict(template[2].fields) if template is not None and matches else {}
         explicit = self._explicit[index]
-        # Records handed over share lists (an event's mail.headers): each is walked once.
-        accepted = self._accepted.setdefault(index, AcceptedLists()) if values is not None else None
+        # Records handed over share lists and tags (mail.headers, mail.tags): each is walked once.
+        accepted = self._accepted.setdefault(index, AcceptedObjects()) if values is not None else None
         verdicts: list[_Verdict] = []
         for document_id, decoded in zip(ids, self.decoder.decode(records, keeps=True, known=values), strict=True):
             try:

@@ -179,13 +179,14 @@ def _immense(path: str, value: str) -> MappingConflict:
 
 
 def map_document(document: dict[str, Any], mapping: dict[str, str], document_id: str,
-                 explicit: CompiledMapping | None = None, accepted: AcceptedLists | None = None) -> dict[str, str]:
+                 explicit: CompiledMapping | None = None, accepted: AcceptedObjects | None = None) -> dict[str, str]:
     """The fields ``document`` adds to ``mapping`` (field path -> type: the index's fields,
     the explicit ones included); ``MappingConflict`` if OpenSearch would reject it.
     ``mapping`` itself is not changed.
 
-    ``accepted``: the index's lists of objects in documents it accepted (by default none),
-    not walked again; this document's are added to it when it is accepted."""
+    ``accepted``: the index's lists of objects and keyword-mapped objects in documents it
+    accepted (by default none), not walked again; this document's are added to it when it
+    is accepted."""
     walk = _Walk(mapping, document_id, explicit.templates if explicit is not None else [], accepted)
     if explicit is not None:
         walk.mapped_object(explicit.root, document)
@@ -199,23 +200,25 @@ def map_document(document: dict[str, Any], mapping: dict[str, str], document_id:
     return walk.added
 
 
-class AcceptedLists:
-    """Lists of objects (``mail.headers``) in documents an index accepted, per explicit
-    mapping node they were walked against. A list walked again against its node finds
-    nothing: the fields it maps were added to the index's mapping when its document was
-    accepted, and a field's type never changes. The event records Firehose hands over share
-    one headers list among every message of the same content, so it is walked once. The
-    lists are kept (no other object takes their id meanwhile), and never changed: the
-    simulator's records are read-only. Bounded."""
+class AcceptedObjects:
+    """Lists of objects (``mail.headers``) and objects a dynamic template maps as keywords
+    (``mail.tags``) in documents an index accepted, per explicit mapping node they were
+    walked against. One walked again against its node finds nothing: the fields it maps
+    were added to the index's mapping when its document was accepted, and a field's type
+    never changes. The event records Firehose hands over share one headers list among every
+    message of the same content, and one tags object among every message sent again (its
+    Delivery records another), so each is walked once. They are kept (no other object takes
+    their id meanwhile), and never changed: the simulator's records are read-only. Bounded.
+    Other shared objects are walked each time: remembering them costs what it saves."""
 
     __slots__ = ("known",)
 
     LIMIT = 1024
 
     def __init__(self) -> None:
-        self.known: dict[tuple[int, int], list[Any]] = {}
+        self.known: dict[tuple[int, int], Any] = {}
 
-    def add(self, walked: list[tuple[tuple[int, int], list[Any]]]) -> None:
+    def add(self, walked: list[tuple[tuple[int, int], Any]]) -> None:
         if len(self.known) + len(walked) > self.LIMIT:
             self.known.clear()
         self.known.update(walked)
@@ -236,11 +239,11 @@ class _Walk:
 
     __slots__ = ("accepted", "added", "document_id", "mapping", "templates", "walked")
 
-    def __init__(self, mapping: dict[str, str], document_id: str, templates: list[tuple[str, str]], accepted: AcceptedLists | None = None):
+    def __init__(self, mapping: dict[str, str], document_id: str, templates: list[tuple[str, str]], accepted: AcceptedObjects | None = None):
         self.mapping, self.document_id, self.templates = mapping, document_id, templates
         self.added: dict[str, str] = {}
         self.accepted = accepted.known if accepted is not None else None
-        self.walked: list[tuple[tuple[int, int], list[Any]]] = []  # lists walked here, for ``accepted``
+        self.walked: list[tuple[tuple[int, int], Any]] = []  # lists and keyword objects walked here, for ``accepted``
 
     def leaf(self, path: str, mapped: str, value: Any) -> None:
         if value.__class__ is str and mapped == "keyword":
@@ -369,6 +372,11 @@ class _Walk:
             elif kind is dict:
                 if spec.__class__ is ObjectMapping:
                     if spec.keyword_template:
+                        if self.accepted is not None:
+                            known = (id(item), id(spec))
+                            if self.accepted.get(known) is item:
+                                continue
+                            self.walked.append((known, item))
                         self.keyword_map(spec, item)
                     elif spec.enabled:
                         self.mapped_object(spec, item)
