@@ -20,6 +20,7 @@ from ses_metrics.simulator import (
     Simulator,
     errors,
 )
+from ses_metrics.simulator.outcomes import Landing, LoadedRow
 from ses_metrics.simulator.scenario import ScenarioSend
 
 
@@ -84,6 +85,14 @@ def test_deliveries_are_typed_with_their_kind_and_give_the_documented_json():
     assert archive.to_json()["key"] == archive.landing.key and archive.landing.key.startswith("ses/2026/01/01/00/archive-1-")
     with pytest.raises(AttributeError):
         metrics.metric_name = "Bounce"  # frozen
+
+
+def test_a_loaded_row_set_on_a_landing_reads_as_its_table_and_row():
+    landing = Landing("bucket", "prefix/")
+    landing.redshift = LoadedRow("public.ses", ["event_type", "campaign"], ("Send", None))
+    assert not landing.open
+    assert landing.to_json() == {"bucket": "bucket", "prefix": "prefix/", "redshift": {"table": "public.ses", "row": {"event_type": "Send", "campaign": None}}}
+    assert landing.redshift is landing.redshift  # made once
 
 
 def test_stream_yields_results_as_produced_and_keeps_none(tmp_path):

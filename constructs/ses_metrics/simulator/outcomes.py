@@ -17,8 +17,9 @@ of three lists of its ``EventOutcome``:
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from ses_metrics.rules import METRIC_NAMESPACE, DestinationKind, EventType
 from ses_metrics.simulator.codec import encode
@@ -126,24 +127,52 @@ class CloudWatchDelivery(Delivery):
         return self._encoded if self._encoded is not None else _remember(self)
 
 
+class LoadedRow:
+    """A row a Redshift COPY loaded, as ``Landing.redshift`` shows it once read:
+    ``{"table": ..., "row": {column: value}}``. The row's values are JSON already."""
+
+    __slots__ = ("columns", "table", "values")
+
+    def __init__(self, table: str, columns: Sequence[str], values: Sequence[Any]):
+        self.table, self.columns, self.values = table, columns, values
+
+    def entry(self) -> dict[str, Any]:
+        return {"table": self.table, "row": dict(zip(self.columns, self.values, strict=True))}
+
+
 @dataclass(slots=True)
 class Landing:
     """Where a Firehose record ended up, filled in by the sinks as it travels: the bucket and
     prefix when it is buffered, the object key when the buffer is written, ``error`` when
     dynamic partitioning failed (the record then went to the error prefix), and what the
-    Redshift COPY (``redshift``) or OpenSearch (``opensearch``) made of it."""
+    Redshift COPY (``redshift``) or OpenSearch (``opensearch``) made of it.
+
+    A loaded row may be set as a ``LoadedRow``: its dict is made when ``redshift`` is first
+    read (a run that checks expectations reads few of its rows, if any)."""
 
     bucket: str | None = None
     prefix: str | None = None
     key: str | None = None
     error: str | None = None
-    redshift: dict[str, Any] | None = None
+    loaded: dict[str, Any] | LoadedRow | None = field(default=None, repr=False)  # ``redshift`` as set
     opensearch: dict[str, Any] | None = None
+
+    @property
+    def redshift(self) -> dict[str, Any] | None:
+        """What the Redshift COPY made of the record: ``{"table", "row"}`` or ``{"table", "loadError"}``."""
+        value = self.loaded
+        if value.__class__ is LoadedRow:
+            value = self.loaded = value.entry()
+        return cast("dict[str, Any] | None", value)
+
+    @redshift.setter
+    def redshift(self, value: dict[str, Any] | LoadedRow | None) -> None:
+        self.loaded = value
 
     @property
     def open(self) -> bool:
         """Whether only the bucket and prefix are known: the record's buffer is not written yet."""
-        return self.key is None and self.error is None and self.redshift is None and self.opensearch is None
+        return self.key is None and self.error is None and self.loaded is None and self.opensearch is None
 
     def to_json(self, out: dict[str, Any] | None = None) -> dict[str, Any]:
         """The fields known so far, in this order, added to ``out`` (default a new dict)."""

@@ -48,7 +48,7 @@ from typing import Any
 
 from ses_metrics.rules.firehose import time_prefix
 from ses_metrics.rules.redshift_columns import parse_jsonpath, resolve
-from ses_metrics.simulator.outcomes import Landing
+from ses_metrics.simulator.outcomes import Landing, LoadedRow
 from ses_metrics.simulator.sinks.databases import Database, DatabaseError, DuckDatabase, quote_table, sql_type
 from ses_metrics.simulator.sinks.decoded import BufferDecoder
 from ses_metrics.simulator.sinks.firehose import staged_object_key
@@ -436,7 +436,7 @@ class RedshiftSink:
         if landings is not None and len(landings) == len(records) and not errors and _plain(read.specs):
             # every line loaded, in order, and its values are JSON already (what _jsonable would return)
             for landing, loaded_row in zip(landings, good, strict=True):
-                landing.redshift = {"table": table.name, "row": dict(zip(targets, loaded_row, strict=True))}
+                landing.redshift = LoadedRow(table.name, targets, loaded_row)
         elif landings is not None and len(landings) == len(records):
             loaded = dict(zip(read.good_lines, good, strict=True)) if not failed else {}
             errors_by_line = {e.line_number: e for e in errors}
