@@ -8,10 +8,13 @@ the interface of the plain code it stands in for, keyed by value (never by ident
   (RESULTS: 3.28 -> ~1.8 us per send). Requests JSON cannot hold (raw bytes) are built each
   time, and when fewer than one request in three repeats, it stops comparing them.
 
-The other caches are local to the code they speed up and documented there: the headers SES
-writes per message shape and the auto-tags per sender (``sends.MessageFactory``), the
-Firehose partition prefix per stream, event type, set and hour (``sinks.firehose``), the
-metadata query evaluated on the record (``sinks.jqpath``).
+The other caches are local to the code they speed up and documented there (those keyed by an
+object's id hold that object, so no other takes its id meanwhile): the headers SES
+writes per message shape and the auto-tags per sender (``sends.MessageFactory``), a Delivery
+record's tags per message tags (``events.EventFactory``), the Firehose partition prefix per
+stream, event type, set and hour (``sinks.firehose``), the metadata query evaluated on the
+record (``sinks.jqpath``), the lists and tags an OpenSearch index accepted
+(``sinks.opensearch_mapping.AcceptedObjects``).
 """
 
 from __future__ import annotations
