@@ -12,7 +12,8 @@ import pytest
 from simkit import base, cloudwatch, destination, raw, simple, with_firehose
 
 from ses_metrics.simulator import Simulator
-from ses_metrics.simulator.scenario import Scenario, ScenarioSend
+from ses_metrics.simulator.codec import encode
+from ses_metrics.simulator.scenario import Scenario, ScenarioSend, parse_scenario
 from ses_metrics.simulator.sends import SimulationOptions, iso_ms
 from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
@@ -196,6 +197,13 @@ def test_a_request_sent_again_gives_the_records_it_gives_when_built_each_time() 
     assert [e.event.record for e in first.events()] == [e.event.record for e in second.events()]
     assert len({e.event.message.message_id for e in first.events()}) == 23
     assert prepared.s3.items() == built.s3.items()
+
+
+def test_sends_read_from_a_scenario_carry_their_encoding_and_give_the_records_sends_without_it_give() -> None:
+    read = parse_scenario({"sends": [simple(tags={"campaign": campaign}) for campaign in ("a", "b", "a", "b")]})
+    assert [send.encoded for send in read.sends] == [encode(send.request) for send in read.sends]
+    plain = Scenario([ScenarioSend(send.request) for send in read.sends])
+    assert [e.event.record for e in Simulator(base()).run(read).events()] == [e.event.record for e in Simulator(base()).run(plain).events()]
 
 
 def test_a_request_changed_between_sends_is_built_again() -> None:

@@ -47,13 +47,16 @@ class RepeatedRequests(Generic[M, P]):
         """Forget the prepared messages (the templates they were rendered from changed)."""
         self._prepared.clear()
 
-    def message(self, request: dict[str, Any], operation: str, sent_at: int) -> M:
+    def message(self, request: dict[str, Any], operation: str, sent_at: int, encoded: bytes | None = None) -> M:
+        """``encoded``: ``request`` as compact JSON when the caller has it (by default it is encoded here)."""
         if not self.comparing:
             return self._build(request, operation, sent_at)
-        try:
-            key = (operation, encode(request))
-        except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
-            return self._build(request, operation, sent_at)
+        if encoded is None:
+            try:
+                encoded = encode(request)
+            except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
+                return self._build(request, operation, sent_at)
+        key = (operation, encoded)
         prepared = self._prepared.get(key)
         if prepared is not None:
             self._repeats += 1

@@ -265,7 +265,8 @@ class Simulator:
         self._next_index += 1
         moment = self._tick(send.at) if sent_at is None else sent_at
         try:
-            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, v1=send.api == 1)
+            message = self.messages.build(send.request, operation=send.operation, sent_at=moment, recipients=recipients, tags=tags, v1=send.api == 1,
+                                          encoded=send.encoded)
             self.verification.check(message.source, message.destination)  # verified senders, the sandbox
         except SendError as error:
             error.__traceback__ = None  # kept in the result: no frames with it

@@ -206,6 +206,9 @@ class ScenarioSend:
     at: datetime | None = None
     name: str | None = None
     api: int = 2  # 1: an SES v1 call (capture.py): v1's limits
+    # ``request`` as compact JSON when the scenario reader encoded it to check it (the engine's
+    # key for a request sent again: not encoded twice); None: the engine encodes it
+    encoded: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -287,10 +290,12 @@ class SendReader:
         lower = [k for k in merged if not k[:1].isupper()]
         request = {k: v for k, v in merged.items() if k[:1].isupper()} if lower else merged
         operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
+        encoded = None
         if self.validate:
-            problems += [Problem(("sends", index), message) for message in self._problems(request, operation)]
+            encoded = _encoded(request)
+            problems += [Problem(("sends", index), message) for message in self._problems(request, operation, encoded)]
         if not lower:
-            return ScenarioSend(request, operation)
+            return ScenarioSend(request, operation, encoded=encoded)
         simulation = {k: merged[k] for k in lower}
         try:
             keys = SimulationKeys.model_validate(simulation)
@@ -303,19 +308,26 @@ class SendReader:
         if keys.at is not None and (why := check_time(keys.at, "at")):
             problems.append(Problem(("sends", index, "at"), why))
             return None
-        return ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name)
+        return ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name, encoded=encoded)
 
-    def _problems(self, request: dict[str, Any], operation: str) -> list[str]:
-        try:
-            key = (operation, encode(request))
-        except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold: not remembered
+    def _problems(self, request: dict[str, Any], operation: str, encoded: bytes | None) -> list[str]:
+        if encoded is None:  # not remembered
             return validate_request(request, operation)
+        key = (operation, encoded)
         found = self._checked.get(key)
         if found is None:
             if len(self._checked) >= 4096:
                 self._checked.clear()
             found = self._checked[key] = validate_request(request, operation)
         return found
+
+
+def _encoded(request: dict[str, Any]) -> bytes | None:
+    """``request`` as compact JSON, or None when JSON cannot hold it (bytes, a str UTF-8 cannot hold)."""
+    try:
+        return encode(request)
+    except (TypeError, ValueError):
+        return None
 
 
 def send_names(data: Any) -> list[str | None]:

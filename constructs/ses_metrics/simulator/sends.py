@@ -292,18 +292,20 @@ class MessageFactory:
             self._repeated.clear()  # messages prepared from the old templates
 
     def build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
-              tags: list[dict[str, str]] | None = None, template_data: str | None = None, v1: bool = False) -> Message:
+              tags: list[dict[str, str]] | None = None, template_data: str | None = None, v1: bool = False,
+              encoded: bytes | None = None) -> Message:
         """A message from a ``send_email`` request (or one entry of ``send_bulk_email``),
         sent at ``sent_at`` epoch milliseconds.
 
         A request sent again (same content, compared as JSON) reuses what the first send
         derived from it (recipients, headers, tags, configuration set): only the message ID
         and the time are new. Requests JSON cannot hold (raw bytes) are built each time, and
-        when fewer than one request in three repeats the factory stops comparing them."""
+        when fewer than one request in three repeats the factory stops comparing them.
+        ``encoded``: the request as compact JSON when the caller has it (by default encoded here)."""
         if v1:  # SES v1's limits (capture.py): built apart from the v2 requests
             return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data, v1=True)
         if recipients is None and tags is None and template_data is None:
-            return self._repeated.message(request, operation, sent_at)
+            return self._repeated.message(request, operation, sent_at, encoded)
         return self._build(request, operation=operation, sent_at=sent_at, recipients=recipients, tags=tags, template_data=template_data)
 
     def _build(self, request: dict[str, Any], *, operation: str, sent_at: int, recipients: dict[str, list[str]] | None = None,
