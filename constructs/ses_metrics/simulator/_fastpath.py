@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from ses_metrics.simulator.codec import encode
+from ses_metrics.simulator.codec import encode_key
 
 M = TypeVar("M")  # the message (sends.Message; not imported here: sends imports this module)
 P = TypeVar("P")  # what sends of one message share (sends.Prepared)
@@ -52,9 +52,8 @@ class RepeatedRequests(Generic[M, P]):
         if not self.comparing:
             return self._build(request, operation, sent_at)
         if encoded is None:
-            try:
-                encoded = encode(request)
-            except (TypeError, ValueError):  # bytes, or a str UTF-8 cannot hold
+            encoded = encode_key(request)
+            if encoded is None:  # bytes, or a str UTF-8 cannot hold
                 return self._build(request, operation, sent_at)
         key = (operation, encoded)
         prepared = self._prepared.get(key)

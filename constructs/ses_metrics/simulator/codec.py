@@ -33,3 +33,12 @@ except ImportError:  # pragma: no cover - depends on the installation
     def encode_document(document: Any) -> bytes:
         """A JSON document for people and tools: indented by two spaces, UTF-8."""
         return json.dumps(document, indent=2, ensure_ascii=False).encode()
+
+
+def encode_key(value: Any) -> bytes | None:
+    """``encode(value)``, or None when JSON cannot hold it (bytes, a str UTF-8 cannot hold):
+    a value as a cache key (equal values, equal keys)."""
+    try:
+        return encode(value)
+    except (TypeError, ValueError):
+        return None

@@ -64,7 +64,7 @@ from ses_metrics.files.collector import collector_paused
 from ses_metrics.rules import Problem
 from ses_metrics.rules.defaults import check_time
 from ses_metrics.simulator.account import SCENARIO_REPUTATION, AccountSettings, ReputationSettings
-from ses_metrics.simulator.codec import encode
+from ses_metrics.simulator.codec import encode_key
 from ses_metrics.simulator.engagement import NO_ENGAGEMENT, Bounce, Click, Complaint, Delay, Engagement, Unsubscribe
 from ses_metrics.simulator.sends import validate_request
 from ses_metrics.simulator.topology import EmailTemplate
@@ -292,7 +292,7 @@ class SendReader:
         operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
         encoded = None
         if self.validate:
-            encoded = _encoded(request)
+            encoded = encode_key(request)
             problems += [Problem(("sends", index), message) for message in self._problems(request, operation, encoded)]
         if not lower:
             return ScenarioSend(request, operation, encoded=encoded)
@@ -320,14 +320,6 @@ class SendReader:
                 self._checked.clear()
             found = self._checked[key] = validate_request(request, operation)
         return found
-
-
-def _encoded(request: dict[str, Any]) -> bytes | None:
-    """``request`` as compact JSON, or None when JSON cannot hold it (bytes, a str UTF-8 cannot hold)."""
-    try:
-        return encode(request)
-    except (TypeError, ValueError):
-        return None
 
 
 def send_names(data: Any) -> list[str | None]:
