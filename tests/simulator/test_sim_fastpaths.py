@@ -13,7 +13,7 @@ from simkit import base, cloudwatch, destination, raw, simple, with_firehose
 
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.codec import encode
-from ses_metrics.simulator.scenario import Scenario, ScenarioSend, parse_scenario
+from ses_metrics.simulator.scenario import Scenario, ScenarioError, ScenarioSend, parse_scenario
 from ses_metrics.simulator.sends import SimulationOptions, iso_ms
 from ses_metrics.simulator.sinks import firehose
 from ses_metrics.simulator.sinks.opensearch import MappingConflict, _parse
@@ -204,6 +204,37 @@ def test_sends_read_from_a_scenario_carry_their_encoding_and_give_the_records_se
     assert [send.encoded for send in read.sends] == [encode(send.request) for send in read.sends]
     plain = Scenario([ScenarioSend(send.request) for send in read.sends])
     assert [e.event.record for e in Simulator(base()).run(read).events()] == [e.event.record for e in Simulator(base()).run(plain).events()]
+
+
+def test_sends_equal_as_json_are_read_as_one_send() -> None:
+    spring, summer = simple(tags={"campaign": "spring"}), simple(tags={"campaign": "summer"})
+    sends = parse_scenario({"sends": [spring, summer, simple(tags={"campaign": "spring"})]}).sends
+    assert isinstance(sends, list)
+    assert sends[0] is sends[2] and sends[0] is not sends[1]
+    assert [send.request["EmailTags"][0]["Value"] for send in sends] == ["spring", "summer", "spring"]
+
+
+def test_sends_equal_once_defaults_are_merged_are_read_as_one_send() -> None:
+    request = simple(tags={"campaign": "spring"})
+    sender = {"FromEmailAddress": request.pop("FromEmailAddress")}
+    sends = parse_scenario({"defaults": sender, "sends": [request, dict(request)]}).sends
+    assert isinstance(sends, list) and sends[0] is sends[1]
+    assert sends[0].request["FromEmailAddress"] == sender["FromEmailAddress"]
+
+
+def test_a_send_with_simulation_keys_is_read_as_its_own_beside_an_equal_request() -> None:
+    request = simple(tags={"campaign": "spring"})
+    sends = parse_scenario({"sends": [request, {**request, "name": "named", "opens": ["0"]}, dict(request)]}).sends
+    assert isinstance(sends, list)
+    assert [(send.name, list(send.engagement.opens)) for send in sends] == [(None, []), ("named", ["0"]), (None, [])]
+    assert sends[1] is not sends[0] and sends[2] is sends[0]
+
+
+def test_a_problem_of_a_repeated_send_is_reported_at_each_send() -> None:
+    bad = simple(tags={"campaign": "spring"}) | {"FromEmailAddress": 5}
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario({"sends": [bad, simple(), dict(bad)]})
+    assert sorted({problem.path[:2] for problem in raised.value.problems}) == [("sends", 0), ("sends", 2)]
 
 
 def test_a_request_changed_between_sends_is_built_again() -> None:

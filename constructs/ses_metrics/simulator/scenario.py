@@ -275,14 +275,21 @@ class SendReader:
 
     ``validate``: check each request against botocore's model (a request seen before, equal
     as JSON, is not checked again: scenarios repeat them). Problems are appended, located
-    at ``sends[i]``."""
+    at ``sends[i]``. Sends equal as JSON with no simulation keys are read as one
+    ``ScenarioSend`` (frozen): the engine then meets one request, not a copy per send."""
 
     def __init__(self, defaults: dict[str, Any], *, validate: bool = True):
         self.defaults = defaults
         self.validate = validate
-        self._checked: dict[tuple[str, bytes], list[str]] = {}
+        # Per request as JSON: its problems, and the send it was read as (None: it has
+        # simulation keys, a send of its own each time)
+        self._checked: dict[bytes, tuple[list[str], ScenarioSend | None]] = {}
 
     def read(self, raw: Any, index: int, problems: list[Problem]) -> ScenarioSend | None:
+        """The send ``raw`` (``sends[index]``) is, or None; its problems appended."""
+        raw_encoded = encode_key(raw) if self.validate and not self.defaults and raw.__class__ is dict else None
+        if raw_encoded is not None and (send := self._read_before(raw_encoded, index, problems)) is not None:
+            return send
         if not isinstance(raw, dict) or not all(isinstance(k, str) for k in raw):
             problems.append(Problem(("sends", index), "a send is a mapping of send_email parameters (names, not numbers)"))
             return None
@@ -292,8 +299,12 @@ class SendReader:
         operation: Literal["SendEmail", "SendBulkEmail"] = "SendBulkEmail" if "BulkEmailEntries" in request else "SendEmail"
         encoded = None
         if self.validate:
-            encoded = encode_key(request)
-            problems += [Problem(("sends", index), message) for message in self._problems(request, operation, encoded)]
+            encoded = raw_encoded if request is raw and raw_encoded is not None else encode_key(request)
+            found, send = self._problems(request, operation, encoded, shared=not lower)
+            if found:
+                problems += [Problem(("sends", index), message) for message in found]
+            if not lower and send is not None:
+                return send
         if not lower:
             return ScenarioSend(request, operation, encoded=encoded)
         simulation = {k: merged[k] for k in lower}
@@ -310,15 +321,29 @@ class SendReader:
             return None
         return ScenarioSend(request, operation, keys.engagement(), _utc(keys.at), keys.name, encoded=encoded)
 
-    def _problems(self, request: dict[str, Any], operation: str, encoded: bytes | None) -> list[str]:
+    def _read_before(self, raw_encoded: bytes, index: int, problems: list[Problem]) -> ScenarioSend | None:
+        """With no defaults, a send equal as JSON to one read before is that send (JSON holds
+        only string keys): its keys and values need no second look. Its problems, if any,
+        are appended again, at ``sends[index]``."""
+        seen = self._checked.get(raw_encoded)
+        if seen is None or seen[1] is None:
+            return None
+        problems += [Problem(("sends", index), message) for message in seen[0]]
+        return seen[1]
+
+    def _problems(self, request: dict[str, Any], operation: Literal["SendEmail", "SendBulkEmail"], encoded: bytes | None, *,
+                  shared: bool) -> tuple[list[str], ScenarioSend | None]:
+        """The request's problems, and (``shared``: it has no simulation keys) the send it
+        is read as, remembered by its JSON (the operation follows from the request)."""
         if encoded is None:  # not remembered
-            return validate_request(request, operation)
-        key = (operation, encoded)
-        found = self._checked.get(key)
+            return validate_request(request, operation), None
+        found = self._checked.get(encoded)
         if found is None:
             if len(self._checked) >= 4096:
                 self._checked.clear()
-            found = self._checked[key] = validate_request(request, operation)
+            found = self._checked[encoded] = (validate_request(request, operation), None)
+        if shared and found[1] is None:
+            found = self._checked[encoded] = (found[0], ScenarioSend(request, operation, encoded=encoded))
         return found
 
 
