@@ -16,7 +16,9 @@ median of ``--repeat`` runs, pinned to one core:
    process of its own (``--measure``), as a command or a CI job runs it: measures that share
    one process collect each other's garbage;
 4. **json.dumps floor**: the standard library encoding the objects the ndjson output writes
-   (one per line), and orjson encoding them;
+   (one per line), and orjson encoding them; and **the least work** of the same lines
+   (benchmarks/floor.py: records and lines spliced from per-request plans, no simulator
+   state), each in a fresh pinned process: what this machine allows at all;
 5. **moto**: moto's in-process Firehose ``put_record_batch`` ingest of the same records
    (500 per batch), as benchmarks/simulate.py measures it;
 6. **memory**: peak RSS (``ru_maxrss`` of the child) of command 1 on a ``--big``-send scenario.
@@ -48,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from floor import fresh as floor_run  # noqa: E402
 from simulate import moto_rate, request  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
@@ -186,6 +189,7 @@ def main() -> None:
         stream.append(fresh(args.template, scenario, "stream", args.cpu))
         runs.append(fresh(args.template, scenario, "run", args.cpu))
     rows.append(("in process: `Simulator.stream` + `write_ndjson`", median(stream), stream))
+    least = [floor_run(args.template, scenario, args.cpu)[0] for _ in range(args.repeat)]
     rows.append(("in process: `Simulator.run` (every result kept)", median(runs), runs))
     objects = in_process(args.template, scenario, "run")[2]
     stdlib = median([encode_seconds(objects, lambda o: json.dumps(o, separators=(",", ":"))) for _ in range(args.repeat)])
@@ -200,11 +204,14 @@ def main() -> None:
         print(f"| {name} | {seconds:.2f} | {events / seconds:,.0f} | {seconds / stdlib:.2f}x | {' '.join(f'{v:.2f}' for v in values)} |")
     print(f"| floor: `json.dumps` of the ndjson lines' objects | {stdlib:.2f} | {events / stdlib:,.0f} | 1.00x | |")
     print(f"| floor: `orjson.dumps` of the same | {fast:.2f} | {events / fast:,.0f} | {fast / stdlib:.2f}x | |")
+    print(f"| floor: the least work of the same ndjson lines (benchmarks/floor.py) | {median(least):.2f} | {events / median(least):,.0f} | "
+          f"{median(least) / stdlib:.2f}x | {' '.join(f'{v:.2f}' for v in least)} |")
     print(f"| moto: in-process Firehose `put_record_batch` of the records | {events / moto:.2f} | {moto:,.0f} | | |")
     ndjson_seconds, table_seconds, run_seconds, stream_seconds = rows[0][1], rows[1][1], rows[4][1], rows[3][1]
     pairs = sorted(r / s for r, s in zip(runs, stream, strict=True))  # each run against the stream run just before it
     print(f"\n`Simulator.run` / stream: {run_seconds / stream_seconds:.2f}x (medians; fastest of each {min(runs) / min(stream):.2f}x; "
           f"pair by pair {pairs[0]:.2f}-{pairs[-1]:.2f}x, median {median(pairs):.2f}x)")
+    print(f"command `simulate --format ndjson` / the least work (benchmarks/floor.py): {ndjson_seconds / median(least):.2f}x")
     if big_line:
         print(big_line)
     for ok, what in ((events / ndjson_seconds >= 100_000, "ndjson under 100,000 events/s"),
