@@ -37,11 +37,6 @@ import yaml
 
 from ses_metrics.files.collector import collector_paused
 
-try:  # a faster JSON parser, used where it gives json.loads' value (``_loads``)
-    import orjson
-except ImportError:  # pragma: no cover - depends on the installation
-    orjson = None
-
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -147,14 +142,10 @@ def construct_yaml(node: yaml.Node | None, constructor: yaml.SafeLoader, source:
 
 
 def _parse_json(text: str, source: str, limits: Limits) -> Any:
-    # The nesting and the numbers are scanned first, so that the scans' copies are gone
-    # before the parse.
-    encoded = text.encode("utf-8", "surrogatepass")
-    too_deep = text.count("[") + text.count("{") > limits.max_depth and _json_depth(encoded) > limits.max_depth
-    fast = orjson is not None and _LONG_DIGIT_RUN not in encoded.translate(_DIGITS)
-    del encoded
+    # The nesting is counted first, so that its scan's copies are gone before the parse.
+    too_deep = text.count("[") + text.count("{") > limits.max_depth and _json_depth(text) > limits.max_depth
     try:
-        data = _orjson_loads(text) if fast else json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DocumentError(source, f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from None
     except RecursionError:
@@ -166,31 +157,16 @@ def _parse_json(text: str, source: str, limits: Limits) -> Any:
     return data
 
 
-# Digits as "0", every other byte as " ": a run of 19 digits is the first number orjson could
-# read otherwise than json.loads (it reads integers over 64 bits as floats)
-_DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
-_LONG_DIGIT_RUN = b"0" * 19
-
-
-def _orjson_loads(text: str) -> Any:
-    """``json.loads(text)`` by orjson, for text with no run of 19 digits (on a scenario of
-    20,000 sends, 42% fewer instructions). What orjson refuses (NaN, lone surrogates, 1e400,
-    nesting over 1,024 levels...) goes to json.loads, which reads it or says why not."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
 _BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_SYNTAX = bytes(b for b in range(256) if b not in b'[]{}"')
 _STRING = re.compile(rb'"[^"]*"')
 
 
-def _json_depth(data: bytes) -> int:
-    """How deep valid JSON (``data``, UTF-8) nests: the most brackets open at once outside
-    strings, counted by C loops (escapes dropped, everything but brackets and quotes dropped,
-    then the strings); walking the parsed data in Python would take seconds at 16 MiB."""
+def _json_depth(text: str) -> int:
+    """How deep valid JSON ``text`` nests: the most brackets open at once outside strings,
+    counted by C loops (escapes dropped, everything but brackets and quotes dropped, then
+    the strings); walking the parsed data in Python would take seconds at 16 MiB."""
+    data = text.encode("utf-8", "surrogatepass")
     if b"\\" in data:  # most documents have no escape: two copies of a large document saved
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
     # Adjacent quotes go first: an empty string, or two strings with nothing outside them in
