@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ses_metrics.files.documents import LIMITS, DocumentError, Limits, parse_document, read_document
+from ses_metrics.files.documents import LIMITS, DocumentError, Limits, check_depth, parse_document, read_document
 
 DEPTH = LIMITS.max_depth
 
@@ -140,3 +140,28 @@ def test_python_tags_are_not_constructed():
 def test_brackets_and_escaped_quotes_inside_json_strings_are_not_nesting():
     text = json.dumps({"a": "[" * 100 + '\\"' + "{" * 100 + "\\\\", "b": [[1]]})
     assert parse_document(text)["b"] == [[1]]
+
+
+def _nested(depth: int) -> object:
+    """``depth`` levels of mappings and lists, alternating, around a scalar."""
+    value: object = "leaf"
+    for level in range(depth):
+        value = {"k": value, "n": 1} if level % 2 else [value, 2]
+    return value
+
+
+@pytest.mark.parametrize("depth", [0, 1, 63, 64])
+def test_a_value_nested_up_to_the_limit_passes_the_depth_check(depth: int) -> None:
+    check_depth(_nested(depth))  # raises if refused
+
+
+@pytest.mark.parametrize("depth", [65, 200])
+def test_a_value_nested_past_the_limit_is_refused(depth: int) -> None:
+    with pytest.raises(DocumentError, match="nested more than 64 levels deep"):
+        check_depth(_nested(depth), "sends")
+
+
+def test_the_depth_check_follows_the_deepest_branch_not_the_first() -> None:
+    shallow_then_deep = {"a": [1, 2], "b": {"c": [], "d": _nested(63)}}  # 65 levels through b.d
+    with pytest.raises(DocumentError, match="nested more than 64 levels deep"):
+        check_depth(shallow_then_deep)

@@ -179,20 +179,25 @@ def _json_depth(text: str) -> int:
 
 def check_depth(data: Any, source: str = "<document>", limits: Limits = LIMITS) -> None:
     """Raises ``DocumentError`` when ``data`` (parsed, such as an item a streaming reader
-    built) nests mappings and lists deeper than ``limits.max_depth``."""
+    built) nests mappings and lists deeper than ``limits.max_depth``. Walked a level at a
+    time: one loop step per value, no generator per container (a streamed scenario's sends
+    are each checked)."""
     max_depth = limits.max_depth
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
+    level = [data] if isinstance(data, _CONTAINERS) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > max_depth:
             raise DocumentError(source, f"nested more than {max_depth} levels deep", "limit")
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        below = []
+        for value in level:
+            for child in value.values() if isinstance(value, dict) else value:
+                if isinstance(child, _CONTAINERS):
+                    below.append(child)
+        level = below
+
+
+_CONTAINERS = (dict, list)
 
 
 def _check_nesting(text: str, source: str, loader: type[yaml.SafeLoader], limits: Limits) -> None:
