@@ -241,7 +241,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
     """A scenario from an already-parsed document (its sends read with the cyclic collector
-    paused: ``files.collector``)."""
+    paused: ``files.collector``). Sends equal as JSON, with no simulation keys, are one
+    ``ScenarioSend`` (``SendReader``): change a send's request and every equal send has it."""
     document = parse_header(data, source)
     reader = SendReader(document.defaults)
     problems: list[Problem] = []
