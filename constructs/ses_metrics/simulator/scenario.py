@@ -302,8 +302,7 @@ class SendReader:
         if self.validate:
             encoded = raw_encoded if request is raw and raw_encoded is not None else encode_key(request)
             found, send = self._problems(request, operation, encoded, shared=not lower)
-            if found:
-                problems += [Problem(("sends", index), message) for message in found]
+            problems += _at(index, found)
             if not lower and send is not None:
                 return send
         if not lower:
@@ -329,7 +328,7 @@ class SendReader:
         seen = self._checked.get(raw_encoded)
         if seen is None or seen[1] is None:
             return None
-        problems += [Problem(("sends", index), message) for message in seen[0]]
+        problems += _at(index, seen[0])
         return seen[1]
 
     def _problems(self, request: dict[str, Any], operation: Literal["SendEmail", "SendBulkEmail"], encoded: bytes | None, *,
@@ -346,6 +345,11 @@ class SendReader:
         if shared and found[1] is None:
             found = self._checked[encoded] = (found[0], ScenarioSend(request, operation, encoded=encoded))
         return found
+
+
+def _at(index: int, messages: list[str]) -> list[Problem]:
+    """Botocore's messages on a request, located at ``sends[index]``."""
+    return [Problem(("sends", index), message) for message in messages]
 
 
 def send_names(data: Any) -> list[str | None]:
