@@ -18,7 +18,7 @@ only what the output of such a scenario cannot be made without:
 
 No validation, no IAM gate re-decided per second, no suppression list, reputation, account
 metrics or summary: everything a general engine adds is on top of this. Prints the seconds
-(reading the file to the last write, median of ``--repeat`` fresh processes pinned to one core;
+(reading the file to the last write, the simulator that plans already built, median of ``--repeat`` fresh processes pinned to one core;
 benchmarks/user_path.py prints it beside the command) and events
 per second. ``--check FILE``: the command's NDJSON output for the same scenario
 (``ses-metrics simulate ... --format ndjson > FILE``); prints how many of the floor's lines
@@ -45,10 +45,10 @@ import orjson
 from ses_metrics.simulator import Simulator
 from ses_metrics.simulator.outcomes import CloudWatchDelivery, FirehoseDelivery
 from ses_metrics.simulator.scenario import ScenarioSend
-from ses_metrics.simulator.sends import Ids, iso_ms
+from ses_metrics.simulator.sends import DEFAULT_START, Ids, iso_ms, to_ms
 
 HOUR_MS = 3_600_000
-START_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the simulator's clock when a scenario sets none
+START_MS = to_ms(DEFAULT_START)  # the simulator's clock when a scenario sets none
 MARK = b"\x00"  # JSON escapes control characters: the marker appears nowhere else in a line
 
 
@@ -101,11 +101,12 @@ def _fill(pieces: list[bytes | int], values: tuple[bytes, ...]) -> bytes:
 
 
 def run(template: Any, scenario: Path, out: Any) -> tuple[float, int]:
-    """Seconds from reading the file to the last write, and events written."""
+    """Seconds from reading the file to the last write, and events written. The simulator
+    that makes the plans is built before: the command's start-up, which its figure excludes."""
     gc.disable()
+    plans, ids = Plans(template), Ids(0)
     started = time.perf_counter()
     sends = json.loads(scenario.read_text())["sends"]
-    plans, ids = Plans(template), Ids(0)
     minutes: dict[tuple[Any, ...], float] = {}
     buffers: dict[tuple[Any, ...], int] = {}
     objects = events = size = 0
